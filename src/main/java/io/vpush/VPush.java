@@ -1,0 +1,1 @@
+package io.vpush; public class VPush { public static void main(String[] a){} }

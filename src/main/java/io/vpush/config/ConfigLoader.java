@@ -1,0 +1,126 @@
+package io.vpush.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link VPushConfig} from, lowest precedence first: defaults, a JSON file, {@code VPUSH_*}
+ * environment variables, and {@code --key=value} flags; then checks the combination.
+ */
+public final class ConfigLoader {
+
+  private final Map<Setting<?>, Object> values = new HashMap<>();
+  private final Map<Setting<?>, String> sources = new HashMap<>();
+  private final Map<String, Setting<?>> byKey = new LinkedHashMap<>();
+
+  public ConfigLoader() {
+    for (Setting<?> s : Settings.ALL) byKey.put(s.key(), s);
+  }
+
+  /** Reads a JSON file; nested objects ({@code {"http":{"port":1}}}) and dotted keys ({@code "http.port"}) both work. */
+  public ConfigLoader file(Path path) {
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config error: file " + path + " does not exist");
+    } catch (IOException e) {
+      throw new ConfigException("config error: cannot read " + path + ": " + e.getMessage());
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new ConfigException("config error: " + path + " is not a JSON object: " + e.getMessage());
+    }
+    Map<String, Object> flat = new LinkedHashMap<>();
+    flatten("", json, flat);
+    String source = "file " + path;
+    flat.forEach((key, raw) -> set(key, raw, source));
+    return this;
+  }
+
+  /** Applies every {@code VPUSH_*} variable that names a setting; unknown {@code VPUSH_*} names are an error (typos). */
+  public ConfigLoader env(Map<String, String> env) {
+    Map<String, Setting<?>> byEnv = new HashMap<>();
+    for (Setting<?> s : Settings.ALL) byEnv.put(s.envName(), s);
+    env.forEach((name, raw) -> {
+      if (!name.startsWith("VPUSH_") || name.startsWith("VPUSH_TEST_")) return;
+      Setting<?> s = byEnv.get(name);
+      if (s == null) throw new ConfigException("config error: unknown environment variable " + name + " (see --help)");
+      put(s, raw, "environment variable " + name);
+    });
+    return this;
+  }
+
+  /** Applies {@code key=value} pairs given as flags. */
+  public ConfigLoader flags(Map<String, String> flags) {
+    flags.forEach((key, raw) -> set(key, raw, "flag --" + key));
+    return this;
+  }
+
+  /** Checks combinations of settings and returns the config. */
+  public VPushConfig load() {
+    VPushConfig config = new VPushConfig(values, sources);
+    validate(config);
+    return config;
+  }
+
+  private void validate(VPushConfig c) {
+    if (c.roles().isEmpty()) throw ConfigException.badValue("roles", c.source(Settings.ROLES), "at least one role is needed");
+    if (!c.isDev()) {
+      if (c.get(Settings.JWT_SECRET) == null && c.get(Settings.JWT_PUBLIC_KEY) == null) {
+        throw new ConfigException("config error: production mode needs 'jwt.secret' (VPUSH_JWT_SECRET) or 'jwt.publicKey'; "
+            + "there is no default secret in production");
+      }
+      if (c.get(Settings.API_KEY) == null) {
+        throw new ConfigException("config error: production mode needs 'api.key' (VPUSH_API_KEY); there is no default key in production");
+      }
+      String secret = c.get(Settings.JWT_SECRET);
+      if (secret != null && secret.length() < 32) {
+        throw ConfigException.badValue("jwt.secret", c.source(Settings.JWT_SECRET), "must be at least 32 characters in production mode");
+      }
+    }
+    if (c.get(Settings.PUBLISH_MAX_BODY_BYTES) > c.get(Settings.FRAME_MAX_BYTES)) {
+      throw ConfigException.badValue("publish.maxBodyBytes", c.source(Settings.PUBLISH_MAX_BODY_BYTES),
+          "must not exceed frame.maxBytes (" + c.get(Settings.FRAME_MAX_BYTES) + "): a client could not receive such a message");
+    }
+    if (c.get(Settings.SYNC_DEFAULT_LIMIT) > c.get(Settings.SYNC_MAX_LIMIT)) {
+      throw ConfigException.badValue("sync.defaultLimit", c.source(Settings.SYNC_DEFAULT_LIMIT), "must not exceed sync.maxLimit");
+    }
+  }
+
+  private void set(String key, Object raw, String source) {
+    Setting<?> s = byKey.get(key);
+    if (s == null) throw new ConfigException("config error: unknown key '" + key + "' in " + source + " (see --help for the keys)");
+    put(s, raw, source);
+  }
+
+  private void put(Setting<?> s, Object raw, String source) {
+    try {
+      values.put(s, s.parse(raw));
+      sources.put(s, source);
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.badValue(s.key(), source, e.getMessage());
+    }
+  }
+
+  private static void flatten(String prefix, JsonObject json, Map<String, Object> out) {
+    for (Map.Entry<String, Object> e : json) {
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue() instanceof JsonObject child) flatten(key, child, out);
+      else if (e.getValue() instanceof io.vertx.core.json.JsonArray arr) out.put(key, List.copyOf(arr.getList()));
+      else out.put(key, e.getValue());
+    }
+  }
+}

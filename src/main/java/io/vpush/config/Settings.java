@@ -1,0 +1,139 @@
+package io.vpush.config;
+
+import java.util.List;
+
+/**
+ * Every vpush setting with its default: the one place defaults live.
+ *
+ * <p>{@code --help} and {@code docs/configuration.md} are written from this list.
+ */
+public final class Settings {
+
+  private Settings() {}
+
+  // --- node ---
+  public static final Setting<String> MODE = Setting.oneOf("mode", "dev",
+      "dev generates an API key and JWT secret and says so loudly; production refuses to start without them", "dev", "production");
+  public static final Setting<List<String>> ROLES = Setting.list("roles", List.of("access", "dispatch", "purge", "delay"),
+      "roles this node runs", "access", "dispatch", "purge", "delay");
+  public static final Setting<String> NODE_ID = Setting.string("nodeId", null,
+      "this node's id in the cluster (generated when absent)");
+  public static final Setting<String> ADVERTISED_URL = Setting.string("advertisedUrl", null,
+      "the WebSocket URL clients should use for this node (default ws://<host>:<http.port>/eventbus/websocket)");
+
+  // --- HTTP (clients, publish API, admin, ops) ---
+  public static final Setting<String> HTTP_HOST = Setting.string("http.host", "0.0.0.0", "address the HTTP server binds");
+  public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", 8080, 0, 65535,
+      "port for /eventbus, /api and ops endpoints (0 = any free port)");
+  public static final Setting<Integer> ACCESS_INSTANCES = Setting.integer("access.instances", 0, 0, 256,
+      "HTTP/access verticle instances, one per event loop (0 = number of cores)");
+
+  // --- security ---
+  public static final Setting<String> JWT_SECRET = Setting.string("jwt.secret", null,
+      "HS256 secret for client tokens (dev mode generates one)");
+  public static final Setting<String> JWT_PUBLIC_KEY = Setting.string("jwt.publicKey", null,
+      "RS256 public key (PEM text or a path to a PEM file) for client tokens");
+  public static final Setting<String> API_KEY = Setting.string("api.key", null,
+      "bearer key for the publish and admin HTTP API (dev mode generates one)");
+
+  // --- client connections ---
+  public static final Setting<Integer> AUTH_TIMEOUT_MS = Setting.integer("auth.timeoutMs", 10_000, 100, 600_000,
+      "a connection must register its user stream within this time or is closed with 4001");
+  public static final Setting<Integer> IDLE_TIMEOUT_MS = Setting.integer("idle.timeoutMs", 30_000, 1_000, 3_600_000,
+      "a connection that sends nothing (not even a ping) for this long is closed with 1008");
+  public static final Setting<Integer> FRAME_MAX_BYTES = Setting.integer("frame.maxBytes", 65_536, 1_024, 16 * 1024 * 1024,
+      "largest client frame; larger gets err frame_too_large and close 1009");
+  public static final Setting<Integer> OUTBOUND_MAX_BYTES = Setting.integer("outbound.maxBytes", 1024 * 1024, 4_096, 256 * 1024 * 1024,
+      "bytes queued to one connection before it counts as a slow consumer (close 1008)");
+  public static final Setting<Integer> OUTBOUND_MAX_MESSAGES = Setting.integer("outbound.maxMessages", 2_000, 10, 1_000_000,
+      "frames queued to one connection before it counts as a slow consumer (close 1008)");
+  public static final Setting<Integer> WHEEL_TICK_MS = Setting.integer("wheel.tickMs", 100, 1, 10_000,
+      "tick of the per-event-loop timing wheel (heartbeats, auth and ack timeouts)");
+  public static final Setting<List<String>> TOPICS_PUBLIC = Setting.list("topics.public", List.of(),
+      "topic patterns any authenticated client may subscribe to ('*' matches a suffix, e.g. news.*)");
+
+  // --- delivery ---
+  public static final Setting<Integer> ACK_TIMEOUT_MS = Setting.integer("ack.timeoutMs", 5_000, 10, 3_600_000,
+      "a message not acked this long after it was sent is re-sent; each following wait doubles");
+  public static final Setting<Integer> ACK_MAX_BACKOFF_MS = Setting.integer("ack.maxBackoffMs", 60_000, 10, 86_400_000,
+      "the longest wait between re-sends");
+  public static final Setting<Integer> ACK_MAX_RETRIES = Setting.integer("ack.maxRetries", 5, 0, 100,
+      "re-sends of an unacked message on a live connection; after that it waits in the inbox");
+  public static final Setting<Integer> INBOX_CAP = Setting.integer("inbox.cap", 1_000, 1, 1_000_000,
+      "messages kept per user; the oldest go first");
+  public static final Setting<Long> INBOX_TTL_SECONDS = Setting.longValue("inbox.ttlSeconds", 604_800, 1, 31_536_000,
+      "default time a message is kept (a publish may set ttlSeconds)");
+  public static final Setting<Integer> SYNC_DEFAULT_LIMIT = Setting.integer("sync.defaultLimit", 100, 1, 1_000,
+      "messages in a vpush.sync reply when the client gives no limit");
+  public static final Setting<Integer> SYNC_MAX_LIMIT = Setting.integer("sync.maxLimit", 1_000, 1, 10_000,
+      "the largest limit a vpush.sync may ask for");
+  public static final Setting<Integer> PUBLISH_MAX_BODY_BYTES = Setting.integer("publish.maxBodyBytes", 65_536, 1_024, 16 * 1024 * 1024,
+      "largest publish request body (HTTP, event bus); over it: 413");
+  public static final Setting<Integer> PUBLISH_MAX_USERS = Setting.integer("publish.maxUsers", 10_000, 1, 1_000_000,
+      "most users in one publish 'users' list");
+
+  // --- store ---
+  public static final Setting<String> STORE = Setting.oneOf("store", "memory",
+      "memory (one node, not durable) or redis", "memory", "redis");
+  public static final Setting<List<String>> REDIS_URL = Setting.list("redis.url", List.of("redis://127.0.0.1:6379"),
+      "Redis URL; for cluster mode a comma list of seed URLs");
+  public static final Setting<String> REDIS_MODE = Setting.oneOf("redis.mode", "standalone",
+      "how to reach Redis", "standalone", "cluster", "sentinel");
+  public static final Setting<String> REDIS_MASTER_NAME = Setting.string("redis.masterName", "mymaster",
+      "sentinel mode: the master set name");
+  public static final Setting<Integer> REDIS_POOL_SIZE = Setting.integer("redis.poolSize", 8, 1, 256,
+      "Redis connections per node (each is pipelined)");
+  public static final Setting<Integer> ROUTE_TTL_MS = Setting.integer("route.ttlMs", 60_000, 1_000, 3_600_000,
+      "route table entries expire unless refreshed; they are refreshed in batches at a third of this");
+
+  // --- Kafka ---
+  public static final Setting<String> KAFKA_BOOTSTRAP = Setting.string("kafka.bootstrap", null,
+      "Kafka bootstrap servers; the Kafka doors (ingest, upstream, presence) are on when set");
+  public static final Setting<String> KAFKA_TOPIC = Setting.string("kafka.topic", "vpush.messages", "topic the purge role consumes");
+  public static final Setting<String> KAFKA_GROUP = Setting.string("kafka.group", "vpush-purge", "consumer group of the purge role");
+  public static final Setting<String> KAFKA_DLQ_TOPIC = Setting.string("kafka.dlqTopic", "vpush.messages.dlq", "where invalid records go");
+  public static final Setting<String> KAFKA_UPSTREAM_TOPIC = Setting.string("kafka.upstreamTopic", "vpush.upstream", "client upstream messages");
+  public static final Setting<String> KAFKA_PRESENCE_TOPIC = Setting.string("kafka.presenceTopic", "vpush.presence", "connect/disconnect events");
+  public static final Setting<Integer> KAFKA_MAX_IN_FLIGHT = Setting.integer("kafka.maxInFlight", 2_000, 1, 1_000_000,
+      "records being accepted per partition before that partition is paused");
+
+  // --- delay ---
+  public static final Setting<Integer> DELAY_POLL_MS = Setting.integer("delay.pollMs", 200, 10, 60_000,
+      "how often the delay role looks for due scheduled messages");
+  public static final Setting<Integer> DELAY_LEASE_MS = Setting.integer("delay.leaseMs", 30_000, 1_000, 3_600_000,
+      "a claimed scheduled message is released again if not completed within this time");
+
+  // --- cluster and TCP bridge ---
+  public static final Setting<Integer> TCP_BRIDGE_PORT = Setting.integer("tcpBridge.port", 7000, 0, 65535,
+      "TCP event-bus bridge port for internal callers (-1 is not allowed; set tcpBridge.enabled=false to turn off)");
+  public static final Setting<Boolean> TCP_BRIDGE_ENABLED = Setting.bool("tcpBridge.enabled", true, "run the TCP event-bus bridge (purge role)");
+  public static final Setting<String> TCP_BRIDGE_HOST = Setting.string("tcpBridge.host", "127.0.0.1", "address the TCP bridge binds");
+  public static final Setting<Integer> TCP_BRIDGE_IDLE_TIMEOUT_MS = Setting.integer("tcpBridge.idleTimeoutMs", 60_000, 1_000, 3_600_000,
+      "a bridge connection that sends nothing for this long is closed");
+  public static final Setting<Integer> ROUTE_CACHE_SIZE = Setting.integer("route.cacheSize", 100_000, 0, 10_000_000,
+      "dispatch L1 route cache entries (user -> nodes)");
+  public static final Setting<Integer> ROUTE_CACHE_TTL_MS = Setting.integer("route.cacheTtlMs", 5_000, 0, 600_000,
+      "how long a cached route is trusted before it is read again");
+
+  // --- operations ---
+  public static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = Setting.integer("shutdown.timeoutMs", 30_000, 1_000, 600_000,
+      "graceful shutdown finishes within this time, whatever happens");
+  public static final Setting<Integer> SHUTDOWN_RECONNECT_WINDOW_MS = Setting.integer("shutdown.reconnectWindowMs", 5_000, 0, 600_000,
+      "clients are told to reconnect at jittered times spread over this window");
+  public static final Setting<Boolean> LOG_JSON = Setting.bool("log.json", false, "log JSON lines instead of text");
+  public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", true, "Prometheus metrics at /metrics");
+
+  /** All settings, in documentation order. */
+  public static final List<Setting<?>> ALL = List.of(
+      MODE, ROLES, NODE_ID, ADVERTISED_URL,
+      HTTP_HOST, HTTP_PORT, ACCESS_INSTANCES,
+      JWT_SECRET, JWT_PUBLIC_KEY, API_KEY,
+      AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, FRAME_MAX_BYTES, OUTBOUND_MAX_BYTES, OUTBOUND_MAX_MESSAGES, WHEEL_TICK_MS, TOPICS_PUBLIC,
+      ACK_TIMEOUT_MS, ACK_MAX_BACKOFF_MS, ACK_MAX_RETRIES, INBOX_CAP, INBOX_TTL_SECONDS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT,
+      PUBLISH_MAX_BODY_BYTES, PUBLISH_MAX_USERS,
+      STORE, REDIS_URL, REDIS_MODE, REDIS_MASTER_NAME, REDIS_POOL_SIZE, ROUTE_TTL_MS,
+      KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP, KAFKA_DLQ_TOPIC, KAFKA_UPSTREAM_TOPIC, KAFKA_PRESENCE_TOPIC, KAFKA_MAX_IN_FLIGHT,
+      DELAY_POLL_MS, DELAY_LEASE_MS,
+      TCP_BRIDGE_PORT, TCP_BRIDGE_ENABLED, TCP_BRIDGE_HOST, TCP_BRIDGE_IDLE_TIMEOUT_MS, ROUTE_CACHE_SIZE, ROUTE_CACHE_TTL_MS,
+      SHUTDOWN_TIMEOUT_MS, SHUTDOWN_RECONNECT_WINDOW_MS, LOG_JSON, METRICS_ENABLED);
+}

@@ -1,0 +1,63 @@
+package io.vpush.store;
+
+import io.vertx.core.Future;
+
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Everything that must outlive a connection: seqs, inboxes, the idempotency index, ack cursors, the delay
+ * queue and the route table.
+ *
+ * <p>Two engines implement it ({@code memory} and {@code redis}) and pass the same contract tests. All
+ * methods are non-blocking; failures to reach the store complete with {@link StoreUnavailableException}.
+ */
+public interface Store {
+
+  /**
+   * Accepts a message in one atomic step: if its id was accepted before for this user, answers that
+   * first acceptance (duplicate); otherwise assigns the user's next seq, appends it to the inbox, and
+   * drops what is over the cap or expired.
+   */
+  Future<Accepted> accept(NewMessage message);
+
+  /** Accepts several messages; the engine may pipeline them. Results are in the order given. */
+  Future<List<Accepted>> acceptAll(List<NewMessage> messages);
+
+  /** Reads up to {@code limit} retained messages with seq greater than {@code afterSeq}, in seq order. */
+  Future<InboxPage> read(String user, long afterSeq, int limit);
+
+  /** The user's latest seq, 0 for a user who never had a message. */
+  Future<Long> lastSeq(String user);
+
+  /** The ack cursor of (user, clientId): the highest seq that client acked, 0 when none. */
+  Future<Long> cursor(String user, String clientId);
+
+  /** Moves the ack cursor of (user, clientId) forward to {@code seq}; never moves it back. */
+  Future<Void> ack(String user, String clientId, long seq);
+
+  /** Queues a scheduled message durably; scheduling the same id again replaces nothing (idempotent). */
+  Future<Void> schedule(ScheduledMessage message);
+
+  /**
+   * Claims up to {@code max} scheduled messages due at {@code now}. A claimed message is not handed to
+   * another claimer until {@code leaseMs} passes; {@link #completeScheduled} removes it for good. A claimer
+   * that crashes loses nothing: its claims become due again when the lease ends.
+   */
+  Future<List<ScheduledMessage>> claimDue(long now, int max, long leaseMs);
+
+  /** Removes claimed scheduled messages after they were accepted. */
+  Future<Void> completeScheduled(Collection<ScheduledMessage> done);
+
+  /** Adds or refreshes route entries; each expires after {@code ttlMs} unless refreshed. */
+  Future<Void> putRoutes(Collection<Route> routes, long ttlMs);
+
+  /** Removes route entries (matched by user, nodeId and clientId). */
+  Future<Void> removeRoutes(Collection<Route> routes);
+
+  /** The live route entries of a user. */
+  Future<List<Route>> routes(String user);
+
+  /** Releases connections and timers. */
+  Future<Void> close();
+}
