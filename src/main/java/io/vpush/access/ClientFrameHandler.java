@@ -1,0 +1,172 @@
+package io.vpush.access;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vpush.protocol.Addresses;
+import io.vpush.protocol.ClientFrame;
+import io.vpush.protocol.CloseCodes;
+import io.vpush.protocol.ErrorCode;
+import io.vpush.protocol.FrameCodec;
+import io.vpush.protocol.FrameException;
+import io.vpush.protocol.ServerFrames;
+import io.vpush.store.StoredMessage;
+
+import java.nio.charset.StandardCharsets;
+
+/** Handles every frame a client sends (protocol.md section 3); one per node, stateless. */
+public final class ClientFrameHandler {
+
+  private final AccessNode node;
+  private final Registrar registrar;
+
+  public ClientFrameHandler(AccessNode node) {
+    this.node = node;
+    this.registrar = new Registrar(node);
+  }
+
+  void handle(Session session, String text) {
+    if (session.isClosed()) return;
+    session.touched();
+    if (tooLarge(text)) {
+      session.write(ServerFrames.error(null, ErrorCode.FRAME_TOO_LARGE, "frame larger than " + node.frameMaxBytes + " bytes"));
+      session.close(CloseCodes.TOO_LARGE, "frame too large", "too_large");
+      return;
+    }
+    ClientFrame frame;
+    try {
+      frame = FrameCodec.parse(text);
+    } catch (FrameException e) {
+      session.write(ServerFrames.error(null, e.code(), e.getMessage()));
+      return;
+    }
+    switch (frame.type()) {
+      case "ping" -> {
+        if (session.transport().answersPing()) session.write(ServerFrames.PONG);
+      }
+      case "register" -> register(session, frame);
+      case "unregister" -> unregister(session, frame);
+      case "send" -> send(session, frame);
+      default -> deny(session, frame, "clients may not publish; use send");
+    }
+  }
+
+  private void register(Session session, ClientFrame frame) {
+    String address = frame.address();
+    if (address.startsWith(Addresses.USER_PREFIX) && address.length() > Addresses.USER_PREFIX.length()) {
+      registrar.register(session, frame, address.substring(Addresses.USER_PREFIX.length()));
+    } else if (address.startsWith(Addresses.TOPIC_PREFIX) && address.length() > Addresses.TOPIC_PREFIX.length()) {
+      String topic = address.substring(Addresses.TOPIC_PREFIX.length());
+      if (!session.isRegistered()) {
+        error(session, address, ErrorCode.NOT_REGISTERED, "register the user stream before subscribing to topics");
+      } else if (!node.topicPolicy.allows(session.claims(), topic)) {
+        deny(session, frame, "not allowed to subscribe to this topic");
+      } else {
+        session.addTopic(topic);
+      }
+    } else {
+      deny(session, frame, "unknown address");
+    }
+  }
+
+  private void unregister(Session session, ClientFrame frame) {
+    String address = frame.address();
+    if (address.startsWith(Addresses.TOPIC_PREFIX)) {
+      session.removeTopic(address.substring(Addresses.TOPIC_PREFIX.length()));
+    }
+    // Unregistering the user stream is a no-op: the stream ends with the connection (docs/protocol.md).
+  }
+
+  private void send(Session session, ClientFrame frame) {
+    String address = frame.address();
+    String answerTo = frame.replyAddress() != null ? frame.replyAddress() : address;
+    boolean known = address.equals(Addresses.ACK) || address.equals(Addresses.SYNC) || address.equals(Addresses.UPSTREAM);
+    if (!known) {
+      deny(session, frame, "clients may send only to vpush.ack, vpush.sync and vpush.upstream");
+      return;
+    }
+    if (!session.isRegistered()) {
+      error(session, answerTo, ErrorCode.NOT_REGISTERED, "register the user stream first");
+      return;
+    }
+    switch (address) {
+      case Addresses.ACK -> ack(session, frame, answerTo);
+      case Addresses.SYNC -> sync(session, frame, answerTo);
+      default -> upstream(session, frame, answerTo);
+    }
+  }
+
+  private void ack(Session session, ClientFrame frame, String answerTo) {
+    JsonObject body = frame.bodyObject();
+    Long seq = body == null ? null : nonNegative(body.getValue("seq"));
+    if (seq == null) {
+      error(session, answerTo, ErrorCode.BAD_FRAME, "ack body must be {\"seq\": <non-negative integer>}");
+      return;
+    }
+    session.ack(seq);
+    if (frame.replyAddress() != null) session.write(ServerFrames.reply(frame.replyAddress(), new JsonObject().put("ok", true)));
+  }
+
+  private void sync(Session session, ClientFrame frame, String answerTo) {
+    JsonObject body = frame.bodyObject();
+    Long since = body == null ? null : (body.getValue("since") == null ? Long.valueOf(0) : nonNegative(body.getValue("since")));
+    Long limit = body == null ? null : (body.getValue("limit") == null ? Long.valueOf(node.syncDefaultLimit) : nonNegative(body.getValue("limit")));
+    if (since == null || limit == null || limit == 0) {
+      error(session, answerTo, ErrorCode.BAD_FRAME, "sync body must be {\"since\": <seq>, \"limit\": <1.." + node.syncMaxLimit + ">}");
+      return;
+    }
+    int capped = (int) Math.min(limit, node.syncMaxLimit);
+    node.store.read(session.userId(), since, capped).onComplete(ar -> session.onContext(() -> {
+      if (ar.failed()) {
+        error(session, answerTo, ErrorCode.UNAVAILABLE, "store unavailable, retry later");
+        return;
+      }
+      JsonArray messages = new JsonArray();
+      for (StoredMessage m : ar.result().messages()) {
+        if (m.isFor(session.device())) messages.add(m.toSyncEntry());
+      }
+      JsonObject reply = new JsonObject().put("messages", messages).put("lastSeq", ar.result().lastSeq()).put("more", ar.result().more());
+      if (ar.result().gap()) reply.put("gap", true);
+      if (frame.replyAddress() != null) session.write(ServerFrames.reply(frame.replyAddress(), reply));
+    }));
+  }
+
+  private void upstream(Session session, ClientFrame frame, String answerTo) {
+    JsonObject record = new JsonObject()
+        .put("user", session.userId()).put("clientId", session.clientId()).put("device", session.device())
+        .put("node", node.nodeId).put("ts", node.clock.nowMs())
+        .put("headers", new JsonObject(new java.util.HashMap<>(frame.headers())))
+        .put("body", frame.body());
+    node.upstream.upstream(session.userId(), record).onComplete(ar -> session.onContext(() -> {
+      if (ar.failed()) error(session, answerTo, ErrorCode.UNAVAILABLE, "upstream unavailable, retry later");
+      else if (frame.replyAddress() != null) session.write(ServerFrames.reply(frame.replyAddress(), new JsonObject().put("ok", true)));
+    }));
+  }
+
+  private boolean tooLarge(String text) {
+    int max = node.frameMaxBytes;
+    if (text.length() > max) return true;
+    // Only long frames can be over in UTF-8 bytes; count bytes just for those.
+    return text.length() * 3L > max && text.getBytes(StandardCharsets.UTF_8).length > max;
+  }
+
+  private static void deny(Session session, ClientFrame frame, String message) {
+    error(session, frame.replyAddress() != null ? frame.replyAddress() : frame.address(), ErrorCode.ACCESS_DENIED, message);
+  }
+
+  private static void error(Session session, String address, ErrorCode code, String message) {
+    session.write(ServerFrames.error(address, code, message));
+  }
+
+  private static Long nonNegative(Object raw) {
+    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() >= 0) return n.longValue();
+    if (raw instanceof String s) {
+      try {
+        long v = Long.parseLong(s.trim());
+        return v >= 0 ? v : null;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,97 @@
+package io.vpush.access;
+
+import io.vertx.core.Future;
+import io.vpush.protocol.ClientFrame;
+import io.vpush.protocol.CloseCodes;
+import io.vpush.protocol.ErrorCode;
+import io.vpush.protocol.ServerFrames;
+
+/**
+ * Opens a user stream on a session: checks the token, replaces an older connection of the same client,
+ * finds where the client left off, and starts the catch-up (protocol.md section 5).
+ */
+final class Registrar {
+
+  private final AccessNode node;
+
+  Registrar(AccessNode node) {
+    this.node = node;
+  }
+
+  void register(Session session, ClientFrame frame, String userId) {
+    if (!session.isOpen()) {
+      session.write(ServerFrames.error(frame.address(), ErrorCode.ACCESS_DENIED, "this connection already has a user stream"));
+      return;
+    }
+    Long lastSeq;
+    try {
+      lastSeq = parseLastSeq(frame.header("lastSeq"));
+    } catch (NumberFormatException e) {
+      session.write(ServerFrames.error(frame.address(), ErrorCode.BAD_FRAME, "lastSeq must be a non-negative integer"));
+      return;
+    }
+    session.markRegistering();
+    String token = frame.header("token") != null ? frame.header("token") : session.transport().queryParam("token");
+    String device = orDefault(frame.header("device"), "default");
+    String clientId = orDefault(frame.header("clientId"), session.connectionId());
+
+    node.tokens.verify(token)
+        .compose(claims -> check(claims, userId, device))
+        .onComplete(ar -> session.onContext(() -> {
+          if (session.isClosed()) return;
+          if (ar.failed()) {
+            reject(session, frame.address(), ar.cause().getMessage());
+            return;
+          }
+          open(session, userId, clientId, device, ar.result(), lastSeq);
+        }));
+  }
+
+  private void open(Session session, String userId, String clientId, String device, TokenClaims claims, Long lastSeq) {
+    // A newer connection of the same client replaces the older one: take it out of the hub now, so the
+    // catch-up below and the older one's close cannot race over the route entry.
+    Session older = node.hub.find(userId, clientId);
+    if (older != null) {
+      older.markReplaced();
+      node.hub.remove(older);
+      older.kick();
+    }
+    node.dispatcher.kick(userId, clientId, false);
+
+    Future<Long> cursor = lastSeq != null ? Future.succeededFuture(lastSeq) : node.store.cursor(userId, clientId);
+    Future.all(cursor, node.store.lastSeq(userId)).onComplete(ar -> session.onContext(() -> {
+      if (session.isClosed()) return;
+      if (ar.failed()) {
+        session.markOpenAgain();
+        session.write(ServerFrames.error(io.vpush.protocol.Addresses.user(userId), ErrorCode.UNAVAILABLE, "store unavailable, retry later"));
+        return;
+      }
+      session.registered(userId, clientId, device, claims, cursor.result(), ar.result().resultAt(1));
+      node.upstream.presence(userId, session.presenceEvent("connect"));
+    }));
+  }
+
+  private static Future<TokenClaims> check(TokenClaims claims, String userId, String device) {
+    if (!userId.equals(claims.subject())) return Future.failedFuture("token subject does not match the user");
+    if (!claims.devices().isEmpty() && !claims.devices().contains(device)) {
+      return Future.failedFuture("device type '" + device + "' is not allowed by the token");
+    }
+    return Future.succeededFuture(claims);
+  }
+
+  private void reject(Session session, String address, String reason) {
+    session.write(ServerFrames.error(address, ErrorCode.ACCESS_DENIED, reason));
+    session.close(CloseCodes.NOT_AUTHENTICATED, reason, "auth_failed");
+  }
+
+  private static Long parseLastSeq(String raw) {
+    if (raw == null || raw.isEmpty()) return null;
+    long v = Long.parseLong(raw.trim());
+    if (v < 0) throw new NumberFormatException();
+    return v;
+  }
+
+  private static String orDefault(String value, String def) {
+    return value == null || value.isBlank() ? def : value;
+  }
+}

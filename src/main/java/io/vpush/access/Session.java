@@ -1,0 +1,303 @@
+package io.vpush.access;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vpush.protocol.CloseCodes;
+import io.vpush.protocol.ServerFrames;
+import io.vpush.store.InboxPage;
+import io.vpush.store.Route;
+import io.vpush.store.StoredMessage;
+import io.vpush.time.TimingWheel;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client connection: its user stream, its place in the seq order, its unacked messages, its outbound
+ * bound and its one timer. Lives on one event loop; calls from elsewhere hop onto it.
+ */
+public final class Session extends TimingWheel.Entry {
+
+  private static final AtomicLong IDS = new AtomicLong();
+  /** Catch-up reads this many messages at a time... */
+  private static final int READ_PAGE = 100;
+  /** ...and waits while more than this many frames are still queued to the socket. */
+  private static final int READ_PAUSE_FRAMES = 200;
+
+  private enum State { OPEN, REGISTERING, REGISTERED, CLOSED }
+
+  private final AccessNode node;
+  private final Transport transport;
+  private final Context context;
+  private final TimingWheel wheel;
+  private final String connectionId;
+  private final long connectedAt;
+  private long lastFrameAt;
+  private State state = State.OPEN;
+
+  private String userId;
+  private String clientId;
+  private String device;
+  private TokenClaims claims;
+  private long registeredAt;
+  /** Set by a newer connection of the same client that took over this one's route entry. */
+  private volatile boolean replaced;
+
+  private SeqGate<Outbound> gate;
+  private AckTracker<Outbound> acks;
+  private Set<String> topics;
+  private int queuedFrames;
+  private long queuedBytes;
+  private boolean readWaitingForDrain;
+  private int readFailures;
+  private String endReason = "client_close";
+
+  Session(AccessNode node, Transport transport, Context context, TimingWheel wheel) {
+    this.node = node;
+    this.transport = transport;
+    this.context = context;
+    this.wheel = wheel;
+    this.connectionId = node.nodeId + "-" + Long.toString(IDS.incrementAndGet(), 36);
+    this.connectedAt = node.clock.nowMs();
+    this.lastFrameAt = connectedAt;
+    node.metrics.connect(transport.kind());
+    scheduleTimer();
+  }
+
+  public String userId() { return userId; }
+  public String clientId() { return clientId; }
+  String device() { return device; }
+  TokenClaims claims() { return claims; }
+  Transport transport() { return transport; }
+  String connectionId() { return connectionId; }
+  boolean isOpen() { return state == State.OPEN; }
+  boolean isRegistered() { return state == State.REGISTERED; }
+  boolean isClosed() { return state == State.CLOSED; }
+
+  Set<String> topics() {
+    return topics == null ? Set.of() : topics;
+  }
+
+  void addTopic(String topic) {
+    if (topics == null) topics = new HashSet<>(4);
+    if (topics.add(topic)) node.hub.subscribe(topic, this);
+  }
+
+  void removeTopic(String topic) {
+    if (topics != null && topics.remove(topic)) node.hub.unsubscribe(topic, this);
+  }
+
+  /** Any frame from the client counts as life. */
+  void touched() {
+    lastFrameAt = node.clock.nowMs();
+  }
+
+  void markRegistering() {
+    state = State.REGISTERING;
+  }
+
+  void markOpenAgain() {
+    if (state == State.REGISTERING) state = State.OPEN;
+  }
+
+  void markReplaced() {
+    replaced = true;
+  }
+
+  /**
+   * Completes a register: from here live messages reach this session, and it catches up from {@code cursor}.
+   * Called on this session's event loop, after the token check and the cursor read.
+   */
+  void registered(String userId, String clientId, String device, TokenClaims claims, long cursor, long lastSeq) {
+    this.userId = userId;
+    this.clientId = clientId;
+    this.device = device;
+    this.claims = claims;
+    this.registeredAt = node.clock.nowMs();
+    this.state = State.REGISTERED;
+    this.gate = new SeqGate<>(cursor, Outbound::seq);
+    node.hub.add(this);
+    node.metrics.connectionOpened(transport.kind(), device);
+    node.store.putRoutes(List.of(route()), node.routeTtlMs);
+    write(ServerFrames.control(userId, "registered", new JsonObject().put("lastSeq", lastSeq).put("node", node.nodeId)));
+    readMore();
+  }
+
+  /** A live message for this user; from any thread. */
+  void offer(Outbound out) {
+    if (Vertx.currentContext() != context) {
+      context.runOnContext(v -> offer(out));
+      return;
+    }
+    if (state != State.REGISTERED) return;
+    if (gate.offer(out, this::send)) readMore();
+  }
+
+  /** A ready frame (topic message); from any thread. */
+  void offerFrame(String frame) {
+    if (Vertx.currentContext() != context) {
+      context.runOnContext(v -> offerFrame(frame));
+      return;
+    }
+    if (state == State.REGISTERED) write(frame);
+  }
+
+  /** A cumulative ack from the client. */
+  void ack(long seq) {
+    if (acks != null) {
+      long now = node.clock.nowMs();
+      acks.ack(seq, out -> node.metrics.acked(out.message().ts(), now));
+    }
+    node.store.ack(userId, clientId, seq)
+        .onFailure(e -> node.metrics.problem("warn", "store"));
+  }
+
+  /** Reads the next inbox page into the gate, unless the socket is backed up (then it resumes on drain). */
+  private void readMore() {
+    if (state != State.REGISTERED) return;
+    if (queuedFrames > READ_PAUSE_FRAMES) {
+      readWaitingForDrain = true;
+      return;
+    }
+    gate.beginRead();
+    node.store.read(userId, gate.cursor(), READ_PAGE).onComplete(ar -> onContext(() -> {
+      if (state != State.REGISTERED) return;
+      if (ar.failed()) {
+        retryRead();
+        return;
+      }
+      readFailures = 0;
+      InboxPage page = ar.result();
+      List<Outbound> outs = new ArrayList<>(page.messages().size());
+      for (StoredMessage m : page.messages()) outs.add(new Outbound(m));
+      if (gate.onPage(outs, page.more(), this::send)) readMore();
+    }));
+  }
+
+  private void retryRead() {
+    node.metrics.problem("warn", "store");
+    long delay = Math.min(30_000, 500L << Math.min(readFailures++, 6));
+    node.vertx.setTimer(delay, id -> onContext(this::readMore));
+  }
+
+  private void send(Outbound out) {
+    StoredMessage m = out.message();
+    if (!m.isFor(device)) return;
+    write(out.frame());
+    long now = node.clock.nowMs();
+    node.metrics.delivered(m.ts(), now);
+    if (acks == null) acks = new AckTracker<>(node.backoff);
+    acks.sent(m.seq(), out, now);
+    scheduleTimer();
+  }
+
+  /** Writes a frame within the outbound bound; past it the client is a slow consumer and is closed. */
+  void write(String frame) {
+    if (state == State.CLOSED) return;
+    int size = frame.length();
+    queuedFrames++;
+    queuedBytes += size;
+    if (queuedFrames > node.outboundMaxMessages || queuedBytes > node.outboundMaxBytes) {
+      close(CloseCodes.POLICY, "slow consumer", "slow_consumer");
+      return;
+    }
+    transport.write(frame).onComplete(ar -> {
+      queuedFrames--;
+      queuedBytes -= size;
+      if (readWaitingForDrain && queuedFrames <= READ_PAUSE_FRAMES / 2) {
+        readWaitingForDrain = false;
+        readMore();
+      }
+    });
+  }
+
+  @Override
+  protected void onTimeout(long now) {
+    if (state == State.CLOSED) return;
+    if (state != State.REGISTERED && now >= connectedAt + node.authTimeoutMs) {
+      close(CloseCodes.NOT_AUTHENTICATED, "not authenticated in time", "auth_failed");
+      return;
+    }
+    if (now - lastFrameAt >= node.idleTimeoutMs) {
+      close(CloseCodes.POLICY, "idle timeout", "idle_timeout");
+      return;
+    }
+    if (acks != null) {
+      acks.collectDue(now, (out, attempt) -> {
+        write(out.frame());
+        node.metrics.resent(attempt);
+      }, seq -> node.metrics.givenUp());
+    }
+    scheduleTimer();
+  }
+
+  /** Keeps the one wheel entry at the earliest of the auth, idle and ack deadlines. */
+  private void scheduleTimer() {
+    long next = lastFrameAt + node.idleTimeoutMs;
+    if (state != State.REGISTERED) next = Math.min(next, connectedAt + node.authTimeoutMs);
+    if (acks != null) next = Math.min(next, acks.nextDeadline());
+    if (!isScheduled() || next < deadline() || deadline() <= node.clock.nowMs()) wheel.schedule(this, next);
+  }
+
+  /** Tells the client it was replaced or kicked, then closes with 4003; from any thread. */
+  void kick() {
+    onContext(() -> {
+      if (state == State.CLOSED) return;
+      if (userId != null) write(ServerFrames.control(userId, "kicked", new JsonObject()));
+      close(CloseCodes.KICKED, "kicked", "kicked");
+    });
+  }
+
+  /** Tells the client to reconnect elsewhere after {@code afterMs}, then closes with 1012; from any thread. */
+  public void reconnectElsewhere(long afterMs) {
+    onContext(() -> {
+      if (state == State.CLOSED) return;
+      if (userId != null) write(ServerFrames.control(userId, "reconnect", new JsonObject().put("afterMs", afterMs)));
+      close(CloseCodes.SERVICE_RESTART, "service restart", "shutdown");
+    });
+  }
+
+  void close(short code, String reason, String metricReason) {
+    if (state == State.CLOSED) return;
+    endReason = metricReason;
+    transport.close(code, reason);
+    closed();
+  }
+
+  /** The socket is gone (closed by either side): leave the hub and the route table. Idempotent. */
+  void closed() {
+    if (state == State.CLOSED) return;
+    boolean wasRegistered = state == State.REGISTERED;
+    state = State.CLOSED;
+    wheel.cancel(this);
+    node.metrics.disconnect(endReason);
+    if (!wasRegistered) return;
+    node.hub.remove(this);
+    node.metrics.connectionClosed(transport.kind(), device);
+    if (!replaced) node.store.removeRoutes(List.of(route()));
+    node.upstream.presence(userId, presenceEvent("disconnect").put("reason", endReason));
+  }
+
+  Route route() {
+    return new Route(userId, node.nodeId, clientId, device, registeredAt);
+  }
+
+  JsonObject presenceEvent(String type) {
+    return new JsonObject().put("type", type).put("user", userId).put("clientId", clientId).put("device", device)
+        .put("node", node.nodeId).put("ts", node.clock.nowMs());
+  }
+
+  JsonObject describe() {
+    return new JsonObject().put("clientId", clientId).put("device", device).put("node", node.nodeId)
+        .put("since", registeredAt).put("transport", transport.kind());
+  }
+
+  void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) action.run();
+    else context.runOnContext(v -> action.run());
+  }
+}

@@ -1,0 +1,22 @@
+package io.vpush.dispatch;
+
+import io.vertx.core.Future;
+import io.vpush.store.StoredMessage;
+
+/** Hands accepted messages to the nodes that hold the user's connections, and reaches connections cluster-wide. */
+public interface Dispatcher {
+
+  /** Hands a message to every node holding a connection of its user; completes when handed on, not when delivered. */
+  Future<Void> dispatch(StoredMessage message);
+
+  /** Sends a topic frame to every access node. */
+  Future<Void> publishTopic(String topic, String frame);
+
+  /**
+   * Kicks a user's connections (of one clientId when not null) on every node.
+   *
+   * @param localToo false when the caller already handled this node (a register kicking an older connection)
+   * @return how many connections were kicked
+   */
+  Future<Integer> kick(String user, String clientId, boolean localToo);
+}

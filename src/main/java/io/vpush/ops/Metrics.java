@@ -1,0 +1,155 @@
+package io.vpush.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * vpush's own meters, on one Prometheus registry per node. Label values are from fixed sets (doors,
+ * reasons, transports, known device types), never user ids or addresses, so the series count stays bounded.
+ */
+public final class Metrics {
+
+  /** Device types that get their own label value; anything else counts as {@code other}. */
+  public static final List<String> DEVICE_LABELS = List.of("default", "pc", "mobile", "web", "pos", "tablet", "other");
+  public static final List<String> DOORS = List.of("http", "eventbus", "tcp", "kafka", "delay");
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, AtomicLong> connections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Timer acceptToWrite;
+  private final Timer acceptToAck;
+  private final Timer kafkaToAccept;
+
+  public Metrics() {
+    for (String transport : List.of("websocket", "sockjs")) {
+      for (String device : DEVICE_LABELS) {
+        AtomicLong value = new AtomicLong();
+        connections.put(transport + "|" + device, value);
+        Gauge.builder("vpush_connections", value, AtomicLong::get)
+            .description("open client connections with a registered user stream")
+            .tag("transport", transport).tag("device", device).register(registry);
+      }
+    }
+    acceptToWrite = latency("vpush_delivery_latency", "accepted to first write to the client");
+    acceptToAck = latency("vpush_ack_latency", "accepted to acked by the client");
+    kafkaToAccept = latency("vpush_kafka_consume_latency", "Kafka record timestamp to accepted");
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public static String deviceLabel(String device) {
+    String d = device == null ? "default" : device.toLowerCase(Locale.ROOT);
+    return DEVICE_LABELS.contains(d) ? d : "other";
+  }
+
+  public void connectionOpened(String transport, String device) {
+    connections.get(transport + "|" + deviceLabel(device)).incrementAndGet();
+  }
+
+  public void connectionClosed(String transport, String device) {
+    connections.get(transport + "|" + deviceLabel(device)).decrementAndGet();
+  }
+
+  /** Total registered connections on this node. */
+  public long connectionCount() {
+    long n = 0;
+    for (AtomicLong v : connections.values()) n += v.get();
+    return n;
+  }
+
+  public void connect(String transport) {
+    counter("vpush_connects_total", "client connections accepted", "transport", transport).increment();
+  }
+
+  /** A connection ended; reason is one of client_close, idle_timeout, slow_consumer, kicked, shutdown, auth_failed, too_large. */
+  public void disconnect(String reason) {
+    counter("vpush_disconnects_total", "client connections ended, by reason", "reason", reason).increment();
+  }
+
+  public void accepted(String door, int n) {
+    counter("vpush_messages_accepted_total", "messages accepted into the store, by door", "door", door).increment(n);
+  }
+
+  public void duplicate(String door) {
+    counter("vpush_messages_duplicate_total", "publishes whose id was already accepted", "door", door).increment();
+  }
+
+  public void delivered(long acceptedTs, long nowMs) {
+    counter("vpush_messages_delivered_total", "messages written to a client (first send)").increment();
+    acceptToWrite.record(Math.max(0, nowMs - acceptedTs), TimeUnit.MILLISECONDS);
+  }
+
+  public void acked(long acceptedTs, long nowMs) {
+    counter("vpush_messages_acked_total", "messages acked by a client").increment();
+    acceptToAck.record(Math.max(0, nowMs - acceptedTs), TimeUnit.MILLISECONDS);
+  }
+
+  public void resent(int attempt) {
+    counter("vpush_messages_resent_total", "re-sends of unacked messages, by attempt", "attempt", String.valueOf(Math.min(attempt, 10))).increment();
+  }
+
+  public void givenUp() {
+    counter("vpush_messages_given_up_total", "messages left in the inbox after the last re-send").increment();
+  }
+
+  public void dlq(String reason) {
+    counter("vpush_dlq_records_total", "invalid Kafka records sent to the DLQ", "reason", reason).increment();
+  }
+
+  public void kafkaConsumed(long recordTs, long nowMs) {
+    kafkaToAccept.record(Math.max(0, nowMs - recordTs), TimeUnit.MILLISECONDS);
+  }
+
+  public void publishDuration(String door, long nanos) {
+    timers.computeIfAbsent("publish|" + door, k -> Timer.builder("vpush_publish_duration")
+        .description("publish request handling time, by door").tag("door", door)
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts an error or warning by kind (store, kafka, internal, ...). */
+  public void problem(String level, String kind) {
+    counter("vpush_problems_total", "errors and warnings, by kind", "level", level, "kind", kind).increment();
+  }
+
+  /** A gauge read on scrape. */
+  public void gauge(String name, String description, Supplier<Number> value) {
+    Gauge.builder(name, () -> value.get()).description(description).register(registry);
+  }
+
+  /** A named counter (label values must come from a fixed set). */
+  public Counter counter(String name, String description, String... tags) {
+    String key = name + String.join("|", tags);
+    Counter c = counters.get(key);
+    if (c != null) return c;
+    return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+  }
+
+  private Timer latency(String name, String description) {
+    return Timer.builder(name).description(description)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+        .register(registry);
+  }
+}
