@@ -2,6 +2,7 @@ package io.vpush.access;
 
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Per-connection bookkeeping of messages sent and not yet acked, with their re-send deadlines (pure, single-threaded).
@@ -80,6 +81,12 @@ public final class AckTracker<T> {
 
   /** Cumulative ack: forgets every tracked message with seq <= ackSeq; returns how many were removed. */
   public int ack(long ackSeq) {
+    return ack(ackSeq, null);
+  }
+
+  /** Cumulative ack that also hands each removed item to {@code onRemoved} (e.g. for ack latency); may be null. */
+  @SuppressWarnings("unchecked")
+  public int ack(long ackSeq, Consumer<T> onRemoved) {
     checkNotCollecting();
     if (ackSeq <= highestAcked) {
       return 0;
@@ -87,6 +94,7 @@ public final class AckTracker<T> {
     highestAcked = ackSeq;
     int removed = 0;
     while (head < tail && seqs[index(head)] <= ackSeq) {
+      if (onRemoved != null) onRemoved.accept((T) items[index(head)]);
       items[index(head)] = null;
       head++;
       removed++;
@@ -104,6 +112,11 @@ public final class AckTracker<T> {
    * maxRetries re-sends and whose last wait has passed are dropped (reported through `givenUp` with their seq).
    */
   public void collectDue(long nowMs, Consumer<T> resend, LongConsumer givenUp) {
+    collectDue(nowMs, (item, attempt) -> resend.accept(item), givenUp);
+  }
+
+  /** As {@link #collectDue(long, Consumer, LongConsumer)}, telling {@code resend} which re-send (1-based) this is. */
+  public void collectDue(long nowMs, ObjIntConsumer<T> resend, LongConsumer givenUp) {
     checkNotCollecting();
     long now = now(nowMs);
     collecting = true;
@@ -163,7 +176,7 @@ public final class AckTracker<T> {
   }
 
   @SuppressWarnings("unchecked")
-  private void resendDue(int attempts, long now, Consumer<T> resend) {
+  private void resendDue(int attempts, long now, ObjIntConsumer<T> resend) {
     long end = cohortEnd(attempts);
     long wait = backoff.delayBeforeResend(attempts + 2);
     while (cohortStart[attempts] < end && deadlines[index(cohortStart[attempts])] <= now) {
@@ -171,7 +184,7 @@ public final class AckTracker<T> {
       deadlines[i] = now + wait;
       // Moving the boundary hands the message to cohort attempts + 1, as its newest member: its deadline is the latest.
       cohortStart[attempts]++;
-      resend.accept((T) items[i]);
+      resend.accept((T) items[i], attempts + 1);
     }
   }
 

@@ -1,0 +1,60 @@
+package io.vpush.access;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vpush.time.TimingWheel;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The client endpoints of one event loop: raw WebSocket at {@code /eventbus/websocket} and SockJS at
+ * {@code /eventbus}. vpush owns the socket handling (not the stock SockJS bridge, which makes a clustered
+ * consumer per register) and speaks the same frames.
+ */
+public final class AccessEndpoints {
+
+  private final AccessNode node;
+  private final ClientFrameHandler frames;
+  private final TimingWheel wheel;
+
+  public AccessEndpoints(AccessNode node, ClientFrameHandler frames, TimingWheel wheel) {
+    this.node = node;
+    this.frames = frames;
+    this.wheel = wheel;
+  }
+
+  public void mount(Vertx vertx, Router router) {
+    router.route("/eventbus/websocket").handler(ctx -> {
+      if (!ctx.request().canUpgradeToWebSocket()) {
+        ctx.response().setStatusCode(400).end("expected a WebSocket upgrade");
+        return;
+      }
+      ctx.request().toWebSocket().onSuccess(this::acceptWebSocket);
+    });
+    SockJSHandlerOptions options = new SockJSHandlerOptions().setRegisterWriteHandler(false);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::acceptSockJs));
+  }
+
+  private void acceptWebSocket(ServerWebSocket ws) {
+    Session session = new Session(node, new WebSocketTransport(ws), Vertx.currentContext(), wheel);
+    ws.textMessageHandler(text -> frames.handle(session, text));
+    ws.binaryMessageHandler(buf -> frames.handle(session, buf.toString(StandardCharsets.UTF_8)));
+    // Frames past the WebSocket codec limit (4x frame.maxBytes) fail here; the codec closes the socket with 1009 itself.
+    ws.exceptionHandler(e -> session.closed());
+    ws.closeHandler(v -> session.closed());
+  }
+
+  private void acceptSockJs(SockJSSocket socket) {
+    Context context = Vertx.currentContext();
+    Session session = new Session(node, new SockJsTransport(socket), context, wheel);
+    // Polling transports may deliver on another request's event loop: hop back to the session's.
+    socket.handler(buf -> session.onContext(() -> frames.handle(session, buf.toString(StandardCharsets.UTF_8))));
+    socket.closeHandler(v -> session.onContext(session::closed));
+    socket.exceptionHandler(e -> session.onContext(session::closed));
+  }
+}

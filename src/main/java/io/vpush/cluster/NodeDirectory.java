@@ -1,0 +1,13 @@
+package io.vpush.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/** The access nodes clients may connect to, least loaded first ({@code GET /api/v1/nodes}). */
+public interface NodeDirectory {
+
+  /** Entries {@code {"id","url","connections","load"}}, least loaded first. */
+  Future<List<JsonObject>> accessNodes();
+}

@@ -1,0 +1,60 @@
+package io.vpush.purge;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vpush.protocol.Addresses;
+import io.vpush.protocol.ErrorCode;
+import io.vpush.store.StoreUnavailableException;
+
+/**
+ * The event-bus publish door: request/reply on {@code vpush.publish}, for in-cluster JVMs and the TCP bridge.
+ * Failures are replied as event-bus failures whose code and message match protocol.md's error codes.
+ */
+public final class EventBusPublishDoor {
+
+  private final Publisher publisher;
+  private MessageConsumer<Object> consumer;
+
+  public EventBusPublishDoor(Publisher publisher) {
+    this.publisher = publisher;
+  }
+
+  public Future<Void> start(EventBus bus) {
+    consumer = bus.consumer(Addresses.PUBLISH, this::handle);
+    return consumer.completion();
+  }
+
+  public Future<Void> stop() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** Publishes one request; the door label tells the metrics where it came from (eventbus or tcp). */
+  public void handle(Message<Object> msg) {
+    String door = "tcp".equals(msg.headers().get("vpush-door")) ? "tcp" : "eventbus";
+    Object raw = msg.body();
+    JsonObject body = raw instanceof JsonObject o ? o : null;
+    if (body == null && raw instanceof String s) {
+      try {
+        body = new JsonObject(s);
+      } catch (RuntimeException e) {
+        body = null;
+      }
+    }
+    PublishRequest request;
+    try {
+      request = publisher.parse(body, null);
+    } catch (PublishException e) {
+      msg.fail(ErrorCode.BAD_FRAME.status(), e.getMessage());
+      return;
+    }
+    publisher.publish(request, door)
+        .onSuccess(msg::reply)
+        .onFailure(e -> {
+          if (e instanceof StoreUnavailableException) msg.fail(ErrorCode.UNAVAILABLE.status(), "the store is unavailable, retry later");
+          else msg.fail(ErrorCode.INTERNAL_ERROR.status(), "internal error");
+        });
+  }
+}
