@@ -1,0 +1,129 @@
+package io.vpush.store.memory;
+
+import io.vpush.store.Accepted;
+import io.vpush.store.InboxPage;
+import io.vpush.store.NewMessage;
+import io.vpush.store.Route;
+import io.vpush.store.StoredMessage;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One user's seq counter, inbox, idempotency index, ack cursors and routes; every method holds the
+ * instance's monitor for a short, bounded step so users never contend with each other.
+ */
+final class UserState {
+
+  private static final Comparator<StoredMessage> BY_EXPIRY =
+      Comparator.comparingLong(StoredMessage::expiresAt).thenComparingLong(StoredMessage::seq);
+
+  private long seq;
+  /** Highest seq dropped (expired or trimmed): a read after a lower seq has a gap. */
+  private long maxDropped;
+  private final TreeMap<Long, StoredMessage> inbox = new TreeMap<>();
+  /** The same messages ordered by expiry, so purging expired ones never scans the whole inbox. */
+  private final TreeSet<StoredMessage> byExpiry = new TreeSet<>(BY_EXPIRY);
+  /** Message id -> seq, for exactly as long as the message is retained. */
+  private final Map<String, Long> ids = new HashMap<>();
+  private final DropCounters counters;
+  private Map<String, Long> cursors;
+  private Map<String, RouteEntry> routes;
+
+  private record RouteEntry(Route route, long expiresAt) {}
+
+  UserState(DropCounters counters) {
+    this.counters = counters;
+  }
+
+  synchronized Accepted accept(NewMessage m, long ttlSeconds, long now, int cap) {
+    purgeExpired(now);
+    Long known = ids.get(m.id());
+    if (known != null) {
+      return new Accepted(inbox.get(known), true);
+    }
+    StoredMessage stored = new StoredMessage(m.id(), m.user(), ++seq, m.ts(), m.ts() + ttlSeconds * 1000L,
+        m.payload(), m.devices());
+    inbox.put(stored.seq(), stored);
+    byExpiry.add(stored);
+    ids.put(stored.id(), stored.seq());
+    while (inbox.size() > cap) {
+      drop(inbox.firstEntry().getValue());
+      counters.capped.increment();
+    }
+    // A message that is already past its expiry (e.g. released late) is accepted and dropped at once.
+    purgeExpired(now);
+    return new Accepted(stored, false);
+  }
+
+  synchronized InboxPage read(long afterSeq, int limit, long now) {
+    purgeExpired(now);
+    List<StoredMessage> page = new ArrayList<>(Math.min(limit, inbox.size()));
+    boolean more = false;
+    for (StoredMessage m : inbox.tailMap(afterSeq, false).values()) {
+      if (page.size() == limit) {
+        more = true;
+        break;
+      }
+      page.add(m);
+    }
+    return new InboxPage(page, seq, more, maxDropped > afterSeq);
+  }
+
+  synchronized long lastSeq() {
+    return seq;
+  }
+
+  synchronized long cursor(String clientId) {
+    return cursors == null ? 0L : cursors.getOrDefault(clientId, 0L);
+  }
+
+  synchronized void ack(String clientId, long ackSeq) {
+    if (cursors == null) cursors = new HashMap<>(4);
+    cursors.merge(clientId, ackSeq, Math::max);
+  }
+
+  synchronized void putRoute(Route route, long expiresAt) {
+    if (routes == null) routes = new HashMap<>(4);
+    routes.put(routeKey(route), new RouteEntry(route, expiresAt));
+  }
+
+  synchronized void removeRoute(Route route) {
+    if (routes != null) routes.remove(routeKey(route));
+  }
+
+  synchronized List<Route> routes(long now) {
+    if (routes == null) return List.of();
+    List<Route> live = new ArrayList<>(routes.size());
+    for (Iterator<RouteEntry> it = routes.values().iterator(); it.hasNext(); ) {
+      RouteEntry e = it.next();
+      if (e.expiresAt() <= now) it.remove();
+      else live.add(e.route());
+    }
+    return live;
+  }
+
+  private void purgeExpired(long now) {
+    while (!byExpiry.isEmpty() && byExpiry.first().expiresAt() <= now) {
+      drop(byExpiry.first());
+      counters.expired.increment();
+    }
+  }
+
+  private void drop(StoredMessage m) {
+    inbox.remove(m.seq());
+    byExpiry.remove(m);
+    ids.remove(m.id());
+    maxDropped = Math.max(maxDropped, m.seq());
+  }
+
+  private static String routeKey(Route r) {
+    return r.nodeId() + '|' + r.clientId();
+  }
+}

@@ -1,0 +1,29 @@
+package io.vpush.store.redis;
+
+/**
+ * Key names. Every key of one user carries the hash tag {@code {u:<userId>}} so a user's keys share a
+ * Redis Cluster slot (one Lua step may touch them all); the global delay queue uses the tag {@code {delay}}.
+ */
+final class RedisKeys {
+
+  static final String DELAY_DUE = "{delay}:due";
+  static final String DELAY_MSG = "{delay}:msg";
+
+  private RedisKeys() {}
+
+  static String meta(String user) { return tag(user) + ":meta"; }
+
+  static String inbox(String user) { return tag(user) + ":inbox"; }
+
+  static String expiry(String user) { return tag(user) + ":exp"; }
+
+  static String ids(String user) { return tag(user) + ":ids"; }
+
+  static String cursors(String user) { return tag(user) + ":cur"; }
+
+  static String routes(String user) { return tag(user) + ":routes"; }
+
+  private static String tag(String user) {
+    return "{u:" + user + "}";
+  }
+}

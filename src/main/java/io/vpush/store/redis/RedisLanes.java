@@ -1,0 +1,162 @@
+package io.vpush.store.redis;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vpush.store.StoreUnavailableException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fixed set of long-held, pipelined Redis connections ("lanes"), each on its own event loop.
+ *
+ * <p>Why not the client's pool: it leases a connection exclusively per command (6 in flight by default), so
+ * throughput is bounded by round trips. A lane keeps one connection (in cluster mode: one per master) and
+ * pipelines every command sent to it. A caller (a Vert.x context, or a plain thread) always uses the same
+ * lane, so its commands run in the order it sent them. Results are handed back on the caller's context,
+ * never on the lane's event loop. A lane whose connection broke reconnects on its next command.
+ *
+ * <p>Every failure (refused, closed, timed out, error reply) completes with {@link StoreUnavailableException}.
+ */
+final class RedisLanes {
+
+  private final Redis client;
+  private final String target;
+  private final boolean cluster;
+  private final long timeoutMs;
+  private final Lane[] lanes;
+
+  RedisLanes(Vertx vertx, Redis client, String target, boolean cluster, int count, long timeoutMs) {
+    this.client = client;
+    this.target = target;
+    this.cluster = cluster;
+    this.timeoutMs = timeoutMs;
+    this.lanes = new Lane[count];
+    for (int i = 0; i < count; i++) lanes[i] = new Lane(((VertxInternal) vertx).createEventLoopContext());
+  }
+
+  /** Sends one command on the caller's lane. */
+  Future<Response> send(Request request) {
+    return deliver(pick().connection().compose(c -> c.send(request)));
+  }
+
+  /**
+   * Sends commands pipelined on the caller's lane, answers in order. Standalone: one {@code batch} (one
+   * write). Cluster: one send each, since a cluster batch must stay on one master; the cluster connection
+   * routes each to the master of its slot and pipelines per master.
+   */
+  Future<List<Response>> sendAll(List<Request> requests) {
+    if (requests.isEmpty()) return Future.succeededFuture(List.of());
+    Future<RedisConnection> conn = pick().connection();
+    if (!cluster) return deliver(conn.compose(c -> c.batch(requests)));
+    return deliver(conn.compose(c -> {
+      List<Future<Response>> each = new ArrayList<>(requests.size());
+      for (Request r : requests) each.add(c.send(r));
+      return Future.all(each).map(all -> all.<Response>list());
+    }));
+  }
+
+  /** Connects every lane and sends it a PING: the startup check. */
+  Future<Void> ping() {
+    List<Future<Response>> pings = new ArrayList<>(lanes.length);
+    for (Lane l : lanes) {
+      pings.add(l.connection().compose(c -> c.send(Request.cmd(io.vertx.redis.client.Command.PING)))
+          .timeout(timeoutMs, TimeUnit.MILLISECONDS));
+    }
+    return Future.all(pings).<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(new StoreUnavailableException(
+            "cannot reach Redis at " + target + ": " + describe(e), e)));
+  }
+
+  Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Lane l : lanes) closing.add(l.close());
+    return Future.join(closing).eventually(client::close).mapEmpty();
+  }
+
+  String target() {
+    return target;
+  }
+
+  private Lane pick() {
+    Context ctx = Vertx.currentContext();
+    Object caller = ctx != null ? ctx : Thread.currentThread();
+    int h = System.identityHashCode(caller);
+    h ^= h >>> 16;
+    return lanes[Math.floorMod(h, lanes.length)];
+  }
+
+  /** Adds the timeout, maps failures, and completes on the caller's context. */
+  private <T> Future<T> deliver(Future<T> f) {
+    Future<T> mapped = f.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(unavailable(e)));
+    Context caller = Vertx.currentContext();
+    if (caller == null) return mapped;
+    Promise<T> p = Promise.promise();
+    mapped.onComplete(ar -> {
+      if (Vertx.currentContext() == caller) p.handle(ar);
+      else caller.runOnContext(v -> p.handle(ar));
+    });
+    return p.future();
+  }
+
+  private Throwable unavailable(Throwable e) {
+    if (e instanceof StoreUnavailableException) return e;
+    return new StoreUnavailableException("Redis " + target + ": " + describe(e), e);
+  }
+
+  private static String describe(Throwable e) {
+    if (e instanceof java.util.concurrent.TimeoutException || e.getClass().getSimpleName().contains("Timeout")) {
+      return "no answer in time (" + e.getMessage() + ")";
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  /** One held connection, opened on the lane's own event-loop context. */
+  private final class Lane {
+
+    private final ContextInternal context;
+    private Future<RedisConnection> connection;
+
+    Lane(ContextInternal context) {
+      this.context = context;
+    }
+
+    synchronized Future<RedisConnection> connection() {
+      if (connection == null || connection.failed()) {
+        Promise<RedisConnection> p = Promise.promise();
+        Future<RedisConnection> f = p.future();
+        connection = f;
+        context.runOnContext(v -> client.connect().onComplete(ar -> {
+          if (ar.succeeded()) {
+            RedisConnection c = ar.result();
+            c.exceptionHandler(err -> broken(f, c));
+            c.endHandler(end -> broken(f, c));
+          }
+          p.handle(ar);
+        }));
+      }
+      return connection;
+    }
+
+    private synchronized void broken(Future<RedisConnection> f, RedisConnection c) {
+      if (connection == f) connection = null;
+      c.close();
+    }
+
+    synchronized Future<Void> close() {
+      Future<RedisConnection> f = connection;
+      connection = null;
+      if (f == null) return Future.succeededFuture();
+      return f.compose(RedisConnection::close, e -> Future.succeededFuture());
+    }
+  }
+}

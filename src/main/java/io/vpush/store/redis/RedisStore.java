@@ -1,0 +1,283 @@
+package io.vpush.store.redis;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vpush.store.Accepted;
+import io.vpush.store.InboxPage;
+import io.vpush.store.NewMessage;
+import io.vpush.store.Route;
+import io.vpush.store.ScheduledMessage;
+import io.vpush.store.Store;
+import io.vpush.store.StoreStats;
+import io.vpush.store.StoredMessage;
+import io.vpush.time.Clock;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The Redis store engine: standalone Redis, Redis Cluster or Sentinel, durable as Redis is configured.
+ *
+ * <p>Layout: every key of a user is tagged {@code {u:<userId>}} (one cluster slot per user): {@code :meta}
+ * (seq counter), {@code :inbox} (zset by seq), {@code :exp} (zset by expiry), {@code :ids} (id -> seq),
+ * {@code :cur} (ack cursors), {@code :routes} (node|client -> JSON with a logical expiry). The delay queue is
+ * {@code {delay}:due} (zset by due time) plus {@code {delay}:msg} (id -> JSON).
+ *
+ * <p>Accept and read are one Lua script ({@code inbox.lua}): purge of expired messages, dedup, next seq,
+ * append and trim happen atomically. Time always comes from the injected {@link Clock} as a script
+ * argument, never Redis TIME; real key EXPIREs (message TTL + 1 day, 400 days for seq counters and cursors,
+ * route TTL + 60 s) only clean up abandoned users. Scripts go by EVALSHA with an EVAL fallback on NOSCRIPT;
+ * after such a fallback in {@link #acceptAll}, messages the first attempt had already accepted come back
+ * marked duplicate (with their first seq), which callers already handle.
+ *
+ * <p>Connections: {@link RedisLanes}, a few long-held pipelined connections instead of the exclusive-lease
+ * pool (6 in flight by default), because every store call is one short command or script; batches
+ * ({@code acceptAll}, routes, completes) go as one pipelined write (standalone) or as pipelined sends
+ * routed per master (cluster).
+ */
+public final class RedisStore implements Store, StoreStats {
+
+  /** Seq counters and cursors outlive any message TTL (max 365 days): a seq must never restart under a client. */
+  static final long META_KEEP_SECONDS = 400L * 24 * 3600;
+  private static final long INBOX_KEEP_MARGIN_SECONDS = 24 * 3600;
+  private static final long ROUTE_KEEP_MARGIN_MS = 60_000;
+  private static final LuaScript INBOX = LuaScript.load("inbox.lua");
+  private static final LuaScript ACK = LuaScript.load("ack.lua");
+  private static final LuaScript SCHEDULE = LuaScript.load("schedule.lua");
+  private static final LuaScript CLAIM = LuaScript.load("claim.lua");
+
+  private final RedisLanes lanes;
+  private final Clock clock;
+  private final int inboxCap;
+  private final long defaultTtlSeconds;
+  private final LongAdder droppedByCap = new LongAdder();
+  private final LongAdder expired = new LongAdder();
+
+  private RedisStore(RedisLanes lanes, Clock clock, int inboxCap, long defaultTtlSeconds) {
+    this.lanes = lanes;
+    this.clock = clock;
+    this.inboxCap = inboxCap;
+    this.defaultTtlSeconds = defaultTtlSeconds;
+  }
+
+  /**
+   * Connects {@code lanes} pipelined connections, pings them and loads the scripts; fails with a
+   * {@link io.vpush.store.StoreUnavailableException} naming the target when Redis cannot be reached.
+   *
+   * @param options   how to reach Redis (type STANDALONE, CLUSTER or SENTINEL); its pool is sized to fit the lanes
+   * @param lanes     held connections (cluster: per master), e.g. {@code redis.poolSize}
+   * @param timeoutMs a command not answered within this time fails as unavailable
+   */
+  public static Future<RedisStore> connect(Vertx vertx, RedisOptions options, int lanes, long timeoutMs,
+                                           Clock clock, int inboxCap, long defaultTtlSeconds) {
+    if (inboxCap < 1) throw new IllegalArgumentException("inboxCap must be at least 1, got " + inboxCap);
+    if (defaultTtlSeconds < 1) throw new IllegalArgumentException("defaultTtlSeconds must be at least 1, got " + defaultTtlSeconds);
+    RedisOptions opts = new RedisOptions(options);
+    // Each lane holds one pooled connection per endpoint for good; leave room for a reconnect.
+    opts.setMaxPoolSize(Math.max(opts.getMaxPoolSize(), lanes + 2));
+    opts.setMaxWaitingHandlers(Math.max(opts.getMaxWaitingHandlers(), 8192));
+    String target = String.join(",", opts.getEndpoints()) + " (" + opts.getType().name().toLowerCase() + ")";
+    RedisLanes l = new RedisLanes(vertx, Redis.createClient(vertx, opts), target,
+        opts.getType() == RedisClientType.CLUSTER, lanes, timeoutMs);
+    RedisStore store = new RedisStore(l, clock, inboxCap, defaultTtlSeconds);
+    return l.ping()
+        .compose(v -> store.loadScripts())
+        .map(v -> store)
+        .recover(e -> l.close().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /** SCRIPT LOAD of every script, checking the server computes the same sha (a cluster loads lazily by EVAL too). */
+  private Future<Void> loadScripts() {
+    List<LuaScript> all = List.of(INBOX, ACK, SCHEDULE, CLAIM);
+    return lanes.sendAll(all.stream().map(LuaScript::loadRequest).toList()).map(shas -> {
+      for (int i = 0; i < all.size(); i++) {
+        if (!all.get(i).sha().equals(shas.get(i).toString())) {
+          throw new IllegalStateException("Redis returned an unexpected sha for " + all.get(i).name());
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Checks Redis answers on every held connection. */
+  public Future<Void> ping() {
+    return lanes.ping();
+  }
+
+  // --- inbox ---
+
+  @Override
+  public Future<Accepted> accept(NewMessage message) {
+    return INBOX.run(lanes, acceptCall(message)).map(r -> accepted(message.user(), r));
+  }
+
+  @Override
+  public Future<List<Accepted>> acceptAll(List<NewMessage> messages) {
+    if (messages.isEmpty()) return Future.succeededFuture(List.of());
+    List<LuaScript.Call> calls = messages.stream().map(this::acceptCall).toList();
+    return INBOX.runAll(lanes, calls).map(rs -> {
+      List<Accepted> out = new ArrayList<>(rs.size());
+      for (int i = 0; i < rs.size(); i++) out.add(accepted(messages.get(i).user(), rs.get(i)));
+      return out;
+    });
+  }
+
+  private LuaScript.Call acceptCall(NewMessage m) {
+    long ttl = m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
+    long expiresAt = m.ts() + ttl * 1000L;
+    return new LuaScript.Call(userKeys(m.user()), List.of("accept", Long.toString(clock.nowMs()), m.id(),
+        Long.toString(expiresAt), Integer.toString(inboxCap), RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()),
+        Long.toString(ttl + INBOX_KEEP_MARGIN_SECONDS), Long.toString(META_KEEP_SECONDS)));
+  }
+
+  private Accepted accepted(String user, Response r) {
+    expired.add(r.get(2).toLong());
+    droppedByCap.add(r.get(3).toLong());
+    StoredMessage m = RedisCodec.inboxMember(user, r.get(1).toBytes());
+    return new Accepted(m, r.get(0).toLong() == 1);
+  }
+
+  @Override
+  public Future<InboxPage> read(String user, long afterSeq, int limit) {
+    if (limit < 1) return Future.failedFuture(new IllegalArgumentException("limit must be at least 1, got " + limit));
+    LuaScript.Call call = new LuaScript.Call(userKeys(user),
+        List.of("read", Long.toString(clock.nowMs()), Long.toString(afterSeq), Integer.toString(limit)));
+    return INBOX.run(lanes, call).map(r -> {
+      long last = r.get(0).toLong();
+      long retainedAfter = r.get(1).toLong();
+      expired.add(r.get(2).toLong());
+      int n = r.size() - 3;
+      List<StoredMessage> page = new ArrayList<>(Math.min(n, limit));
+      for (int i = 0; i < Math.min(n, limit); i++) page.add(RedisCodec.inboxMember(user, r.get(3 + i).toBytes()));
+      // Seqs are contiguous and each one enters the inbox, so fewer retained than assigned means drops.
+      boolean gap = last > afterSeq && retainedAfter < last - afterSeq;
+      return new InboxPage(page, last, n > limit, gap);
+    });
+  }
+
+  @Override
+  public Future<Long> lastSeq(String user) {
+    return lanes.send(Request.cmd(Command.HGET).arg(RedisKeys.meta(user)).arg("seq")).map(RedisStore::longOrZero);
+  }
+
+  @Override
+  public Future<Long> cursor(String user, String clientId) {
+    return lanes.send(Request.cmd(Command.HGET).arg(RedisKeys.cursors(user)).arg(clientId)).map(RedisStore::longOrZero);
+  }
+
+  @Override
+  public Future<Void> ack(String user, String clientId, long seq) {
+    return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user)),
+        List.of(clientId, Long.toString(seq), Long.toString(META_KEEP_SECONDS)))).mapEmpty();
+  }
+
+  // --- delay queue ---
+
+  @Override
+  public Future<Void> schedule(ScheduledMessage message) {
+    return SCHEDULE.run(lanes, new LuaScript.Call(List.of(RedisKeys.DELAY_DUE, RedisKeys.DELAY_MSG),
+        List.of(message.id(), Long.toString(message.deliverAt()), RedisCodec.scheduled(message)))).mapEmpty();
+  }
+
+  @Override
+  public Future<List<ScheduledMessage>> claimDue(long now, int max, long leaseMs) {
+    if (max < 1) return Future.succeededFuture(List.of());
+    return CLAIM.run(lanes, new LuaScript.Call(List.of(RedisKeys.DELAY_DUE, RedisKeys.DELAY_MSG),
+        List.of(Long.toString(now), Integer.toString(max), Long.toString(now + leaseMs)))).map(r -> {
+          List<ScheduledMessage> out = new ArrayList<>(r.size());
+          for (Response item : r) out.add(RedisCodec.scheduled(item.toString()));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Void> completeScheduled(Collection<ScheduledMessage> done) {
+    if (done.isEmpty()) return Future.succeededFuture();
+    Request zrem = Request.cmd(Command.ZREM).arg(RedisKeys.DELAY_DUE);
+    Request hdel = Request.cmd(Command.HDEL).arg(RedisKeys.DELAY_MSG);
+    for (ScheduledMessage m : done) {
+      zrem.arg(m.id());
+      hdel.arg(m.id());
+    }
+    return lanes.sendAll(List.of(zrem, hdel)).mapEmpty();
+  }
+
+  // --- routes ---
+
+  @Override
+  public Future<Void> putRoutes(Collection<Route> routes, long ttlMs) {
+    long expiresAt = clock.nowMs() + ttlMs;
+    List<Request> requests = new ArrayList<>();
+    byUser(routes).forEach((user, rs) -> {
+      Request hset = Request.cmd(Command.HSET).arg(RedisKeys.routes(user));
+      for (Route r : rs) hset.arg(RedisCodec.routeField(r)).arg(RedisCodec.route(r, expiresAt));
+      requests.add(hset);
+      requests.add(Request.cmd(Command.PEXPIRE).arg(RedisKeys.routes(user)).arg(ttlMs + ROUTE_KEEP_MARGIN_MS));
+    });
+    return lanes.sendAll(requests).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> removeRoutes(Collection<Route> routes) {
+    List<Request> requests = new ArrayList<>();
+    byUser(routes).forEach((user, rs) -> {
+      Request hdel = Request.cmd(Command.HDEL).arg(RedisKeys.routes(user));
+      for (Route r : rs) hdel.arg(RedisCodec.routeField(r));
+      requests.add(hdel);
+    });
+    return lanes.sendAll(requests).mapEmpty();
+  }
+
+  @Override
+  public Future<List<Route>> routes(String user) {
+    return lanes.send(Request.cmd(Command.HVALS).arg(RedisKeys.routes(user))).map(r -> {
+      long now = clock.nowMs();
+      List<Route> live = new ArrayList<>(r.size());
+      for (Response v : r) {
+        JsonObject o = new JsonObject(v.toString());
+        if (o.getLong("x") > now) live.add(RedisCodec.route(user, o));
+      }
+      return live;
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return lanes.close();
+  }
+
+  @Override
+  public long droppedByCap() {
+    return droppedByCap.sum();
+  }
+
+  @Override
+  public long expired() {
+    return expired.sum();
+  }
+
+  private static List<String> userKeys(String user) {
+    return List.of(RedisKeys.meta(user), RedisKeys.inbox(user), RedisKeys.expiry(user), RedisKeys.ids(user));
+  }
+
+  private static Map<String, List<Route>> byUser(Collection<Route> routes) {
+    Map<String, List<Route>> m = new LinkedHashMap<>();
+    for (Route r : routes) m.computeIfAbsent(r.user(), u -> new ArrayList<>()).add(r);
+    return m;
+  }
+
+  private static long longOrZero(Response r) {
+    return r == null ? 0L : r.toLong();
+  }
+}

@@ -1,0 +1,87 @@
+-- One user's inbox, atomically. All keys share the user's hash tag {u:<id>}.
+-- KEYS[1] meta  hash: seq -> the user's last seq
+-- KEYS[2] inbox zset: score seq, member "<seq>:<idByteLen>:<id><entry json>"
+-- KEYS[3] exp   zset: score expiresAt (ms), member seq
+-- KEYS[4] ids   hash: message id -> seq, for exactly as long as the message is retained
+-- ARGV[1] op: 'accept' or 'read'; ARGV[2] now (ms, from the caller's clock: never Redis TIME, so tests can move time)
+-- accept: ARGV[3] id, ARGV[4] expiresAt, ARGV[5] cap, ARGV[6] entry json, ARGV[7] inbox keys' TTL s, ARGV[8] meta TTL s
+--   returns {duplicate 0|1, member, expiredCount, cappedCount}
+-- read:   ARGV[3] afterSeq, ARGV[4] limit
+--   returns {lastSeq, retained count after afterSeq, expiredCount, member...} (up to limit+1 members)
+
+local function parse(member)
+  local c1 = string.find(member, ':', 1, true)
+  local c2 = string.find(member, ':', c1 + 1, true)
+  local len = tonumber(string.sub(member, c1 + 1, c2 - 1))
+  return string.sub(member, 1, c1 - 1), string.sub(member, c2 + 1, c2 + len)
+end
+
+-- Drops every message whose expiry is at or before now; returns how many.
+local function purge(now)
+  local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+  for i = 1, #due do
+    local m = redis.call('ZRANGEBYSCORE', KEYS[2], due[i], due[i])
+    if m[1] then
+      local _, id = parse(m[1])
+      redis.call('HDEL', KEYS[4], id)
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], due[i], due[i])
+    end
+  end
+  if #due > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
+  return #due
+end
+
+-- Real key expiry only for cleanup of abandoned users; it is only ever extended.
+local function extend(key, secs)
+  if redis.call('TTL', key) < secs then redis.call('EXPIRE', key, secs) end
+end
+
+-- Times go to Redis as the caller's decimal strings: a Lua number could be formatted in exponent form.
+local expired = purge(ARGV[2])
+
+if ARGV[1] == 'read' then
+  local limit = tonumber(ARGV[4])
+  local last = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+  local retained = redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[3], '+inf')
+  local out = {last, retained, expired}
+  local page = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[3], '+inf', 'LIMIT', 0, limit + 1)
+  for i = 1, #page do out[#out + 1] = page[i] end
+  return out
+end
+
+local id = ARGV[3]
+local known = redis.call('HGET', KEYS[4], id)
+if known then
+  local m = redis.call('ZRANGEBYSCORE', KEYS[2], known, known)
+  if m[1] then return {1, m[1], expired, 0} end
+  redis.call('HDEL', KEYS[4], id)  -- stale index entry (its inbox key vanished): treat the id as new
+end
+
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local member = seq .. ':' .. string.len(id) .. ':' .. id .. ARGV[6]
+redis.call('ZADD', KEYS[2], seq, member)
+redis.call('ZADD', KEYS[3], ARGV[4], seq)
+redis.call('HSET', KEYS[4], id, seq)
+
+local cap = tonumber(ARGV[5])
+local capped = 0
+local n = redis.call('ZCARD', KEYS[2])
+if n > cap then
+  local old = redis.call('ZRANGE', KEYS[2], 0, n - cap - 1)
+  for i = 1, #old do
+    local s, oldId = parse(old[i])
+    redis.call('HDEL', KEYS[4], oldId)
+    redis.call('ZREM', KEYS[3], s)
+  end
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, n - cap - 1)
+  capped = #old
+end
+-- A message already past its expiry (released late) is accepted and dropped at once.
+expired = expired + purge(ARGV[2])
+
+local keep = tonumber(ARGV[7])
+extend(KEYS[2], keep)
+extend(KEYS[3], keep)
+extend(KEYS[4], keep)
+redis.call('EXPIRE', KEYS[1], ARGV[8])
+return {0, member, expired, capped}

@@ -1,0 +1,375 @@
+package io.vpush.store;
+
+import io.vertx.core.Future;
+import io.vpush.time.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The behaviour every {@link Store} engine must have (protocol.md section 6); each engine's test extends it.
+ *
+ * <p>All time comes from the {@link ManualClock} handed to {@link #createStore}; engines never read the system
+ * clock for logic. Idempotency choice under test: an id is remembered exactly as long as its message is
+ * retained; once the message expired or was trimmed, the same id is accepted again as a new message.
+ */
+public abstract class StoreContractTest {
+
+  protected static final long T0 = 1_767_225_600_000L;
+  private static final long DEFAULT_TTL = 3_600;
+
+  protected final ManualClock clock = new ManualClock(T0);
+  private final List<Store> created = new ArrayList<>();
+
+  /** A fresh, empty store of the engine under test. */
+  protected abstract Store createStore(ManualClock clock, int inboxCap, long ttlSeconds) throws Exception;
+
+  /** Wipes the engine's shared state between tests (e.g. FLUSHALL); called after every store was closed. */
+  protected void reset() throws Exception {
+  }
+
+  @AfterEach
+  void closeStores() throws Exception {
+    for (Store s : created) await(s.close());
+    created.clear();
+    reset();
+  }
+
+  private Store store(int cap) throws Exception {
+    Store s = createStore(clock, cap, DEFAULT_TTL);
+    created.add(s);
+    return s;
+  }
+
+  protected static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private NewMessage msg(String user, String id, String payload) {
+    return new NewMessage(id, user, clock.nowMs(), 0, payload, List.of());
+  }
+
+  private NewMessage msg(String user, String id, long ttlSeconds) {
+    return new NewMessage(id, user, clock.nowMs(), ttlSeconds, "{\"id\":\"" + id + "\"}", List.of());
+  }
+
+  private static List<Long> seqs(InboxPage page) {
+    return page.messages().stream().map(StoredMessage::seq).toList();
+  }
+
+  // --- accept ---
+
+  @Test
+  void seqStartsAtOneAndCountsPerUser() throws Exception {
+    Store s = store(100);
+    assertThat(await(s.accept(msg("u1", "a", "1"))).message().seq()).isEqualTo(1);
+    assertThat(await(s.accept(msg("u1", "b", "2"))).message().seq()).isEqualTo(2);
+    assertThat(await(s.accept(msg("u2", "c", "3"))).message().seq()).isEqualTo(1);
+    assertThat(await(s.accept(msg("u1", "d", "4"))).message().seq()).isEqualTo(3);
+    assertThat(await(s.lastSeq("u1"))).isEqualTo(3);
+    assertThat(await(s.lastSeq("u2"))).isEqualTo(1);
+    assertThat(await(s.lastSeq("nobody"))).isZero();
+  }
+
+  @Test
+  void acceptedMessageCarriesEverythingAndRoundTrips() throws Exception {
+    Store s = store(100);
+    String payload = "{\"text\":\"h\u00e9llo \u2713 \\\"q\\\"\",\"n\":[1,2.5,null]}";
+    NewMessage m = new NewMessage("id-1", "u1", T0 - 5, 120, payload, List.of("pos", "mobile"));
+    Accepted a = await(s.accept(m));
+    assertThat(a.duplicate()).isFalse();
+    StoredMessage expected = new StoredMessage("id-1", "u1", 1, T0 - 5, T0 - 5 + 120_000, payload, List.of("pos", "mobile"));
+    assertThat(a.message()).isEqualTo(expected);
+    assertThat(await(s.read("u1", 0, 10)).messages()).containsExactly(expected);
+  }
+
+  @Test
+  void zeroTtlMeansTheDefault() throws Exception {
+    Store s = store(100);
+    StoredMessage m = await(s.accept(msg("u1", "a", 0))).message();
+    assertThat(m.expiresAt()).isEqualTo(T0 + DEFAULT_TTL * 1000);
+  }
+
+  @Test
+  void duplicateIdKeepsFirstAcceptanceAndUsesNoSeq() throws Exception {
+    Store s = store(100);
+    StoredMessage first = await(s.accept(msg("u1", "x", "{\"v\":1}"))).message();
+    clock.advance(1_000);
+    Accepted again = await(s.accept(msg("u1", "x", "{\"v\":2}")));
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.message()).isEqualTo(first);
+    assertThat(await(s.accept(msg("u1", "y", "{}"))).message().seq()).isEqualTo(2);
+    assertThat(await(s.lastSeq("u1"))).isEqualTo(2);
+    // Ids are per user: the same id for another user is a new message.
+    Accepted other = await(s.accept(msg("u2", "x", "{}")));
+    assertThat(other.duplicate()).isFalse();
+    assertThat(other.message().seq()).isEqualTo(1);
+  }
+
+  @Test
+  void acceptAllKeepsOrderAndMarksDuplicates() throws Exception {
+    Store s = store(100);
+    List<Accepted> out = await(s.acceptAll(List.of(
+        msg("u1", "a", "1"), msg("u2", "a", "2"), msg("u1", "b", "3"), msg("u1", "a", "4"), msg("u1", "c", "5"))));
+    assertThat(out).extracting(x -> x.message().user() + ":" + x.message().seq() + ":" + x.duplicate())
+        .containsExactly("u1:1:false", "u2:1:false", "u1:2:false", "u1:1:true", "u1:3:false");
+    assertThat(out.get(3).message().payload()).isEqualTo("1");
+    assertThat(await(s.acceptAll(List.of()))).isEmpty();
+  }
+
+  @Test
+  void acceptAllOfManyMessagesForOneUserAssignsConsecutiveSeqs() throws Exception {
+    Store s = store(1000);
+    List<NewMessage> batch = IntStream.rangeClosed(1, 300).mapToObj(i -> msg("u1", "m" + i, "" + i)).toList();
+    List<Accepted> out = await(s.acceptAll(batch));
+    assertThat(out).extracting(a -> a.message().seq()).containsExactlyElementsOf(
+        IntStream.rangeClosed(1, 300).mapToObj(i -> (long) i).toList());
+    assertThat(await(s.read("u1", 0, 1000)).messages()).hasSize(300);
+  }
+
+  // --- read ---
+
+  @Test
+  void readPagesInSeqOrder() throws Exception {
+    Store s = store(100);
+    for (int i = 1; i <= 5; i++) await(s.accept(msg("u1", "m" + i, "" + i)));
+    InboxPage p1 = await(s.read("u1", 0, 2));
+    assertThat(seqs(p1)).containsExactly(1L, 2L);
+    assertThat(p1.more()).isTrue();
+    assertThat(p1.lastSeq()).isEqualTo(5);
+    assertThat(p1.gap()).isFalse();
+    InboxPage p2 = await(s.read("u1", 2, 2));
+    assertThat(seqs(p2)).containsExactly(3L, 4L);
+    assertThat(p2.more()).isTrue();
+    InboxPage p3 = await(s.read("u1", 4, 2));
+    assertThat(seqs(p3)).containsExactly(5L);
+    assertThat(p3.more()).isFalse();
+    assertThat(await(s.read("u1", 3, 2)).more()).isFalse();
+    InboxPage after = await(s.read("u1", 5, 10));
+    assertThat(after.messages()).isEmpty();
+    assertThat(after.more()).isFalse();
+    assertThat(after.gap()).isFalse();
+    assertThat(after.lastSeq()).isEqualTo(5);
+    assertThat(await(s.read("u1", 99, 10)).messages()).isEmpty();
+  }
+
+  @Test
+  void readOfUnknownUserIsEmpty() throws Exception {
+    Store s = store(100);
+    assertThat(await(s.read("nobody", 0, 10))).isEqualTo(new InboxPage(List.of(), 0, false, false));
+  }
+
+  // --- cap and TTL ---
+
+  @Test
+  void capTrimsOldestFirstAndReportsGapOnlyBelowTheDropped() throws Exception {
+    Store s = store(3);
+    for (int i = 1; i <= 5; i++) await(s.accept(msg("u1", "m" + i, "" + i)));
+    InboxPage page = await(s.read("u1", 0, 10));
+    assertThat(seqs(page)).containsExactly(3L, 4L, 5L);
+    assertThat(page.gap()).isTrue();
+    assertThat(page.lastSeq()).isEqualTo(5);
+    assertThat(await(s.read("u1", 1, 10)).gap()).isTrue();
+    InboxPage fromTwo = await(s.read("u1", 2, 10));
+    assertThat(fromTwo.gap()).isFalse();
+    assertThat(seqs(fromTwo)).containsExactly(3L, 4L, 5L);
+    assertThat(await(s.read("u1", 4, 10)).gap()).isFalse();
+    if (s instanceof StoreStats stats) {
+      assertThat(stats.droppedByCap()).isEqualTo(2);
+      assertThat(stats.expired()).isZero();
+    }
+    // Another user is not affected by u1's cap.
+    await(s.accept(msg("u2", "m1", "1")));
+    assertThat(await(s.read("u2", 0, 10)).gap()).isFalse();
+  }
+
+  @Test
+  void messagesExpireByTheirOwnTtl() throws Exception {
+    Store s = store(100);
+    await(s.accept(msg("u1", "short", 10)));   // seq 1, expires T0+10s
+    await(s.accept(msg("u1", "default", 0)));  // seq 2, expires T0+3600s
+    await(s.accept(msg("u1", "mid", 30)));     // seq 3, expires T0+30s
+    clock.advance(9_999);
+    assertThat(seqs(await(s.read("u1", 0, 10)))).containsExactly(1L, 2L, 3L);
+    clock.advance(1);  // exactly ts+ttl: gone
+    InboxPage p = await(s.read("u1", 0, 10));
+    assertThat(seqs(p)).containsExactly(2L, 3L);
+    assertThat(p.gap()).isTrue();
+    assertThat(await(s.read("u1", 1, 10)).gap()).isFalse();
+    clock.advance(20_000);
+    InboxPage q = await(s.read("u1", 1, 10));
+    assertThat(seqs(q)).containsExactly(2L);
+    assertThat(q.gap()).isTrue();
+    assertThat(await(s.read("u1", 2, 10)).gap()).isTrue();
+    assertThat(await(s.read("u1", 3, 10)).gap()).isFalse();
+    assertThat(await(s.lastSeq("u1"))).isEqualTo(3);
+    if (s instanceof StoreStats stats) assertThat(stats.expired()).isEqualTo(2);
+    // Seqs keep counting after expiries.
+    assertThat(await(s.accept(msg("u1", "next", 0))).message().seq()).isEqualTo(4);
+  }
+
+  @Test
+  void messageAlreadyPastItsExpiryIsAcceptedButNotRetained() throws Exception {
+    Store s = store(100);
+    NewMessage old = new NewMessage("old", "u1", T0 - 20_000, 10, "{}", List.of());
+    Accepted a = await(s.accept(old));
+    assertThat(a.message().seq()).isEqualTo(1);
+    InboxPage p = await(s.read("u1", 0, 10));
+    assertThat(p.messages()).isEmpty();
+    assertThat(p.gap()).isTrue();
+  }
+
+  @Test
+  void idIsForgottenOnlyWhenItsMessageExpired() throws Exception {
+    Store s = store(100);
+    await(s.accept(msg("u1", "x", 10)));
+    clock.advance(9_000);
+    assertThat(await(s.accept(msg("u1", "x", 10))).duplicate()).isTrue();
+    clock.advance(1_000);
+    Accepted again = await(s.accept(msg("u1", "x", 10)));
+    assertThat(again.duplicate()).isFalse();
+    assertThat(again.message().seq()).isEqualTo(2);
+  }
+
+  @Test
+  void idIsForgottenOnlyWhenItsMessageWasTrimmed() throws Exception {
+    Store s = store(2);
+    await(s.accept(msg("u1", "a", "1")));
+    await(s.accept(msg("u1", "b", "2")));
+    assertThat(await(s.accept(msg("u1", "a", "x"))).duplicate()).isTrue();
+    await(s.accept(msg("u1", "c", "3")));  // trims a
+    assertThat(await(s.accept(msg("u1", "b", "x"))).duplicate()).isTrue();
+    Accepted a = await(s.accept(msg("u1", "a", "again")));
+    assertThat(a.duplicate()).isFalse();
+    assertThat(a.message().seq()).isEqualTo(4);
+  }
+
+  // --- cursors ---
+
+  @Test
+  void cursorMovesOnlyForwardPerClient() throws Exception {
+    Store s = store(100);
+    assertThat(await(s.cursor("u1", "c1"))).isZero();
+    await(s.ack("u1", "c1", 5));
+    assertThat(await(s.cursor("u1", "c1"))).isEqualTo(5);
+    await(s.ack("u1", "c1", 3));
+    assertThat(await(s.cursor("u1", "c1"))).isEqualTo(5);
+    await(s.ack("u1", "c1", 7));
+    assertThat(await(s.cursor("u1", "c1"))).isEqualTo(7);
+    assertThat(await(s.cursor("u1", "c2"))).isZero();
+    assertThat(await(s.cursor("u2", "c1"))).isZero();
+    assertThat(await(s.lastSeq("u1"))).isZero();
+  }
+
+  // --- delay queue ---
+
+  private ScheduledMessage scheduled(String id, long deliverAt) {
+    return new ScheduledMessage(new NewMessage(id, "u1", T0, 60, "{\"s\":\"" + id + "\"}", List.of("web")), deliverAt);
+  }
+
+  @Test
+  void claimReturnsDueItemsInDueOrderAndLeasesThem() throws Exception {
+    Store s = store(100);
+    ScheduledMessage a = scheduled("a", T0 + 1_000);
+    ScheduledMessage b = scheduled("b", T0 + 2_000);
+    ScheduledMessage c = scheduled("c", T0 + 500);
+    await(s.schedule(a));
+    await(s.schedule(b));
+    await(s.schedule(c));
+    assertThat(await(s.claimDue(T0, 10, 5_000))).isEmpty();
+    assertThat(await(s.claimDue(T0 + 1_000, 10, 5_000))).containsExactly(c, a);
+    assertThat(await(s.claimDue(T0 + 1_000, 10, 5_000))).isEmpty();  // leased
+    assertThat(await(s.claimDue(T0 + 2_000, 10, 5_000))).containsExactly(b);
+    await(s.completeScheduled(List.of(c)));
+    // a's lease ends at T0+6000, b's at T0+7000; c is gone for good.
+    assertThat(await(s.claimDue(T0 + 5_999, 10, 5_000))).isEmpty();
+    assertThat(await(s.claimDue(T0 + 6_000, 10, 5_000))).containsExactly(a);
+    assertThat(await(s.claimDue(T0 + 20_000, 10, 5_000))).containsExactly(b, a);
+    await(s.completeScheduled(List.of(a, b)));
+    assertThat(await(s.claimDue(T0 + 100_000, 10, 5_000))).isEmpty();
+    await(s.completeScheduled(List.of(a)));  // completing twice is harmless
+  }
+
+  @Test
+  void schedulingTheSameIdTwiceKeepsOne() throws Exception {
+    Store s = store(100);
+    ScheduledMessage a = scheduled("a", T0 + 1_000);
+    await(s.schedule(a));
+    await(s.schedule(scheduled("a", T0 + 50)));
+    assertThat(await(s.claimDue(T0 + 999, 10, 5_000))).isEmpty();
+    assertThat(await(s.claimDue(T0 + 1_000, 10, 5_000))).containsExactly(a);
+  }
+
+  @Test
+  void claimRespectsMax() throws Exception {
+    Store s = store(100);
+    for (int i = 0; i < 5; i++) await(s.schedule(scheduled("m" + i, T0 + i)));
+    assertThat(await(s.claimDue(T0 + 10, 2, 5_000))).extracting(m -> m.message().id()).containsExactly("m0", "m1");
+    assertThat(await(s.claimDue(T0 + 10, 2, 5_000))).extracting(m -> m.message().id()).containsExactly("m2", "m3");
+    assertThat(await(s.claimDue(T0 + 10, 2, 5_000))).extracting(m -> m.message().id()).containsExactly("m4");
+  }
+
+  @Test
+  void concurrentClaimersNeverGetTheSameItemWithinALease() throws Exception {
+    Store s = store(100);
+    int n = 200;
+    for (int i = 0; i < n; i++) await(s.schedule(scheduled("m" + i, T0)));
+    List<Future<List<ScheduledMessage>>> claims = new ArrayList<>();
+    for (int i = 0; i < 8; i++) claims.add(s.claimDue(T0, 40, 60_000));
+    Set<String> seen = new HashSet<>();
+    int total = 0;
+    for (Future<List<ScheduledMessage>> f : claims) {
+      for (ScheduledMessage m : await(f)) {
+        assertThat(seen.add(m.id())).as("claimed twice: %s", m.id()).isTrue();
+        total++;
+      }
+    }
+    assertThat(total).isEqualTo(n);
+  }
+
+  // --- routes ---
+
+  @Test
+  void routesExpireUnlessRefreshed() throws Exception {
+    Store s = store(100);
+    Route r1 = new Route("u1", "nodeA", "c1", "pc", T0);
+    Route r2 = new Route("u1", "nodeB", "c2", "mobile", T0);
+    Route other = new Route("u2", "nodeA", "c9", "web", T0);
+    await(s.putRoutes(List.of(r1, r2, other), 1_000));
+    assertThat(await(s.routes("u1"))).containsExactlyInAnyOrder(r1, r2);
+    clock.advance(600);
+    await(s.putRoutes(List.of(r1), 1_000));
+    clock.advance(399);
+    assertThat(await(s.routes("u1"))).containsExactlyInAnyOrder(r1, r2);
+    clock.advance(1);  // r2 and other reach T0+1000
+    assertThat(await(s.routes("u1"))).containsExactly(r1);
+    assertThat(await(s.routes("u2"))).isEmpty();
+    clock.advance(600);
+    assertThat(await(s.routes("u1"))).isEmpty();
+    assertThat(await(s.routes("nobody"))).isEmpty();
+  }
+
+  @Test
+  void putReplacesTheSameConnectionAndRemoveMatchesByNodeAndClient() throws Exception {
+    Store s = store(100);
+    await(s.putRoutes(List.of(new Route("u1", "nodeA", "c1", "pc", T0)), 10_000));
+    Route moved = new Route("u1", "nodeA", "c1", "web", T0 + 5);
+    Route second = new Route("u1", "nodeA", "c2", "pos", T0);
+    await(s.putRoutes(List.of(moved, second), 10_000));
+    assertThat(await(s.routes("u1"))).containsExactlyInAnyOrder(moved, second);
+    await(s.removeRoutes(List.of(new Route("u1", "nodeA", "c1", "other", 0))));
+    assertThat(await(s.routes("u1"))).containsExactly(second);
+    await(s.removeRoutes(List.of(new Route("u1", "nodeB", "c2", "pos", T0))));  // other node: no match
+    assertThat(await(s.routes("u1"))).containsExactly(second);
+    await(s.removeRoutes(List.of(second, new Route("nobody", "n", "c", "d", 0))));
+    assertThat(await(s.routes("u1"))).isEmpty();
+  }
+}
