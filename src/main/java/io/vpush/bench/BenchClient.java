@@ -1,0 +1,158 @@
+package io.vpush.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One simulated client on the raw WebSocket endpoint: registers its user stream with a token, records the latency of
+ * every message from its payload timestamp, and acks cumulatively once per burst (not once per message).
+ */
+final class BenchClient {
+
+  private static final String PING = new JsonObject().put("type", "ping").encode();
+
+  final String user;
+  final String clientId;
+  private final FleetCounters counters;
+  private final LatencyRecorder latency;
+
+  private volatile WebSocket ws;
+  private volatile boolean acking = true;
+  private volatile boolean closing;
+  private volatile long lastSendNanos;
+  private Promise<Void> registered;
+
+  // Seq bookkeeping, written on the connection's event loop only; volatile so the fleet may read it between phases.
+  private volatile long highestSeq;
+  private volatile long lastAcked;
+  private boolean ackScheduled;
+  // Catch-up after a reconnect: the replay must bring every seq in (lastAcked, replayTarget] once, in order.
+  private volatile long replayNext = 1;
+  private volatile long replayTarget;
+
+  BenchClient(String user, String clientId, FleetCounters counters, LatencyRecorder latency) {
+    this.user = user;
+    this.clientId = clientId;
+    this.counters = counters;
+    this.latency = latency;
+  }
+
+  /** Connects and registers; completes when the server confirms with {@code control: registered}. */
+  Future<Void> connect(WebSocketClient client, WebSocketConnectOptions options, String token, Long lastSeq) {
+    closing = false;
+    registered = Promise.promise();
+    Promise<Void> done = registered;
+    return client.connect(options).compose(socket -> {
+      ws = socket;
+      socket.textMessageHandler(this::onText);
+      socket.closeHandler(v -> onClose(done));
+      socket.exceptionHandler(e -> { /* close handler follows and accounts for it */ });
+      JsonObject headers = new JsonObject().put("token", token).put("clientId", clientId);
+      if (lastSeq != null) headers.put("lastSeq", Long.toString(lastSeq));
+      send(new JsonObject().put("type", "register").put("address", "vpush.user." + user).put("headers", headers).encode());
+      return done.future();
+    });
+  }
+
+  /** Closes the socket on purpose (not counted as an error). */
+  Future<Void> close() {
+    closing = true;
+    WebSocket s = ws;
+    return s == null ? Future.succeededFuture() : s.close().recover(e -> Future.succeededFuture());
+  }
+
+  void setAcking(boolean on) { acking = on; }
+
+  long highestSeq() { return highestSeq; }
+
+  long lastAcked() { return lastAcked; }
+
+  /** From now on, expect the server to replay every seq after {@link #lastAcked()} up to the highest one seen. */
+  void expectReplay() {
+    replayTarget = highestSeq;
+    replayNext = lastAcked + 1;
+  }
+
+  boolean caughtUp() { return replayNext > replayTarget; }
+
+  long missing() { return caughtUp() ? 0 : replayTarget - replayNext + 1; }
+
+  void pingIfIdle(long nowNanos, long idleNanos) {
+    if (ws != null && !closing && nowNanos - lastSendNanos >= idleNanos) send(PING);
+  }
+
+  private void send(String text) {
+    lastSendNanos = System.nanoTime();
+    ws.writeTextMessage(text);
+  }
+
+  private void onText(String text) {
+    JsonObject frame = new JsonObject(text);
+    String type = frame.getString("type");
+    if ("rec".equals(type)) {
+      JsonObject headers = frame.getJsonObject("headers");
+      if (headers == null) return;
+      String control = headers.getString("control");
+      if (control != null) {
+        if ("registered".equals(control) && registered != null) registered.tryComplete();
+        return;
+      }
+      onMessage(frame, headers);
+    } else if ("err".equals(type)) {
+      counters.errFrames.increment();
+      if (registered != null) registered.tryFail("err " + frame.getString("failureType") + ": " + frame.getString("message"));
+    }
+  }
+
+  private void onMessage(JsonObject frame, JsonObject headers) {
+    String seqText = headers.getString("seq");
+    long seq = seqText == null ? 0 : Long.parseLong(seqText);
+    if (seq > 0 && seq <= replayTarget) {
+      // A replayed (caught-up) message: its latency is the time it spent offline, so it is not a delivery latency.
+      if (seq == replayNext) replayNext++;
+      scheduleAck();
+      return;
+    }
+    counters.delivered.increment();
+    Object body = frame.getValue("body");
+    if (body instanceof JsonObject b && b.getValue("t") instanceof Number t) {
+      latency.record(MicroClock.nowMicros() - t.longValue());
+    }
+    if (seq > 0) {
+      if (seq <= highestSeq) {
+        counters.duplicates.increment();
+      } else {
+        if (seq > highestSeq + 1) counters.gaps.add(seq - highestSeq - 1);
+        highestSeq = seq;
+      }
+    }
+    scheduleAck();
+  }
+
+  private void scheduleAck() {
+    if (!acking || ackScheduled) return;
+    ackScheduled = true;
+    // Runs after the event loop has handled the frames already read: one cumulative ack per burst.
+    Vertx.currentContext().runOnContext(v -> sendAck());
+  }
+
+  private void sendAck() {
+    ackScheduled = false;
+    long upTo = Math.max(highestSeq, replayNext - 1);
+    if (!acking || closing || upTo <= lastAcked) return;
+    counters.acksSent.increment();
+    counters.ackedMessages.add(upTo - lastAcked);
+    lastAcked = upTo;
+    send("{\"type\":\"send\",\"address\":\"vpush.ack\",\"body\":{\"seq\":" + upTo + "}}");
+  }
+
+  private void onClose(Promise<Void> reg) {
+    if (!closing) counters.closedUnexpectedly.increment();
+    reg.tryFail("closed before registered");
+  }
+}

@@ -1,0 +1,106 @@
+package io.vpush.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code vpush bench <scenario> [options]}: starts or attaches to the target, connects the clients (in this process or
+ * in child JVMs above {@code --per-process} connections), runs the scenario and writes the report.
+ */
+public final class BenchCommand {
+  private BenchCommand() {}
+
+  static final String USAGE = """
+      usage: vpush bench <idle|unicast|multicast|reconnect|cluster> [options]
+        --target bare|vpush|vpush-local   server under test (default bare, forked JVM)
+        --in-process                      bare target inside this JVM (smoke tests)
+        --url http://127.0.0.1:8080       vpush target; with --server-pid P[,P2] --extra-pid redis=P,kafka=P
+        --jar target/vpush.jar            vpush-local target; --server-env K=V,.. --server-jvm-args ..
+        --jwt-secret S --api-key K        credentials (tokens are minted from the secret)
+        --clients N (100)                 connections; --per-process 18000, --processes P forces child JVMs
+        --sources S                       source addresses 127.0.0.2.. (default 1 per 5,000 connections, min 2)
+        --door http                       publish door (eventbus, kafka: not yet)
+        --rate R[,R2..] (unicast 1000/s; multicast 1 publish/s)   --duration-ms (3000) --drain-ms (10000)
+        --payload-bytes (100) --users-per-publish (2000) --unacked K (20) --hold-ms (2000) --ping-ms (5000)
+        --out DIR (bench-out)             JSON, text and HTML report files
+      """;
+
+  /** Runs the command; returns the process exit code (0 ok, 1 failed, 2 not implemented, 64 usage). */
+  public static int run(String[] args) {
+    BenchOptions o = BenchOptions.parse(args);
+    List<String> pos = new ArrayList<>(o.positional());
+    if (!pos.isEmpty() && "bench".equals(pos.get(0))) pos.remove(0);
+    if (pos.isEmpty() || "help".equals(pos.get(0)) || o.flag("help")) {
+      System.out.print(USAGE);
+      return pos.isEmpty() && !o.flag("help") ? 64 : 0;
+    }
+    try {
+      if ("agent".equals(pos.get(0))) return FleetAgent.run(o);
+      QuietLogs.apply();
+      return runScenario(Scenario.named(pos.get(0)), o);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.err.print(USAGE);
+      return 64;
+    } catch (UnsupportedOperationException e) {
+      System.err.println("bench: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      System.err.println("bench failed: " + e);
+      e.printStackTrace();
+      return 1;
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  private static int runScenario(Scenario scenario, BenchOptions o) throws Exception {
+    if (scenario instanceof ClusterScenario) throw new UnsupportedOperationException("the cluster scenario is not implemented yet (needs the cluster issue)");
+    int clients = o.integer("clients", 100);
+    // A fresh user prefix per run, so a durable server's inbox from an earlier run is never replayed into this one.
+    String prefix = o.str("user-prefix", "b" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000)) + "u");
+    Vertx vertx = Vertx.vertx();
+    try (Target target = Target.open(o)) {
+      Loopback.require(target.host());
+      int perProcess = o.integer("per-process", 18_000);
+      int processes = o.integer("processes", clients > perProcess ? (clients + perProcess - 1) / perProcess : 0);
+      List<Long> generatorPids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
+      Fleet fleet;
+      if (processes <= 0) {
+        fleet = new LocalFleet(vertx, FleetConfig.from(o, target.host(), target.port(), prefix, 0, clients));
+      } else {
+        List<FleetConfig> parts = new ArrayList<>();
+        int share = (clients + processes - 1) / processes;
+        for (int first = 0; first < clients; first += share) {
+          parts.add(FleetConfig.from(o, target.host(), target.port(), prefix, first, Math.min(share, clients - first)));
+        }
+        List<String> jvm = o.list("agent-jvm-args").isEmpty() ? List.of("-Xmx1g") : o.list("agent-jvm-args");
+        ForkedFleet forked = new ForkedFleet(vertx, parts, jvm);
+        generatorPids.addAll(forked.pids());
+        fleet = forked;
+      }
+      ScenarioContext ctx = new ScenarioContext(vertx, o, target, fleet, generatorPids, prefix, clients);
+      JsonObject results;
+      Fleet.Result fleetResult;
+      try {
+        results = scenario.run(ctx);
+      } finally {
+        ctx.closePublisher();
+        fleetResult = fleet.finish().await();
+      }
+      JsonObject report = Report.build(scenario.name(), o, target, results, fleetResult, Math.max(1, processes));
+      Path json = Report.write(Path.of(o.str("out", "bench-out")), report);
+      System.out.print(Report.summary(report));
+      System.out.println("report: " + json.toAbsolutePath());
+      return 0;
+    } finally {
+      vertx.close().await();
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.vpush.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** The HTTP door: {@code POST /api/v1/messages} with the API key, one message per request, expecting 202. */
+final class HttpPublisher implements Publisher {
+
+  private final HttpClientAgent client;
+  private final RequestOptions request;
+
+  HttpPublisher(Vertx vertx, String host, int port, String apiKey, int connections) {
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    this.request = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+        .setURI("/api/v1/messages").putHeader("Authorization", "Bearer " + apiKey)
+        .putHeader("Content-Type", "application/json");
+  }
+
+  @Override
+  public String door() { return "http"; }
+
+  @Override
+  public Future<Void> toUser(String user, JsonObject payload) {
+    return post(new JsonObject().put("user", user).put("payload", payload));
+  }
+
+  @Override
+  public Future<Void> toUsers(List<String> users, JsonObject payload) {
+    return post(new JsonObject().put("users", new JsonArray(List.copyOf(users))).put("payload", payload));
+  }
+
+  private Future<Void> post(JsonObject body) {
+    Buffer buf = body.toBuffer();
+    return client.request(request)
+        .compose(req -> req.send(buf))
+        .compose(resp -> resp.body().compose(b -> resp.statusCode() == 202
+            ? Future.succeededFuture()
+            : Future.failedFuture("HTTP " + resp.statusCode() + ": " + b)));
+  }
+
+  @Override
+  public Future<Void> close() { return client.close(); }
+}

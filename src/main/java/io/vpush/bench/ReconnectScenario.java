@@ -1,0 +1,50 @@
+package io.vpush.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * {@code reconnect}: N clients stop acking, receive K messages each, then all drop and reconnect at once with their
+ * last acked seq. Reconnects per second, time until every client has caught up, and messages missing after it.
+ */
+final class ReconnectScenario implements Scenario {
+
+  @Override
+  public String name() { return "reconnect"; }
+
+  @Override
+  public JsonObject run(ScenarioContext ctx) throws Exception {
+    BenchOptions o = ctx.options();
+    int k = o.integer("unacked", 20);
+    long deadlineMs = o.longValue("deadline-ms", 60_000);
+    JsonObject connect = ctx.fleet().connectAll().await();
+    long n = connect.getLong("registered");
+    ctx.fleet().setAcking(false).await();
+
+    long before = ctx.fleet().counters().delivered();
+    List<List<String>> chunks = ctx.userChunks();
+    for (int m = 0; m < k; m++) {
+      JsonObject payload = ctx.payload(MicroClock.nowMicros(), m);
+      Future.all(chunks.stream().map(c -> ctx.publisher().toUsers(c, payload)).toList()).await();
+    }
+    boolean received = ctx.awaitDelivered(before + n * k, deadlineMs);
+
+    long fromSec = ScenarioContext.epochSecond();
+    ServerMeter meter = ctx.meter().start();
+    JsonObject r = ctx.fleet().reconnectAll(ctx.target().replays(), deadlineMs).await();
+    JsonObject cpu = meter.stop();
+    double regMs = r.getDouble("registeredMs");
+    JsonObject out = new JsonObject().put("connect", connect).put("unackedPerClient", k)
+        .put("allUnackedReceived", received).put("reconnect", r)
+        .put("reconnectsPerSecond", regMs == 0 ? 0 : r.getLong("reconnected") * 1000.0 / regMs)
+        .put("cpu", cpu).put("fromSec", fromSec).put("toSec", ScenarioContext.epochSecond());
+    if (ctx.target().replays()) {
+      Double caught = r.getDouble("caughtUpMs");
+      out.put("caughtUpPerSecond", caught == null ? null : r.getLong("caughtUp") * 1000.0 / caught);
+    } else {
+      out.put("note", "the target keeps no messages: reconnect rate only, no catch-up");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,102 @@
+package io.vpush.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** Puts a run together as JSON ({@code <scenario>-<target>.json}), a one-screen summary, and an HTML chart. */
+final class Report {
+  private Report() {}
+
+  static JsonObject build(String scenario, BenchOptions o, Target target, JsonObject results, Fleet.Result fleet,
+                          int generatorProcesses) {
+    Map<Long, Histogram> perSecond = fleet.latency().perSecond();
+    JsonArray steps = results.getJsonArray("steps");
+    if (steps != null) {
+      for (int i = 0; i < steps.size(); i++) {
+        JsonObject s = steps.getJsonObject(i);
+        s.put("latency", window(perSecond, s.getLong("fromSec"), s.getLong("toSec")));
+      }
+    }
+    FleetCounters.Snapshot c = fleet.counters();
+    return new JsonObject()
+        .put("scenario", scenario).put("target", target.name()).put("date", Instant.now().toString())
+        .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+            .put("java", System.getProperty("java.version")).put("loadGeneratorProcesses", generatorProcesses))
+        .put("options", new JsonObject(Map.copyOf(o.asMap())))
+        .put("results", results)
+        .put("clients", c.toJson().put("errors", c.errors()))
+        .put("latency", LatencyRecorder.summary(fleet.latency().total()))
+        .put("timeline", fleet.latency().timeline());
+  }
+
+  private static JsonObject window(Map<Long, Histogram> perSecond, long from, long to) {
+    Histogram h = new Histogram(3_600_000_000L, 3);
+    perSecond.forEach((sec, hist) -> { if (sec >= from && sec <= to) h.add(hist); });
+    return LatencyRecorder.summary(h);
+  }
+
+  /** Writes the JSON and HTML files into {@code dir}; returns the JSON path. */
+  static Path write(Path dir, JsonObject report) throws IOException {
+    Files.createDirectories(dir);
+    String base = report.getString("scenario") + "-" + report.getString("target");
+    Path json = dir.resolve(base + ".json");
+    Files.writeString(json, report.encodePrettily());
+    Files.writeString(dir.resolve(base + ".html"), HtmlChart.render(report));
+    Files.writeString(dir.resolve(base + ".txt"), summary(report));
+    return json;
+  }
+
+  /** A one-screen text summary: headline, client counters, latency, then the scenario's figures. */
+  static String summary(JsonObject r) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("vpush bench %s  target=%s  %s%n", r.getString("scenario"), r.getString("target"),
+        r.getString("date")));
+    JsonObject c = r.getJsonObject("clients");
+    b.append(String.format("clients: registered=%d delivered=%d acked=%d errors=%d dup=%d gaps=%d%n",
+        c.getLong("registered"), c.getLong("delivered"), c.getLong("ackedMessages"), c.getLong("errors"),
+        c.getLong("duplicates"), c.getLong("gaps")));
+    b.append("latency: ").append(latencyLine(r.getJsonObject("latency"))).append('\n');
+    JsonObject res = r.getJsonObject("results");
+    flat(b, "", res);
+    JsonArray steps = res.getJsonArray("steps");
+    if (steps != null) {
+      for (int i = 0; i < steps.size(); i++) {
+        JsonObject s = steps.getJsonObject(i);
+        JsonObject p = s.getJsonObject("publish");
+        b.append(String.format("step %d: offered %.0f/s sent=%d accepted=%d failed=%d skipped=%d delivered=%d (%.0f/s)"
+                + " cpu=%s µs/msg loadgen=%s µs/msg steal=%.0f%%%n      %s%n",
+            i + 1, p.getDouble("offeredRate"), p.getLong("sent"), p.getLong("accepted"), p.getLong("failed"),
+            p.getLong("skipped"), s.getLong("delivered"),
+            s.getDouble("deliveredPerSecond", s.getDouble("deliveriesPerSecond", 0.0)),
+            fmt(s.getDouble("serverCpuMicrosPerMessage")), fmt(s.getDouble("loadgenCpuMicrosPerMessage")),
+            s.getJsonObject("cpu").getDouble("stealPercent", 0.0), latencyLine(s.getJsonObject("latency"))));
+      }
+    }
+    return b.toString();
+  }
+
+  private static void flat(StringBuilder b, String prefix, JsonObject o) {
+    for (String k : o.fieldNames()) {
+      Object v = o.getValue(k);
+      if (v instanceof JsonObject j && !"cpu".equals(k) && !"connectCpu".equals(k)) flat(b, prefix + k + ".", j);
+      else if (v instanceof Number || v instanceof Boolean || v instanceof String) {
+        if (k.endsWith("Sec")) continue;
+        b.append("  ").append(prefix).append(k).append(" = ").append(v instanceof Double d ? fmt(d) : v).append('\n');
+      }
+    }
+  }
+
+  private static String latencyLine(JsonObject l) {
+    if (l.getLong("count") == 0) return "(no messages)";
+    return String.format("n=%d p50=%.1fms p90=%.1fms p99=%.1fms p99.9=%.1fms max=%.1fms", l.getLong("count"),
+        l.getDouble("p50Ms"), l.getDouble("p90Ms"), l.getDouble("p99Ms"), l.getDouble("p999Ms"), l.getDouble("maxMs"));
+  }
+
+  private static String fmt(Double d) { return d == null ? "-" : String.format("%.1f", d); }
+}

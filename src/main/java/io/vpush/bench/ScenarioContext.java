@@ -1,0 +1,100 @@
+package io.vpush.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** What a scenario works with: options, the target, the fleet, a publisher, meters, and small shared helpers. */
+public final class ScenarioContext {
+
+  private final Vertx vertx;
+  private final BenchOptions options;
+  private final Target target;
+  private final Fleet fleet;
+  private final List<Long> generatorPids;
+  private final String userPrefix;
+  private final int clients;
+  private Publisher publisher;
+
+  ScenarioContext(Vertx vertx, BenchOptions options, Target target, Fleet fleet, List<Long> generatorPids,
+                  String userPrefix, int clients) {
+    this.vertx = vertx;
+    this.options = options;
+    this.target = target;
+    this.fleet = fleet;
+    this.generatorPids = generatorPids;
+    this.userPrefix = userPrefix;
+    this.clients = clients;
+  }
+
+  public Vertx vertx() { return vertx; }
+
+  public BenchOptions options() { return options; }
+
+  public Target target() { return target; }
+
+  public Fleet fleet() { return fleet; }
+
+  public int clients() { return clients; }
+
+  public String user(int i) { return userPrefix + i; }
+
+  public String randomUser() { return user(ThreadLocalRandom.current().nextInt(clients)); }
+
+  /** All users in chunks small enough for one publish body (the server caps body size and list length). */
+  public List<List<String>> userChunks() {
+    int size = options.integer("users-per-publish", 2_000);
+    List<List<String>> chunks = new ArrayList<>();
+    for (int from = 0; from < clients; from += size) {
+      List<String> c = new ArrayList<>();
+      for (int i = from; i < Math.min(clients, from + size); i++) c.add(user(i));
+      chunks.add(c);
+    }
+    return chunks;
+  }
+
+  public synchronized Publisher publisher() {
+    if (publisher == null) publisher = Publisher.create(vertx, options.str("door", "http"), target, options);
+    return publisher;
+  }
+
+  /** A meter over the server pids, {@code --extra-pid} processes and the load generator. */
+  ServerMeter meter() {
+    return new ServerMeter(target.serverPids(), options.list("extra-pid"), generatorPids);
+  }
+
+  /** A message payload: its due time (epoch µs) for the latency, an index, and padding to {@code --payload-bytes}. */
+  public JsonObject payload(long dueMicros, long index) {
+    int pad = Math.max(0, options.integer("payload-bytes", 100) - 40);
+    return new JsonObject().put("t", dueMicros).put("i", index).put("pad", "x".repeat(pad));
+  }
+
+  /**
+   * Waits until the fleet has delivered at least {@code count} messages, or the deadline; true if reached.
+   * A load-generator wait on remote processes' counters, so it polls.
+   */
+  public boolean awaitDelivered(long count, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (fleet.counters().delivered() < count) {
+      if (System.currentTimeMillis() >= deadline) return false;
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  void closePublisher() {
+    if (publisher != null) publisher.close().await();
+  }
+
+  static long epochSecond() { return System.currentTimeMillis() / 1_000; }
+
+  static JsonObject perMessage(JsonObject meter, long messages) {
+    double cpu = meter.getDouble("serverCpuSeconds");
+    double gen = meter.getDouble("loadgenCpuSeconds");
+    return new JsonObject()
+        .put("serverCpuMicrosPerMessage", messages == 0 ? null : cpu * 1e6 / messages)
+        .put("loadgenCpuMicrosPerMessage", messages == 0 ? null : gen * 1e6 / messages);
+  }
+}

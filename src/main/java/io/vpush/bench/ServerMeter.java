@@ -1,0 +1,79 @@
+package io.vpush.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CPU seconds of every process involved over a measurement window: the server(s), Redis/Kafka ({@code --extra-pid
+ * redis=123,kafka=456}) and the load generator itself, plus the hypervisor steal of the window (it moves tail latency).
+ */
+final class ServerMeter {
+
+  private final Map<Long, String> roles = new LinkedHashMap<>();
+  private final Map<Long, ProcStats.Sample> before = new LinkedHashMap<>();
+  private long startNanos;
+  private long[] cpuBefore;
+
+  ServerMeter(List<Long> serverPids, List<String> extraPids, List<Long> generatorPids) {
+    serverPids.forEach(p -> roles.put(p, "server"));
+    for (String e : extraPids) {
+      int eq = e.indexOf('=');
+      roles.putIfAbsent(Long.parseLong(e.substring(eq + 1)), eq > 0 ? e.substring(0, eq) : "extra");
+    }
+    generatorPids.forEach(p -> roles.putIfAbsent(p, "loadgen"));
+  }
+
+  ServerMeter start() {
+    before.clear();
+    roles.keySet().forEach(pid -> before.put(pid, ProcStats.sample(pid)));
+    cpuBefore = procStatCpu();
+    startNanos = System.nanoTime();
+    return this;
+  }
+
+  /** {wallSeconds, stealPercent, serverCpuSeconds (server + extras), loadgenCpuSeconds, processes[...]}. */
+  JsonObject stop() {
+    double wall = (System.nanoTime() - startNanos) / 1e9;
+    long[] cpuAfter = procStatCpu();
+    double server = 0;
+    double loadgen = 0;
+    JsonArray procs = new JsonArray();
+    for (Map.Entry<Long, String> r : roles.entrySet()) {
+      ProcStats.Sample a = before.get(r.getKey());
+      ProcStats.Sample b = ProcStats.sample(r.getKey());
+      if (a == null || b == null) continue;
+      double cpu = b.cpuSeconds() - a.cpuSeconds();
+      if ("loadgen".equals(r.getValue())) loadgen += cpu;
+      else server += cpu;
+      procs.add(new JsonObject().put("role", r.getValue()).put("pid", r.getKey()).put("cpuSeconds", cpu)
+          .put("rssMB", b.rssBytes() / 1048576.0));
+    }
+    JsonObject out = new JsonObject().put("wallSeconds", wall).put("serverCpuSeconds", server)
+        .put("loadgenCpuSeconds", loadgen).put("processes", procs);
+    if (cpuBefore != null && cpuAfter != null) {
+      long total = 0;
+      for (int i = 0; i < cpuAfter.length; i++) total += cpuAfter[i] - cpuBefore[i];
+      out.put("stealPercent", total == 0 ? 0 : 100.0 * (cpuAfter[7] - cpuBefore[7]) / total);
+    }
+    return out;
+  }
+
+  /** The aggregate "cpu" line of /proc/stat (user nice system idle iowait irq softirq steal ...). */
+  private static long[] procStatCpu() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      List<Long> v = new ArrayList<>();
+      for (int i = 1; i < f.length; i++) v.add(Long.parseLong(f[i]));
+      return v.stream().mapToLong(Long::longValue).toArray();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}
