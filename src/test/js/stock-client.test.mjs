@@ -1,13 +1,13 @@
 // The unmodified Vert.x event-bus bridge client (npm @vertx/eventbus-bridge-client.js over sockjs-client)
 // against a running vpush node: the wire contract of docs protocol sections 2-6, as a third-party client sees it.
 //
-// Inputs (environment):
-//   VPUSH_URL      base URL of the node, e.g. http://127.0.0.1:8080
-//   VPUSH_API_KEY  API key for POST /api/v1/messages
-//   VPUSH_USER     a user id with no messages yet (a fresh id per run keeps reruns independent)
-//   VPUSH_TOKEN    a JWT for VPUSH_USER (sub = VPUSH_USER)
-//   VPUSH_WAIT_MS  optional: how long to wait for any one frame (default 10000)
-// StockJsClientIT sets all of them; by hand: `VPUSH_URL=... node --test stock-client.test.mjs`.
+// Inputs (environment; VPUSH_TEST_* because vpush itself rejects unknown VPUSH_* variables):
+//   VPUSH_TEST_URL      base URL of the node, e.g. http://127.0.0.1:8080
+//   VPUSH_TEST_API_KEY  API key for POST /api/v1/messages
+//   VPUSH_TEST_USER     a user id with no messages yet (a fresh id per run keeps reruns independent)
+//   VPUSH_TEST_TOKEN    a JWT for that user (sub = VPUSH_TEST_USER)
+//   VPUSH_TEST_WAIT_MS  optional: how long to wait for any one frame or reply (default 10000)
+// StockJsClientIT sets them; by hand: `VPUSH_TEST_URL=... node --test stock-client.test.mjs` in this folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import EventBus from '@vertx/eventbus-bridge-client.js';
 
 const require = createRequire(import.meta.url);
-const WAIT_MS = Number(process.env.VPUSH_WAIT_MS ?? 10_000);
+const WAIT_MS = Number(process.env.VPUSH_TEST_WAIT_MS ?? 10_000);
 
 function env(name) {
   const v = process.env[name];
@@ -93,10 +93,10 @@ class Conn {
   }
 }
 
-const BASE = env('VPUSH_URL').replace(/\/$/, '');
-const API_KEY = env('VPUSH_API_KEY');
-const USER = env('VPUSH_USER');
-const TOKEN = env('VPUSH_TOKEN');
+const BASE = env('VPUSH_TEST_URL').replace(/\/$/, '');
+const API_KEY = env('VPUSH_TEST_API_KEY');
+const USER = env('VPUSH_TEST_USER');
+const TOKEN = env('VPUSH_TEST_TOKEN');
 const STREAM = `vpush.user.${USER}`;
 const CLIENT_ID = 'stock-node-1';
 
