@@ -1,1 +1,122 @@
-package io.vpush; public class VPush { public static void main(String[] a){} }
+package io.vpush;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vpush.config.ConfigException;
+import io.vpush.config.ConfigLoader;
+import io.vpush.config.DevSecrets;
+import io.vpush.config.Settings;
+import io.vpush.config.VPushConfig;
+import io.vpush.ops.TokenMinter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fat jar's main: {@code java -jar vpush.jar [run|gentoken|bench|help] [-conf FILE] [-cluster] [--key=value ...]}.
+ * With no arguments it runs a standalone dev node with every role and the memory engine.
+ */
+public final class VPush {
+
+  private VPush() {}
+
+  public static void main(String[] args) {
+    CommandLine cli;
+    try {
+      cli = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("vpush: " + e.getMessage() + " (see --help)");
+      System.exit(2);
+      return;
+    }
+    switch (cli.command()) {
+      case "help" -> System.out.print(Help.text());
+      case "bench" -> System.exit(io.vpush.bench.BenchCommand.run(cli.rest().toArray(String[]::new)));
+      case "gentoken" -> System.exit(genToken(cli));
+      case "run" -> run(cli);
+      default -> {
+        System.err.println("vpush: unknown command '" + cli.command() + "' (see --help)");
+        System.exit(2);
+      }
+    }
+  }
+
+  static VPushConfig loadConfig(CommandLine cli) {
+    ConfigLoader loader = new ConfigLoader();
+    if (cli.confFile() != null) loader.file(cli.confFile());
+    return DevSecrets.apply(loader.env(System.getenv()).flags(cli.settings()).load());
+  }
+
+  private static int genToken(CommandLine cli) {
+    String user = cli.options().get("user");
+    if (user == null || user.isBlank()) {
+      System.err.println("vpush gentoken: --user <id> is required");
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      VPushConfig config = loadConfig(cli);
+      long ttl = Durations.seconds(cli.options().getOrDefault("ttl", "24h"));
+      System.out.println(TokenMinter.mint(vertx, config, user, ttl, list(cli.options().get("topics")), list(cli.options().get("devices"))));
+      return 0;
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("vpush gentoken: " + e.getMessage());
+      return 2;
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static void run(CommandLine cli) {
+    VPushConfig config;
+    try {
+      config = loadConfig(cli);
+    } catch (ConfigException e) {
+      System.err.println("vpush: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (config.get(Settings.LOG_JSON) || Boolean.getBoolean("vpush.log.json")) System.setProperty("vpush.log.appender", "JSON");
+    Logger log = LoggerFactory.getLogger(VPush.class);
+    if (cli.cluster()) {
+      System.err.println("vpush: -cluster is not available in this build yet; run standalone");
+      System.exit(2);
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    VPushNode node;
+    try {
+      node = VPushNode.start(vertx, config).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("vpush: could not start: " + e.getMessage());
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    log.info("vpush node {} listening on port {} with roles {} and the {} store", node.nodeId(), node.httpPort(), config.roles(), config.get(Settings.STORE));
+    if (config.isDev()) System.out.println(Help.devBanner(config, node.httpPort()));
+    installShutdownHook(vertx, node, config.get(Settings.SHUTDOWN_TIMEOUT_MS), log);
+  }
+
+  /** SIGTERM/SIGINT: graceful stop within shutdown.timeoutMs, whatever happens. */
+  private static void installShutdownHook(Vertx vertx, VPushNode node, long timeoutMs, Logger log) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("vpush shutting down (at most {} ms)", timeoutMs);
+      CountDownLatch done = new CountDownLatch(1);
+      node.close().onComplete(ar -> vertx.close().onComplete(v -> done.countDown()));
+      try {
+        if (!done.await(timeoutMs, TimeUnit.MILLISECONDS)) log.warn("shutdown did not finish within {} ms; exiting", timeoutMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "vpush-shutdown"));
+  }
+
+  private static List<String> list(String csv) {
+    if (csv == null || csv.isBlank()) return List.of();
+    return List.of(csv.split(","));
+  }
+
+}

@@ -1,0 +1,47 @@
+package io.vpush;
+
+import io.vpush.config.DevSecrets;
+import io.vpush.config.Setting;
+import io.vpush.config.Settings;
+import io.vpush.config.VPushConfig;
+
+/** The {@code --help} text (written from {@link Settings#ALL}) and the dev-mode banner. */
+final class Help {
+
+  private Help() {}
+
+  static String text() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("""
+        vpush - reliable real-time message push server
+
+        Usage:
+          java -jar vpush.jar [run] [-conf FILE] [-cluster] [--key=value ...]   run a node (default: standalone dev, memory store)
+          java -jar vpush.jar gentoken --user ID [--ttl 1h] [--topics a,b] [--devices pc,mobile] [-conf FILE]
+          java -jar vpush.jar bench <scenario> [options]                        load generator (bench --help)
+          java -jar vpush.jar --help
+
+        Settings: defaults < -conf FILE (JSON, nested or dotted keys) < environment VPUSH_* < --key=value flags.
+
+        """);
+    for (Setting<?> s : Settings.ALL) {
+      Object def = s.defaultValue();
+      sb.append(String.format("  %-28s %-30s %s%n      %s%n", s.key(), s.envName(), "default: " + (def == null ? "(none)" : def), s.description()));
+    }
+    return sb.toString();
+  }
+
+  static String devBanner(VPushConfig config, int port) {
+    String line = "!".repeat(78);
+    return line + "\n"
+        + "!!  vpush is running in DEV MODE: generated secrets, not for production.\n"
+        + "!!  Secrets file : " + DevSecrets.file() + "\n"
+        + "!!  API key      : " + config.get(Settings.API_KEY) + "\n"
+        + "!!  Demo page    : http://127.0.0.1:" + port + "/\n"
+        + "!!  Get a token  : java -jar target/vpush.jar gentoken --user alice\n"
+        + "!!  Publish      : curl -H 'Authorization: Bearer " + config.get(Settings.API_KEY) + "' \\\n"
+        + "!!                   -d '{\"user\":\"alice\",\"payload\":{\"text\":\"hi\"}}' http://127.0.0.1:" + port + "/api/v1/messages\n"
+        + "!!  Production   : set VPUSH_MODE=production, VPUSH_JWT_SECRET and VPUSH_API_KEY.\n"
+        + line;
+  }
+}

@@ -1,0 +1,205 @@
+package io.vpush;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vpush.access.AccessNode;
+import io.vpush.access.ClientFrameHandler;
+import io.vpush.access.EventBusUpstream;
+import io.vpush.access.Hub;
+import io.vpush.access.Session;
+import io.vpush.access.UpstreamSink;
+import io.vpush.cluster.LocalNodeDirectory;
+import io.vpush.cluster.NodeDirectory;
+import io.vpush.config.Settings;
+import io.vpush.config.VPushConfig;
+import io.vpush.delay.DelayVerticle;
+import io.vpush.dispatch.Dispatcher;
+import io.vpush.dispatch.LocalDispatcher;
+import io.vpush.ops.AdminApi;
+import io.vpush.ops.ApiKeyAuth;
+import io.vpush.ops.DevTokenRoute;
+import io.vpush.ops.HttpJson;
+import io.vpush.ops.Metrics;
+import io.vpush.ops.OpsRoutes;
+import io.vpush.purge.EventBusPublishDoor;
+import io.vpush.purge.HttpPublishHandler;
+import io.vpush.purge.Publisher;
+import io.vpush.store.Store;
+import io.vpush.store.StoreFactory;
+import io.vpush.store.StoreStats;
+import io.vpush.time.Clock;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One vpush node: builds the shared services for the configured roles and deploys their verticles. The
+ * composition root; what a node does lives in the role packages.
+ */
+public final class VPushNode {
+
+  private final Vertx vertx;
+  private final VPushConfig config;
+  private final String nodeId;
+  private final Clock clock = Clock.SYSTEM;
+  private final Metrics metrics = new Metrics();
+  private final Hub hub = new Hub();
+  private Store store;
+  private Dispatcher dispatcher;
+  private Publisher publisher;
+  private AccessNode access;
+  private ClientFrameHandler frames;
+  private OpsRoutes ops;
+  private AdminApi admin;
+  private EventBusPublishDoor eventBusDoor;
+  private int httpPort;
+  private long routeRefreshTimer = -1;
+  private final List<String> deployments = new ArrayList<>();
+
+  private VPushNode(Vertx vertx, VPushConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    String id = config.get(Settings.NODE_ID);
+    this.nodeId = id != null ? id : "node-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Starts a node on {@code vertx} with a validated config. */
+  public static Future<VPushNode> start(Vertx vertx, VPushConfig config) {
+    VPushNode node = new VPushNode(vertx, config);
+    return node.startRoles().map(node);
+  }
+
+  private Future<Void> startRoles() {
+    return StoreFactory.create(vertx, config, clock).compose(s -> {
+      store = s;
+      wireServices();
+      httpPort = resolvePort(config.get(Settings.HTTP_PORT));
+      List<Future<?>> started = new ArrayList<>();
+      started.add(deploy(() -> new HttpVerticle(this), config.accessInstances()));
+      if (config.hasRole("delay")) {
+        started.add(deploy(() -> new DelayVerticle(store, publisher, clock, config.get(Settings.DELAY_POLL_MS), config.get(Settings.DELAY_LEASE_MS)), 1));
+      }
+      if (config.hasRole("purge")) {
+        eventBusDoor = new EventBusPublishDoor(publisher);
+        started.add(eventBusDoor.start(vertx.eventBus()));
+      }
+      if (access != null) startRouteRefresh();
+      return Future.all(started).mapEmpty();
+    });
+  }
+
+  private void wireServices() {
+    dispatcher = new LocalDispatcher(hub);
+    publisher = new Publisher(store, dispatcher, metrics, clock, config.get(Settings.INBOX_TTL_SECONDS), config.get(Settings.PUBLISH_MAX_USERS));
+    if (config.hasRole("access")) {
+      UpstreamSink upstream = new EventBusUpstream(vertx.eventBus());
+      access = new AccessNode(nodeId, vertx, config, store, hub, dispatcher, upstream, metrics, clock);
+      frames = new ClientFrameHandler(access);
+    }
+    NodeDirectory directory = new LocalNodeDirectory(this::describe);
+    admin = new AdminApi(store, dispatcher, directory);
+    ops = new OpsRoutes(vertx, store, metrics);
+    if (store instanceof StoreStats stats) {
+      metrics.gauge("vpush_inbox_dropped_cap", "messages dropped because an inbox passed its cap", stats::droppedByCap);
+      metrics.gauge("vpush_inbox_expired", "messages dropped because their TTL passed", stats::expired);
+    }
+  }
+
+  /** Mounts the API, ops and static routes on one HTTP verticle's router. */
+  void mountApi(Vertx vertx, Router router) {
+    ApiKeyAuth apiKey = new ApiKeyAuth(config.get(Settings.API_KEY));
+    if (config.hasRole("purge")) {
+      router.post("/api/v1/messages")
+          .handler(BodyHandler.create().setBodyLimit(config.get(Settings.PUBLISH_MAX_BODY_BYTES)).setHandleFileUploads(false))
+          .handler(apiKey)
+          .handler(new HttpPublishHandler(publisher));
+    }
+    router.route("/api/*").handler(apiKey);
+    admin.mount(router);
+    ops.mount(vertx, router);
+    if (config.isDev()) new DevTokenRoute(config).mount(router);
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    router.route("/*").handler(StaticHandler.create("webroot"));
+    router.route("/api/*").last().handler(ctx -> HttpJson.error(ctx, 404, "not_found", "no such API route"));
+    // BodyHandler answers an over-limit body with a bare 413; give it the JSON reason.
+    router.errorHandler(413, ctx -> HttpJson.error(ctx, 413, "too_large",
+        "the body is larger than " + config.get(Settings.PUBLISH_MAX_BODY_BYTES) + " bytes"));
+  }
+
+  private Future<String> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, int instances) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add);
+  }
+
+  /** Refreshes this node's route entries in one batch per period, not one store call per connection. */
+  private void startRouteRefresh() {
+    long ttl = config.get(Settings.ROUTE_TTL_MS);
+    routeRefreshTimer = vertx.setPeriodic(ttl / 3, id -> {
+      List<io.vpush.store.Route> routes = new ArrayList<>();
+      hub.forEachRoute(routes::add);
+      if (!routes.isEmpty()) store.putRoutes(routes, ttl).onFailure(e -> metrics.problem("warn", "store"));
+    });
+  }
+
+  /**
+   * Stops the node: publish doors first, then clients are told to reconnect (jittered over the configured
+   * window) and closed with 1012, then the store is closed.
+   */
+  public Future<Void> close() {
+    if (routeRefreshTimer >= 0) vertx.cancelTimer(routeRefreshTimer);
+    Future<Void> doors = eventBusDoor == null ? Future.succeededFuture() : eventBusDoor.stop();
+    return doors.compose(v -> {
+      long window = config.get(Settings.SHUTDOWN_RECONNECT_WINDOW_MS);
+      for (Session s : hub.sessions()) s.reconnectElsewhere(window == 0 ? 0 : ThreadLocalRandom.current().nextLong(window));
+      List<Future<?>> undeployed = new ArrayList<>();
+      for (String id : deployments) undeployed.add(vertx.undeploy(id));
+      return Future.join(undeployed);
+    }).compose(v -> store.close(), e -> store.close());
+  }
+
+  JsonObject describe() {
+    double load = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? Math.max(0, os.getProcessCpuLoad()) : 0;
+    return new JsonObject().put("id", nodeId).put("url", advertisedUrl())
+        .put("connections", metrics.connectionCount()).put("load", Math.round(load * 1000) / 1000.0);
+  }
+
+  private String advertisedUrl() {
+    String url = config.get(Settings.ADVERTISED_URL);
+    if (url != null) return url;
+    String host = config.get(Settings.HTTP_HOST);
+    return "ws://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + httpPort + "/eventbus/websocket";
+  }
+
+  /** Port 0 means any free port; picked once here so every HTTP verticle instance shares it. */
+  private static int resolvePort(int port) {
+    if (port != 0) return port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    }
+  }
+
+  public String nodeId() { return nodeId; }
+  public int httpPort() { return httpPort; }
+  public Hub hub() { return hub; }
+  public Store store() { return store; }
+  public Metrics metrics() { return metrics; }
+  public Publisher publisher() { return publisher; }
+  AccessNode access() { return access; }
+  ClientFrameHandler frames() { return frames; }
+  Clock clock() { return clock; }
+  long wheelTickMs() { return config.get(Settings.WHEEL_TICK_MS); }
+  int frameMaxBytes() { return config.get(Settings.FRAME_MAX_BYTES); }
+  String httpHost() { return config.get(Settings.HTTP_HOST); }
+}
