@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The client endpoints of one event loop: raw WebSocket at {@code /eventbus/websocket} and SockJS at
- * {@code /eventbus}. vpush owns the socket handling (not the stock SockJS bridge, which makes a clustered
+ * {@code /eventbus} (its WebSocket transport framed by vpush, the polling transports by vertx-web). vpush owns the socket handling (not the stock SockJS bridge, which makes a clustered
  * consumer per register) and speaks the same frames.
  */
 public final class AccessEndpoints {
@@ -36,6 +36,13 @@ public final class AccessEndpoints {
       }
       ctx.request().toWebSocket().onSuccess(this::acceptWebSocket);
     });
+    router.route("/eventbus/:server/:session/websocket").handler(ctx -> {
+      if (!ctx.request().canUpgradeToWebSocket()) {
+        ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
+        return;
+      }
+      ctx.request().toWebSocket().onSuccess(this::acceptSockJsWebSocket);
+    });
     SockJSHandlerOptions options = new SockJSHandlerOptions().setRegisterWriteHandler(false);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::acceptSockJs));
   }
@@ -45,6 +52,21 @@ public final class AccessEndpoints {
     ws.textMessageHandler(text -> frames.handle(session, text));
     ws.binaryMessageHandler(buf -> frames.handle(session, buf.toString(StandardCharsets.UTF_8)));
     // Frames past the WebSocket codec limit (4x frame.maxBytes) fail here; the codec closes the socket with 1009 itself.
+    ws.exceptionHandler(e -> session.closed());
+    ws.closeHandler(v -> session.closed());
+  }
+
+  private void acceptSockJsWebSocket(ServerWebSocket ws) {
+    Session session = new Session(node, new SockJsWebSocketTransport(ws), Vertx.currentContext(), wheel);
+    ws.textMessageHandler(text -> {
+      java.util.List<String> messages = SockJsWebSocketTransport.messages(text);
+      if (messages == null) {
+        // Not SockJS framing: a broken client. SockJS closes with 2011 for that; vpush uses its policy code.
+        session.close(io.vpush.protocol.CloseCodes.POLICY, "broken SockJS framing", "bad_frame");
+        return;
+      }
+      for (String m : messages) frames.handle(session, m);
+    });
     ws.exceptionHandler(e -> session.closed());
     ws.closeHandler(v -> session.closed());
   }

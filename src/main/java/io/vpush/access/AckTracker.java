@@ -112,11 +112,11 @@ public final class AckTracker<T> {
    * maxRetries re-sends and whose last wait has passed are dropped (reported through `givenUp` with their seq).
    */
   public void collectDue(long nowMs, Consumer<T> resend, LongConsumer givenUp) {
-    collectDue(nowMs, (item, attempt) -> resend.accept(item), givenUp);
+    collectDueWithAttempts(nowMs, (item, attempt) -> resend.accept(item), givenUp);
   }
 
   /** As {@link #collectDue(long, Consumer, LongConsumer)}, telling {@code resend} which re-send (1-based) this is. */
-  public void collectDue(long nowMs, ObjIntConsumer<T> resend, LongConsumer givenUp) {
+  public void collectDueWithAttempts(long nowMs, ObjIntConsumer<T> resend, LongConsumer givenUp) {
     checkNotCollecting();
     long now = now(nowMs);
     collecting = true;

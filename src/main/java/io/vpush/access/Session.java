@@ -227,7 +227,7 @@ public final class Session extends TimingWheel.Entry {
       return;
     }
     if (acks != null) {
-      acks.collectDue(now, (out, attempt) -> {
+      acks.collectDueWithAttempts(now, (out, attempt) -> {
         write(out.frame());
         node.metrics.resent(attempt);
       }, seq -> node.metrics.givenUp());

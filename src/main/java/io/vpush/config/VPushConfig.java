@@ -52,7 +52,9 @@ public final class VPushConfig {
 
   /** A copy with one value replaced. */
   public <T> VPushConfig with(Setting<T> setting, T value) {
-    return with(Map.of(setting, value), "override");
+    Map<Setting<?>, Object> one = new HashMap<>();
+    one.put(setting, value);
+    return with(one, "override");
   }
 
   /** Defaults only. */

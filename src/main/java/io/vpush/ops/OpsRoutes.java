@@ -12,11 +12,14 @@ import io.vpush.store.Store;
 public final class OpsRoutes {
 
   private final HealthChecks ready;
+  private final HealthChecks live;
   private final Metrics metrics;
 
   public OpsRoutes(Vertx vertx, Store store, Metrics metrics) {
     this.metrics = metrics;
     this.ready = HealthChecks.create(vertx);
+    // Liveness: the event loop that serves the request answers; that is the whole check.
+    this.live = HealthChecks.create(vertx).register("eventLoop", promise -> promise.complete(Status.OK()));
     // A read of a key no user has: cheap, and it proves the store answers.
     ready.register("store", 2_000, promise -> store.lastSeq("__vpush_health__")
         .onSuccess(v -> promise.complete(Status.OK()))
@@ -29,7 +32,7 @@ public final class OpsRoutes {
   }
 
   public void mount(Vertx vertx, Router router) {
-    router.get("/health/live").handler(HealthCheckHandler.create(vertx));
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
