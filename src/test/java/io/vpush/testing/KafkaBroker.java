@@ -103,6 +103,7 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Creates a topic (replication 1) and waits until every partition has a leader; an existing topic with as many partitions is fine. */
   public void createTopic(String name, int partitions) {
+    if (!isRunning()) throw new IllegalStateException("broker is not running");
     try {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)), new CreateTopicsOptions().timeoutMs(30_000))
           .all().get(35, TimeUnit.SECONDS);
@@ -112,6 +113,7 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException("create topic " + name, e);
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    // Each describe is a round trip to the broker, which paces this loop; leaders normally show on the first.
     while (true) {
       TopicDescription d = describe(name);
       if (d != null && d.partitions().size() != partitions) {
