@@ -68,7 +68,7 @@ public final class PublishRequest {
     if (id == null) id = UUID.randomUUID().toString();
     long ttl = body.getValue("ttlSeconds") == null ? defaultTtlSeconds : wholeNumber(body.getValue("ttlSeconds"), "ttlSeconds", 1, MAX_TTL_SECONDS);
     long deliverAt = body.getValue("deliverAt") == null ? 0 : wholeNumber(body.getValue("deliverAt"), "deliverAt", 0, Long.MAX_VALUE);
-    if (topic != null && deliverAt > 0) throw new PublishException("deliverAt", "topic messages cannot be scheduled");
+    if (topic != null && deliverAt > 0) throw new PublishException("deliverAt", "'deliverAt' is not allowed with 'topic': topic messages cannot be scheduled");
     List<String> devices = body.getValue("devices") == null ? List.of() : strings(body.getValue("devices"), "devices");
     return new PublishRequest(users, single, topic, id, Json.encode(body.getValue("payload")), ttl, deliverAt, devices);
   }
