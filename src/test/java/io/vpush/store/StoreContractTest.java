@@ -135,6 +135,18 @@ public abstract class StoreContractTest {
     assertThat(await(s.read("u1", 0, 1000)).messages()).hasSize(300);
   }
 
+  @Test
+  void acceptAllTrimsAndForgetsWithinOneBatch() throws Exception {
+    Store s = store(2);
+    List<Accepted> out = await(s.acceptAll(List.of(
+        msg("u1", "a", "1"), msg("u1", "b", "2"), msg("u1", "b", "dup"), msg("u1", "c", "3"), msg("u1", "a", "new"))));
+    assertThat(out).extracting(x -> x.message().seq() + ":" + x.duplicate())
+        .containsExactly("1:false", "2:false", "2:true", "3:false", "4:false");
+    InboxPage page = await(s.read("u1", 0, 10));
+    assertThat(page.messages()).extracting(StoredMessage::payload).containsExactly("3", "new");
+    assertThat(page.gap()).isTrue();
+  }
+
   // --- read ---
 
   @Test

@@ -35,11 +35,11 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code {delay}:due} (zset by due time) plus {@code {delay}:msg} (id -> JSON).
  *
  * <p>Accept and read are one Lua script ({@code inbox.lua}): purge of expired messages, dedup, next seq,
- * append and trim happen atomically. Time always comes from the injected {@link Clock} as a script
+ * append and trim happen atomically; {@link #acceptAll} sends one call per user carrying that user's messages
+ * in order, so a NOSCRIPT retry can never swap two seqs of one user. Time always comes from the injected {@link Clock} as a script
  * argument, never Redis TIME; real key EXPIREs (message TTL + 1 day, 400 days for seq counters and cursors,
- * route TTL + 60 s) only clean up abandoned users. Scripts go by EVALSHA with an EVAL fallback on NOSCRIPT;
- * after such a fallback in {@link #acceptAll}, messages the first attempt had already accepted come back
- * marked duplicate (with their first seq), which callers already handle.
+ * route TTL + 60 s) only clean up abandoned users. Scripts go by EVALSHA with an EVAL fallback on NOSCRIPT
+ * (see {@link LuaScript#runAll} for the one case where that answers a message as duplicate).
  *
  * <p>Connections: {@link RedisLanes}, a few long-held pipelined connections instead of the exclusive-lease
  * pool (6 in flight by default), because every store call is one short command or script; batches
@@ -119,33 +119,53 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Accepted> accept(NewMessage message) {
-    return INBOX.run(lanes, acceptCall(message)).map(r -> accepted(message.user(), r));
+    return INBOX.run(lanes, acceptCall(List.of(message))).map(r -> accepted(message.user(), r, 0));
   }
 
+  /** One script call per user (its messages in the given order), all calls pipelined; answers in the given order. */
   @Override
   public Future<List<Accepted>> acceptAll(List<NewMessage> messages) {
     if (messages.isEmpty()) return Future.succeededFuture(List.of());
-    List<LuaScript.Call> calls = messages.stream().map(this::acceptCall).toList();
+    Map<String, List<Integer>> positions = new LinkedHashMap<>();
+    for (int i = 0; i < messages.size(); i++) {
+      positions.computeIfAbsent(messages.get(i).user(), u -> new ArrayList<>()).add(i);
+    }
+    List<LuaScript.Call> calls = new ArrayList<>(positions.size());
+    for (List<Integer> idx : positions.values()) calls.add(acceptCall(idx.stream().map(messages::get).toList()));
     return INBOX.runAll(lanes, calls).map(rs -> {
-      List<Accepted> out = new ArrayList<>(rs.size());
-      for (int i = 0; i < rs.size(); i++) out.add(accepted(messages.get(i).user(), rs.get(i)));
-      return out;
+      Accepted[] out = new Accepted[messages.size()];
+      int call = 0;
+      for (Map.Entry<String, List<Integer>> e : positions.entrySet()) {
+        Response r = rs.get(call++);
+        List<Integer> idx = e.getValue();
+        for (int j = 0; j < idx.size(); j++) out[idx.get(j)] = accepted(e.getKey(), r, j);
+      }
+      return List.of(out);
     });
   }
 
-  private LuaScript.Call acceptCall(NewMessage m) {
-    long ttl = m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
-    long expiresAt = m.ts() + ttl * 1000L;
-    return new LuaScript.Call(userKeys(m.user()), List.of("accept", Long.toString(clock.nowMs()), m.id(),
-        Long.toString(expiresAt), Integer.toString(inboxCap), RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()),
-        Long.toString(ttl + INBOX_KEEP_MARGIN_SECONDS), Long.toString(META_KEEP_SECONDS)));
+  private LuaScript.Call acceptCall(List<NewMessage> sameUser) {
+    List<String> args = new ArrayList<>(4 + 4 * sameUser.size());
+    args.addAll(List.of("accept", Long.toString(clock.nowMs()), Integer.toString(inboxCap), Long.toString(META_KEEP_SECONDS)));
+    for (NewMessage m : sameUser) {
+      long ttl = m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
+      long expiresAt = m.ts() + ttl * 1000L;
+      args.add(m.id());
+      args.add(Long.toString(expiresAt));
+      args.add(RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()));
+      args.add(Long.toString(ttl + INBOX_KEEP_MARGIN_SECONDS));
+    }
+    return new LuaScript.Call(userKeys(sameUser.get(0).user()), args);
   }
 
-  private Accepted accepted(String user, Response r) {
-    expired.add(r.get(2).toLong());
-    droppedByCap.add(r.get(3).toLong());
-    StoredMessage m = RedisCodec.inboxMember(user, r.get(1).toBytes());
-    return new Accepted(m, r.get(0).toLong() == 1);
+  /** The j-th answer of one accept call: {expired, capped, then duplicate flag and member per message}. */
+  private Accepted accepted(String user, Response r, int j) {
+    if (j == 0) {
+      expired.add(r.get(0).toLong());
+      droppedByCap.add(r.get(1).toLong());
+    }
+    StoredMessage m = RedisCodec.inboxMember(user, r.get(3 + 2 * j).toBytes());
+    return new Accepted(m, r.get(2 + 2 * j).toLong() == 1);
   }
 
   @Override
