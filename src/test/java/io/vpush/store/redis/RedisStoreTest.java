@@ -88,6 +88,23 @@ class RedisStoreTest extends StoreContractTest {
   }
 
   @Test
+  void answersArriveOnTheCallersContextEvenWhenTheLaneConnectsFirst() throws Exception {
+    // A lane that is not connected yet connects on its own event loop; the answer must still come back on the
+    // caller's context (verticle state is not thread-safe).
+    RedisLanes lanes = new RedisLanes(vertx, io.vertx.redis.client.Redis.createClient(vertx, redis.url()),
+        redis.url(), false, 1, 2_000);
+    try {
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      java.util.concurrent.CompletableFuture<Boolean> sameContext = new java.util.concurrent.CompletableFuture<>();
+      ctx.runOnContext(v -> lanes.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PING))
+          .onComplete(ar -> sameContext.complete(ar.succeeded() && io.vertx.core.Vertx.currentContext() == ctx)));
+      assertThat(sameContext.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      await(lanes.close());
+    }
+  }
+
+  @Test
   void unreachableRedisFailsAtConnectNamingTheUrl() {
     RedisOptions options = new RedisOptions().setConnectionString("redis://127.0.0.1:1");
     assertThatThrownBy(() -> await(RedisStore.connect(vertx, options, 2, 2_000, clock, 100, 60)))
