@@ -56,6 +56,7 @@ public final class RedisStore implements Store, StoreStats {
   private static final LuaScript ACK = LuaScript.load("ack.lua");
   private static final LuaScript SCHEDULE = LuaScript.load("schedule.lua");
   private static final LuaScript CLAIM = LuaScript.load("claim.lua");
+  private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
 
   private final RedisLanes lanes;
   private final Clock clock;
@@ -99,7 +100,7 @@ public final class RedisStore implements Store, StoreStats {
 
   /** SCRIPT LOAD of every script, checking the server computes the same sha (a cluster loads lazily by EVAL too). */
   private Future<Void> loadScripts() {
-    List<LuaScript> all = List.of(INBOX, ACK, SCHEDULE, CLAIM);
+    List<LuaScript> all = List.of(INBOX, ACK, SCHEDULE, CLAIM, ROUTES_CLEANUP);
     return lanes.sendAll(all.stream().map(LuaScript::loadRequest).toList()).map(shas -> {
       for (int i = 0; i < all.size(); i++) {
         if (!all.get(i).sha().equals(shas.get(i).toString())) {
@@ -261,14 +262,21 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<List<Route>> routes(String user) {
-    return lanes.send(Request.cmd(Command.HVALS).arg(RedisKeys.routes(user))).map(r -> {
+    return lanes.send(Request.cmd(Command.HVALS).arg(RedisKeys.routes(user))).compose(r -> {
       long now = clock.nowMs();
       List<Route> live = new ArrayList<>(r.size());
+      List<String> stale = new ArrayList<>();
       for (Response v : r) {
         JsonObject o = new JsonObject(v.toString());
-        if (o.getLong("x") > now) live.add(RedisCodec.route(user, o));
+        Route route = RedisCodec.route(user, o);
+        if (o.getLong("x") > now) live.add(route);
+        else stale.add(RedisCodec.routeField(route));
       }
-      return live;
+      if (stale.isEmpty()) return Future.succeededFuture(live);
+      // Entries of crashed nodes are never removed by them: drop them here (rare, so the extra trip is cheap),
+      // re-checking the expiry in the script so a refresh that raced with this read is kept.
+      stale.add(0, Long.toString(now));
+      return ROUTES_CLEANUP.run(lanes, new LuaScript.Call(List.of(RedisKeys.routes(user)), stale)).map(ignored -> live);
     });
   }
 

@@ -105,6 +105,19 @@ class RedisStoreTest extends StoreContractTest {
   }
 
   @Test
+  void expiredRouteEntriesAreRemovedFromRedis() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      await(s.putRoutes(List.of(new io.vpush.store.Route("u1", "n1", "c1", "pc", 0)), 1_000));
+      clock.advance(1_000);
+      assertThat(await(s.routes("u1"))).isEmpty();
+      assertThat(redis.call("EXISTS", "{u:u1}:routes")).isEqualTo("0");
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
   void unreachableRedisFailsAtConnectNamingTheUrl() {
     RedisOptions options = new RedisOptions().setConnectionString("redis://127.0.0.1:1");
     assertThatThrownBy(() -> await(RedisStore.connect(vertx, options, 2, 2_000, clock, 100, 60)))
