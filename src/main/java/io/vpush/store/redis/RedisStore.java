@@ -87,7 +87,7 @@ public final class RedisStore implements Store, StoreStats {
     RedisOptions opts = new RedisOptions(options);
     // Each lane holds one pooled connection per endpoint for good; leave room for a reconnect.
     opts.setMaxPoolSize(Math.max(opts.getMaxPoolSize(), lanes + 2));
-    opts.setMaxWaitingHandlers(Math.max(opts.getMaxWaitingHandlers(), 8192));
+    opts.setMaxWaitingHandlers(Math.max(opts.getMaxWaitingHandlers(), 32_768));
     String target = String.join(",", opts.getEndpoints()) + " (" + opts.getType().name().toLowerCase() + ")";
     RedisLanes l = new RedisLanes(vertx, Redis.createClient(vertx, opts), target,
         opts.getType() == RedisClientType.CLUSTER, lanes, timeoutMs);
