@@ -32,6 +32,14 @@ public abstract class StoreContractTest {
   /** A fresh, empty store of the engine under test. */
   protected abstract Store createStore(ManualClock clock, int inboxCap, long ttlSeconds) throws Exception;
 
+  /**
+   * A second store over the same data, as another node would have; engines with node-local data (memory)
+   * answer the same instance.
+   */
+  protected Store peerOf(Store store, ManualClock clock, int inboxCap, long ttlSeconds) throws Exception {
+    return store;
+  }
+
   /** Wipes the engine's shared state between tests (e.g. FLUSHALL); called after every store was closed. */
   protected void reset() throws Exception {
   }
@@ -332,10 +340,12 @@ public abstract class StoreContractTest {
   @Test
   void concurrentClaimersNeverGetTheSameItemWithinALease() throws Exception {
     Store s = store(100);
+    Store peer = peerOf(s, clock, 100, DEFAULT_TTL);
+    if (peer != s) created.add(peer);
     int n = 200;
     for (int i = 0; i < n; i++) await(s.schedule(scheduled("m" + i, T0)));
     List<Future<List<ScheduledMessage>>> claims = new ArrayList<>();
-    for (int i = 0; i < 8; i++) claims.add(s.claimDue(T0, 40, 60_000));
+    for (int i = 0; i < 8; i++) claims.add((i % 2 == 0 ? s : peer).claimDue(T0, 40, 60_000));
     Set<String> seen = new HashSet<>();
     int total = 0;
     for (Future<List<ScheduledMessage>> f : claims) {

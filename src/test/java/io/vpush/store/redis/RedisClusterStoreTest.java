@@ -46,6 +46,11 @@ class RedisClusterStoreTest extends StoreContractTest {
   }
 
   @Override
+  protected Store peerOf(Store store, ManualClock clock, int inboxCap, long ttlSeconds) throws Exception {
+    return createStore(clock, inboxCap, ttlSeconds);
+  }
+
+  @Override
   protected void reset() {
     cluster.flush();
   }

@@ -45,6 +45,11 @@ class RedisStoreTest extends StoreContractTest {
   }
 
   @Override
+  protected Store peerOf(Store store, ManualClock clock, int inboxCap, long ttlSeconds) throws Exception {
+    return createStore(clock, inboxCap, ttlSeconds);
+  }
+
+  @Override
   protected void reset() {
     redis.flush();
   }
