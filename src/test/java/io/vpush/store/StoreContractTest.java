@@ -32,6 +32,14 @@ public abstract class StoreContractTest {
   /** A fresh, empty store of the engine under test. */
   protected abstract Store createStore(ManualClock clock, int inboxCap, long ttlSeconds) throws Exception;
 
+  /**
+   * A second store over the same data, as another node would have; engines with node-local data (memory)
+   * answer the same instance.
+   */
+  protected Store peerOf(Store store, ManualClock clock, int inboxCap, long ttlSeconds) throws Exception {
+    return store;
+  }
+
   /** Wipes the engine's shared state between tests (e.g. FLUSHALL); called after every store was closed. */
   protected void reset() throws Exception {
   }
@@ -133,6 +141,18 @@ public abstract class StoreContractTest {
     assertThat(out).extracting(a -> a.message().seq()).containsExactlyElementsOf(
         IntStream.rangeClosed(1, 300).mapToObj(i -> (long) i).toList());
     assertThat(await(s.read("u1", 0, 1000)).messages()).hasSize(300);
+  }
+
+  @Test
+  void acceptAllTrimsAndForgetsWithinOneBatch() throws Exception {
+    Store s = store(2);
+    List<Accepted> out = await(s.acceptAll(List.of(
+        msg("u1", "a", "1"), msg("u1", "b", "2"), msg("u1", "b", "dup"), msg("u1", "c", "3"), msg("u1", "a", "new"))));
+    assertThat(out).extracting(x -> x.message().seq() + ":" + x.duplicate())
+        .containsExactly("1:false", "2:false", "2:true", "3:false", "4:false");
+    InboxPage page = await(s.read("u1", 0, 10));
+    assertThat(page.messages()).extracting(StoredMessage::payload).containsExactly("3", "new");
+    assertThat(page.gap()).isTrue();
   }
 
   // --- read ---
@@ -320,10 +340,12 @@ public abstract class StoreContractTest {
   @Test
   void concurrentClaimersNeverGetTheSameItemWithinALease() throws Exception {
     Store s = store(100);
+    Store peer = peerOf(s, clock, 100, DEFAULT_TTL);
+    if (peer != s) created.add(peer);
     int n = 200;
     for (int i = 0; i < n; i++) await(s.schedule(scheduled("m" + i, T0)));
     List<Future<List<ScheduledMessage>>> claims = new ArrayList<>();
-    for (int i = 0; i < 8; i++) claims.add(s.claimDue(T0, 40, 60_000));
+    for (int i = 0; i < 8; i++) claims.add((i % 2 == 0 ? s : peer).claimDue(T0, 40, 60_000));
     Set<String> seen = new HashSet<>();
     int total = 0;
     for (Future<List<ScheduledMessage>> f : claims) {

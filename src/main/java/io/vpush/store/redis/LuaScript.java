@@ -57,8 +57,18 @@ final class LuaScript {
         .recover(e -> isNoScript(e) ? lanes.send(request(Command.EVAL, source, call)) : Future.failedFuture(e));
   }
 
-  /** Runs several invocations pipelined on one connection, in order; on NOSCRIPT all are sent again with EVAL. */
+  /**
+   * Runs several invocations pipelined on the caller's lane, answers in order.
+   *
+   * <p>Cluster: each is its own send with its own NOSCRIPT fallback, so a master that lost the script costs
+   * only its own items a second round trip. Standalone: one batch; on NOSCRIPT the whole batch goes again
+   * with EVAL (items already run before a SCRIPT FLUSH in mid-batch would then answer as duplicates).
+   */
   Future<List<Response>> runAll(RedisLanes lanes, List<Call> calls) {
+    if (lanes.cluster()) {
+      List<Future<Response>> each = calls.stream().map(c -> run(lanes, c)).toList();
+      return Future.all(each).map(all -> all.<Response>list());
+    }
     return lanes.sendAll(calls.stream().map(c -> request(Command.EVALSHA, sha, c)).toList())
         .recover(e -> isNoScript(e)
             ? lanes.sendAll(calls.stream().map(c -> request(Command.EVAL, source, c)).toList())

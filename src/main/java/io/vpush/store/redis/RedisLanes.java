@@ -83,6 +83,10 @@ final class RedisLanes {
     return Future.join(closing).eventually(client::close).mapEmpty();
   }
 
+  boolean cluster() {
+    return cluster;
+  }
+
   String target() {
     return target;
   }

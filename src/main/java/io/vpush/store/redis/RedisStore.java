@@ -35,11 +35,11 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code {delay}:due} (zset by due time) plus {@code {delay}:msg} (id -> JSON).
  *
  * <p>Accept and read are one Lua script ({@code inbox.lua}): purge of expired messages, dedup, next seq,
- * append and trim happen atomically. Time always comes from the injected {@link Clock} as a script
+ * append and trim happen atomically; {@link #acceptAll} sends one call per user carrying that user's messages
+ * in order, so a NOSCRIPT retry can never swap two seqs of one user. Time always comes from the injected {@link Clock} as a script
  * argument, never Redis TIME; real key EXPIREs (message TTL + 1 day, 400 days for seq counters and cursors,
- * route TTL + 60 s) only clean up abandoned users. Scripts go by EVALSHA with an EVAL fallback on NOSCRIPT;
- * after such a fallback in {@link #acceptAll}, messages the first attempt had already accepted come back
- * marked duplicate (with their first seq), which callers already handle.
+ * route TTL + 60 s) only clean up abandoned users. Scripts go by EVALSHA with an EVAL fallback on NOSCRIPT
+ * (see {@link LuaScript#runAll} for the one case where that answers a message as duplicate).
  *
  * <p>Connections: {@link RedisLanes}, a few long-held pipelined connections instead of the exclusive-lease
  * pool (6 in flight by default), because every store call is one short command or script; batches
@@ -56,6 +56,7 @@ public final class RedisStore implements Store, StoreStats {
   private static final LuaScript ACK = LuaScript.load("ack.lua");
   private static final LuaScript SCHEDULE = LuaScript.load("schedule.lua");
   private static final LuaScript CLAIM = LuaScript.load("claim.lua");
+  private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
 
   private final RedisLanes lanes;
   private final Clock clock;
@@ -86,7 +87,7 @@ public final class RedisStore implements Store, StoreStats {
     RedisOptions opts = new RedisOptions(options);
     // Each lane holds one pooled connection per endpoint for good; leave room for a reconnect.
     opts.setMaxPoolSize(Math.max(opts.getMaxPoolSize(), lanes + 2));
-    opts.setMaxWaitingHandlers(Math.max(opts.getMaxWaitingHandlers(), 8192));
+    opts.setMaxWaitingHandlers(Math.max(opts.getMaxWaitingHandlers(), 32_768));
     String target = String.join(",", opts.getEndpoints()) + " (" + opts.getType().name().toLowerCase() + ")";
     RedisLanes l = new RedisLanes(vertx, Redis.createClient(vertx, opts), target,
         opts.getType() == RedisClientType.CLUSTER, lanes, timeoutMs);
@@ -99,7 +100,7 @@ public final class RedisStore implements Store, StoreStats {
 
   /** SCRIPT LOAD of every script, checking the server computes the same sha (a cluster loads lazily by EVAL too). */
   private Future<Void> loadScripts() {
-    List<LuaScript> all = List.of(INBOX, ACK, SCHEDULE, CLAIM);
+    List<LuaScript> all = List.of(INBOX, ACK, SCHEDULE, CLAIM, ROUTES_CLEANUP);
     return lanes.sendAll(all.stream().map(LuaScript::loadRequest).toList()).map(shas -> {
       for (int i = 0; i < all.size(); i++) {
         if (!all.get(i).sha().equals(shas.get(i).toString())) {
@@ -119,33 +120,53 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Accepted> accept(NewMessage message) {
-    return INBOX.run(lanes, acceptCall(message)).map(r -> accepted(message.user(), r));
+    return INBOX.run(lanes, acceptCall(List.of(message))).map(r -> accepted(message.user(), r, 0));
   }
 
+  /** One script call per user (its messages in the given order), all calls pipelined; answers in the given order. */
   @Override
   public Future<List<Accepted>> acceptAll(List<NewMessage> messages) {
     if (messages.isEmpty()) return Future.succeededFuture(List.of());
-    List<LuaScript.Call> calls = messages.stream().map(this::acceptCall).toList();
+    Map<String, List<Integer>> positions = new LinkedHashMap<>();
+    for (int i = 0; i < messages.size(); i++) {
+      positions.computeIfAbsent(messages.get(i).user(), u -> new ArrayList<>()).add(i);
+    }
+    List<LuaScript.Call> calls = new ArrayList<>(positions.size());
+    for (List<Integer> idx : positions.values()) calls.add(acceptCall(idx.stream().map(messages::get).toList()));
     return INBOX.runAll(lanes, calls).map(rs -> {
-      List<Accepted> out = new ArrayList<>(rs.size());
-      for (int i = 0; i < rs.size(); i++) out.add(accepted(messages.get(i).user(), rs.get(i)));
-      return out;
+      Accepted[] out = new Accepted[messages.size()];
+      int call = 0;
+      for (Map.Entry<String, List<Integer>> e : positions.entrySet()) {
+        Response r = rs.get(call++);
+        List<Integer> idx = e.getValue();
+        for (int j = 0; j < idx.size(); j++) out[idx.get(j)] = accepted(e.getKey(), r, j);
+      }
+      return List.of(out);
     });
   }
 
-  private LuaScript.Call acceptCall(NewMessage m) {
-    long ttl = m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
-    long expiresAt = m.ts() + ttl * 1000L;
-    return new LuaScript.Call(userKeys(m.user()), List.of("accept", Long.toString(clock.nowMs()), m.id(),
-        Long.toString(expiresAt), Integer.toString(inboxCap), RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()),
-        Long.toString(ttl + INBOX_KEEP_MARGIN_SECONDS), Long.toString(META_KEEP_SECONDS)));
+  private LuaScript.Call acceptCall(List<NewMessage> sameUser) {
+    List<String> args = new ArrayList<>(4 + 4 * sameUser.size());
+    args.addAll(List.of("accept", Long.toString(clock.nowMs()), Integer.toString(inboxCap), Long.toString(META_KEEP_SECONDS)));
+    for (NewMessage m : sameUser) {
+      long ttl = m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
+      long expiresAt = m.ts() + ttl * 1000L;
+      args.add(m.id());
+      args.add(Long.toString(expiresAt));
+      args.add(RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()));
+      args.add(Long.toString(ttl + INBOX_KEEP_MARGIN_SECONDS));
+    }
+    return new LuaScript.Call(userKeys(sameUser.get(0).user()), args);
   }
 
-  private Accepted accepted(String user, Response r) {
-    expired.add(r.get(2).toLong());
-    droppedByCap.add(r.get(3).toLong());
-    StoredMessage m = RedisCodec.inboxMember(user, r.get(1).toBytes());
-    return new Accepted(m, r.get(0).toLong() == 1);
+  /** The j-th answer of one accept call: {expired, capped, then duplicate flag and member per message}. */
+  private Accepted accepted(String user, Response r, int j) {
+    if (j == 0) {
+      expired.add(r.get(0).toLong());
+      droppedByCap.add(r.get(1).toLong());
+    }
+    StoredMessage m = RedisCodec.inboxMember(user, r.get(3 + 2 * j).toBytes());
+    return new Accepted(m, r.get(2 + 2 * j).toLong() == 1);
   }
 
   @Override
@@ -241,14 +262,21 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<List<Route>> routes(String user) {
-    return lanes.send(Request.cmd(Command.HVALS).arg(RedisKeys.routes(user))).map(r -> {
+    return lanes.send(Request.cmd(Command.HVALS).arg(RedisKeys.routes(user))).compose(r -> {
       long now = clock.nowMs();
       List<Route> live = new ArrayList<>(r.size());
+      List<String> stale = new ArrayList<>();
       for (Response v : r) {
         JsonObject o = new JsonObject(v.toString());
-        if (o.getLong("x") > now) live.add(RedisCodec.route(user, o));
+        Route route = RedisCodec.route(user, o);
+        if (o.getLong("x") > now) live.add(route);
+        else stale.add(RedisCodec.routeField(route));
       }
-      return live;
+      if (stale.isEmpty()) return Future.succeededFuture(live);
+      // Entries of crashed nodes are never removed by them: drop them here (rare, so the extra trip is cheap),
+      // re-checking the expiry in the script so a refresh that raced with this read is kept.
+      stale.add(0, Long.toString(now));
+      return ROUTES_CLEANUP.run(lanes, new LuaScript.Call(List.of(RedisKeys.routes(user)), stale)).map(ignored -> live);
     });
   }
 

@@ -4,8 +4,10 @@
 -- KEYS[3] exp   zset: score expiresAt (ms), member seq
 -- KEYS[4] ids   hash: message id -> seq, for exactly as long as the message is retained
 -- ARGV[1] op: 'accept' or 'read'; ARGV[2] now (ms, from the caller's clock: never Redis TIME, so tests can move time)
--- accept: ARGV[3] id, ARGV[4] expiresAt, ARGV[5] cap, ARGV[6] entry json, ARGV[7] inbox keys' TTL s, ARGV[8] meta TTL s
---   returns {duplicate 0|1, member, expiredCount, cappedCount}
+-- accept: ARGV[3] cap, ARGV[4] meta TTL s, then per message (in order) 4 values:
+--         id, expiresAt, entry json, inbox keys' TTL s
+--   returns {expiredCount, cappedCount, then per message: duplicate 0|1, member}
+--   Several messages of one user go in one call so a NOSCRIPT retry can never reorder them.
 -- read:   ARGV[3] afterSeq, ARGV[4] limit
 --   returns {lastSeq, retained count after afterSeq, expiredCount, member...} (up to limit+1 members)
 
@@ -49,39 +51,55 @@ if ARGV[1] == 'read' then
   return out
 end
 
-local id = ARGV[3]
-local known = redis.call('HGET', KEYS[4], id)
-if known then
-  local m = redis.call('ZRANGEBYSCORE', KEYS[2], known, known)
-  if m[1] then return {1, m[1], expired, 0} end
-  redis.call('HDEL', KEYS[4], id)  -- stale index entry (its inbox key vanished): treat the id as new
-end
-
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-local member = seq .. ':' .. string.len(id) .. ':' .. id .. ARGV[6]
-redis.call('ZADD', KEYS[2], seq, member)
-redis.call('ZADD', KEYS[3], ARGV[4], seq)
-redis.call('HSET', KEYS[4], id, seq)
-
-local cap = tonumber(ARGV[5])
+local cap = tonumber(ARGV[3])
 local capped = 0
-local n = redis.call('ZCARD', KEYS[2])
-if n > cap then
-  local old = redis.call('ZRANGE', KEYS[2], 0, n - cap - 1)
-  for i = 1, #old do
-    local s, oldId = parse(old[i])
-    redis.call('HDEL', KEYS[4], oldId)
-    redis.call('ZREM', KEYS[3], s)
+local keep = 0
+local out = {0, 0}
+for k = 5, #ARGV, 4 do
+  local id = ARGV[k]
+  local done = false
+  local known = redis.call('HGET', KEYS[4], id)
+  if known then
+    local m = redis.call('ZRANGEBYSCORE', KEYS[2], known, known)
+    if m[1] then
+      out[#out + 1] = 1
+      out[#out + 1] = m[1]
+      done = true
+    else
+      redis.call('HDEL', KEYS[4], id)  -- stale index entry (its inbox key vanished): treat the id as new
+    end
   end
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, n - cap - 1)
-  capped = #old
+  if not done then
+    local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+    local member = seq .. ':' .. string.len(id) .. ':' .. id .. ARGV[k + 2]
+    redis.call('ZADD', KEYS[2], seq, member)
+    redis.call('ZADD', KEYS[3], ARGV[k + 1], seq)
+    redis.call('HSET', KEYS[4], id, seq)
+    local n = redis.call('ZCARD', KEYS[2])
+    if n > cap then
+      local old = redis.call('ZRANGE', KEYS[2], 0, n - cap - 1)
+      for i = 1, #old do
+        local s, oldId = parse(old[i])
+        redis.call('HDEL', KEYS[4], oldId)
+        redis.call('ZREM', KEYS[3], s)
+      end
+      redis.call('ZREMRANGEBYRANK', KEYS[2], 0, n - cap - 1)
+      capped = capped + #old
+    end
+    -- A message already past its expiry (released late) is accepted and dropped at once.
+    expired = expired + purge(ARGV[2])
+    keep = math.max(keep, tonumber(ARGV[k + 3]))
+    out[#out + 1] = 0
+    out[#out + 1] = member
+  end
 end
--- A message already past its expiry (released late) is accepted and dropped at once.
-expired = expired + purge(ARGV[2])
 
-local keep = tonumber(ARGV[7])
-extend(KEYS[2], keep)
-extend(KEYS[3], keep)
-extend(KEYS[4], keep)
-redis.call('EXPIRE', KEYS[1], ARGV[8])
-return {0, member, expired, capped}
+if keep > 0 then
+  extend(KEYS[2], keep)
+  extend(KEYS[3], keep)
+  extend(KEYS[4], keep)
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+end
+out[1] = expired
+out[2] = capped
+return out

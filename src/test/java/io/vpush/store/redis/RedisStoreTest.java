@@ -45,6 +45,11 @@ class RedisStoreTest extends StoreContractTest {
   }
 
   @Override
+  protected Store peerOf(Store store, ManualClock clock, int inboxCap, long ttlSeconds) throws Exception {
+    return createStore(clock, inboxCap, ttlSeconds);
+  }
+
+  @Override
   protected void reset() {
     redis.flush();
   }
@@ -82,6 +87,36 @@ class RedisStoreTest extends StoreContractTest {
         assertThat(ttl).as(key).isPositive();
       }
       assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:inbox"))).isBetween(30L, 30L + 86_400);
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
+  void answersArriveOnTheCallersContextEvenWhenTheLaneConnectsFirst() throws Exception {
+    // A lane that is not connected yet connects on its own event loop; the answer must still come back on the
+    // caller's context (verticle state is not thread-safe).
+    RedisLanes lanes = new RedisLanes(vertx, io.vertx.redis.client.Redis.createClient(vertx, redis.url()),
+        redis.url(), false, 1, 2_000);
+    try {
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      java.util.concurrent.CompletableFuture<Boolean> sameContext = new java.util.concurrent.CompletableFuture<>();
+      ctx.runOnContext(v -> lanes.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PING))
+          .onComplete(ar -> sameContext.complete(ar.succeeded() && io.vertx.core.Vertx.currentContext() == ctx)));
+      assertThat(sameContext.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      await(lanes.close());
+    }
+  }
+
+  @Test
+  void expiredRouteEntriesAreRemovedFromRedis() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      await(s.putRoutes(List.of(new io.vpush.store.Route("u1", "n1", "c1", "pc", 0)), 1_000));
+      clock.advance(1_000);
+      assertThat(await(s.routes("u1"))).isEmpty();
+      assertThat(redis.call("EXISTS", "{u:u1}:routes")).isEqualTo("0");
     } finally {
       await(s.close());
     }
