@@ -54,11 +54,10 @@ public final class RedisStore implements Store, StoreStats {
   private static final long ROUTE_KEEP_MARGIN_MS = 60_000;
   private static final LuaScript INBOX = LuaScript.load("inbox.lua");
   private static final LuaScript ACK = LuaScript.load("ack.lua");
-  private static final LuaScript SCHEDULE = LuaScript.load("schedule.lua");
-  private static final LuaScript CLAIM = LuaScript.load("claim.lua");
   private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
 
   private final RedisLanes lanes;
+  private final RedisDelayQueue delay;
   private final Clock clock;
   private final int inboxCap;
   private final long defaultTtlSeconds;
@@ -67,6 +66,7 @@ public final class RedisStore implements Store, StoreStats {
 
   private RedisStore(RedisLanes lanes, Clock clock, int inboxCap, long defaultTtlSeconds) {
     this.lanes = lanes;
+    this.delay = new RedisDelayQueue(lanes);
     this.clock = clock;
     this.inboxCap = inboxCap;
     this.defaultTtlSeconds = defaultTtlSeconds;
@@ -100,7 +100,7 @@ public final class RedisStore implements Store, StoreStats {
 
   /** SCRIPT LOAD of every script, checking the server computes the same sha (a cluster loads lazily by EVAL too). */
   private Future<Void> loadScripts() {
-    List<LuaScript> all = List.of(INBOX, ACK, SCHEDULE, CLAIM, ROUTES_CLEANUP);
+    List<LuaScript> all = List.of(INBOX, ACK, RedisDelayQueue.SCHEDULE, RedisDelayQueue.CLAIM, ROUTES_CLEANUP);
     return lanes.sendAll(all.stream().map(LuaScript::loadRequest).toList()).map(shas -> {
       for (int i = 0; i < all.size(); i++) {
         if (!all.get(i).sha().equals(shas.get(i).toString())) {
@@ -207,31 +207,17 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Void> schedule(ScheduledMessage message) {
-    return SCHEDULE.run(lanes, new LuaScript.Call(List.of(RedisKeys.DELAY_DUE, RedisKeys.DELAY_MSG),
-        List.of(message.id(), Long.toString(message.deliverAt()), RedisCodec.scheduled(message)))).mapEmpty();
+    return delay.schedule(message);
   }
 
   @Override
   public Future<List<ScheduledMessage>> claimDue(long now, int max, long leaseMs) {
-    if (max < 1) return Future.succeededFuture(List.of());
-    return CLAIM.run(lanes, new LuaScript.Call(List.of(RedisKeys.DELAY_DUE, RedisKeys.DELAY_MSG),
-        List.of(Long.toString(now), Integer.toString(max), Long.toString(now + leaseMs)))).map(r -> {
-          List<ScheduledMessage> out = new ArrayList<>(r.size());
-          for (Response item : r) out.add(RedisCodec.scheduled(item.toString()));
-          return out;
-        });
+    return delay.claimDue(now, max, leaseMs);
   }
 
   @Override
   public Future<Void> completeScheduled(Collection<ScheduledMessage> done) {
-    if (done.isEmpty()) return Future.succeededFuture();
-    Request zrem = Request.cmd(Command.ZREM).arg(RedisKeys.DELAY_DUE);
-    Request hdel = Request.cmd(Command.HDEL).arg(RedisKeys.DELAY_MSG);
-    for (ScheduledMessage m : done) {
-      zrem.arg(m.id());
-      hdel.arg(m.id());
-    }
-    return lanes.sendAll(List.of(zrem, hdel)).mapEmpty();
+    return delay.complete(done);
   }
 
   // --- routes ---
