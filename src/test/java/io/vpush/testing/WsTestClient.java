@@ -240,7 +240,8 @@ public final class WsTestClient implements AutoCloseable {
     return "err".equals(frame.getString("type")) && failureType.equals(frame.getString("failureType"));
   }
 
-  static <T> T await(Future<T> future) {
+  /** Waits for a future (up to {@link #WAIT}); fails the test if it fails. */
+  public static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
