@@ -104,8 +104,10 @@ public final class TestNode implements AutoCloseable {
 
   /** Connects and registers the user stream; waits for {@code control: registered}. */
   public WsTestClient connectAs(String user, Map<String, String> headers) {
+    // Token first: the connection's auth timer starts at connect, and tests run with short auth timeouts.
+    String token = token(user);
     WsTestClient c = connect();
-    c.registered(user, token(user), headers);
+    c.registered(user, token, headers);
     return c;
   }
 
