@@ -1,0 +1,183 @@
+package io.vpush.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vpush.VPushNode;
+import io.vpush.config.Setting;
+import io.vpush.config.Settings;
+import io.vpush.config.VPushConfig;
+import io.vpush.ops.TokenMinter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An in-process vpush node on a free port for integration tests, with fast test timings, tokens minted with its
+ * secret, and an HTTP client for the publish and admin API.
+ */
+public final class TestNode implements AutoCloseable {
+
+  public static final String SECRET = "test-node-secret-0123456789abcdef-0123456789";
+  public static final String API_KEY = "test-node-api-key";
+
+  /** An HTTP answer: status and body text (JSON where the API answers JSON). */
+  public record Response(int status, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  private final Vertx vertx;
+  private final VPushConfig config;
+  private final VPushNode node;
+  private final HttpClient http;
+
+  private TestNode(Vertx vertx, VPushConfig config, VPushNode node) {
+    this.vertx = vertx;
+    this.config = config;
+    this.node = node;
+    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
+        new PoolOptions().setHttp1MaxSize(16));
+  }
+
+  /** Starts a node with test defaults (short wheel tick, no TCP bridge, two access instances) plus {@code overrides}. */
+  public static TestNode start(Map<Setting<?>, Object> overrides) {
+    Map<Setting<?>, Object> settings = new HashMap<>();
+    settings.put(Settings.HTTP_HOST, "127.0.0.1");
+    settings.put(Settings.HTTP_PORT, 0);
+    settings.put(Settings.JWT_SECRET, SECRET);
+    settings.put(Settings.API_KEY, API_KEY);
+    settings.put(Settings.TCP_BRIDGE_ENABLED, false);
+    settings.put(Settings.WHEEL_TICK_MS, 10);
+    settings.put(Settings.ACCESS_INSTANCES, 2);
+    settings.put(Settings.DELAY_POLL_MS, 20);
+    settings.putAll(overrides);
+    VPushConfig config = VPushConfig.defaults().with(settings, "test");
+    Vertx vertx = Vertx.vertx();
+    try {
+      VPushNode node = WsTestClient.await(VPushNode.start(vertx, config));
+      return new TestNode(vertx, config, node);
+    } catch (AssertionError e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public static TestNode start() {
+    return start(Map.of());
+  }
+
+  public Vertx vertx() { return vertx; }
+  public VPushNode node() { return node; }
+  public VPushConfig config() { return config; }
+  public int port() { return node.httpPort(); }
+
+  /** A user id no other test uses. */
+  public static String freshUser(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  // --- tokens ---
+
+  public String token(String user) {
+    return TokenMinter.mint(vertx, config, user, 3600, List.of(), List.of());
+  }
+
+  public String token(String user, List<String> topics, List<String> devices) {
+    return TokenMinter.mint(vertx, config, user, 3600, topics, devices);
+  }
+
+  // --- clients ---
+
+  public WsTestClient connect() {
+    return WsTestClient.connect(vertx, port(), null);
+  }
+
+  /** Connects and registers the user stream; waits for {@code control: registered}. */
+  public WsTestClient connectAs(String user, Map<String, String> headers) {
+    // Token first: the connection's auth timer starts at connect, and tests run with short auth timeouts.
+    String token = token(user);
+    WsTestClient c = connect();
+    c.registered(user, token, headers);
+    return c;
+  }
+
+  // --- HTTP ---
+
+  /** POST /api/v1/messages with the API key. */
+  public Response publish(JsonObject body) {
+    return WsTestClient.await(publishAsync(body));
+  }
+
+  public Future<Response> publishAsync(JsonObject body) {
+    return request(HttpMethod.POST, "/api/v1/messages", Buffer.buffer(body.encode()), API_KEY);
+  }
+
+  /** Publishes {@code {user, payload}} and returns the answer's seq (fails unless 202). */
+  public long publishTo(String user, Object payload) {
+    Response r = publish(new JsonObject().put("user", user).put("payload", payload));
+    if (r.status() != 202) throw new AssertionError("publish answered " + r);
+    return r.json().getLong("seq");
+  }
+
+  /** Publishes {@code n} messages to a user, all in flight at once; returns the answers. */
+  public List<JsonObject> publishMany(String user, int n, java.util.function.IntFunction<Object> payload) {
+    List<Future<Response>> all = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) all.add(publishAsync(new JsonObject().put("user", user).put("payload", payload.apply(i))));
+    WsTestClient.await(Future.all(all));
+    List<JsonObject> out = new ArrayList<>(n);
+    for (Future<Response> f : all) {
+      if (f.result().status() != 202) throw new AssertionError("publish answered " + f.result());
+      out.add(f.result().json());
+    }
+    return out;
+  }
+
+  public Response get(String path) {
+    return WsTestClient.await(request(HttpMethod.GET, path, null, API_KEY));
+  }
+
+  public Response delete(String path) {
+    return WsTestClient.await(request(HttpMethod.DELETE, path, null, API_KEY));
+  }
+
+  /** Any request; {@code apiKey} null sends no Authorization header. */
+  public Future<Response> request(HttpMethod method, String path, Buffer body, String apiKey) {
+    return http.request(method, path).compose(req -> {
+      if (apiKey != null) req.putHeader("Authorization", "Bearer " + apiKey);
+      if (body != null) req.putHeader("content-type", "application/json");
+      return (body == null ? req.send() : req.send(body))
+          .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString())));
+    });
+  }
+
+  /** The sum of the samples of a Prometheus metric at /metrics whose line contains {@code labelFragment} (may be ""). */
+  public double metric(String name, String labelFragment) {
+    Response r = WsTestClient.await(request(HttpMethod.GET, "/metrics", null, null));
+    double sum = 0;
+    for (String line : r.body().split("\n")) {
+      if (line.startsWith("#")) continue;
+      boolean named = line.startsWith(name + "{") || line.startsWith(name + " ");
+      if (named && line.contains(labelFragment)) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+    return sum;
+  }
+
+  @Override
+  public void close() {
+    try {
+      WsTestClient.await(node.close());
+    } finally {
+      WsTestClient.await(vertx.close());
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package io.vpush.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A raw WebSocket client of {@code /eventbus/websocket} for tests: sends bridge frames, queues every frame received
+ * (as JSON) for the test thread, and waits for frames and for the close with deadlines instead of sleeps.
+ */
+public final class WsTestClient implements AutoCloseable {
+
+  /** How long the helpers wait by default; generous because the 2-core machine is shared. */
+  public static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final WebSocketClient client;
+  private final WebSocket ws;
+  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+  private WsTestClient(WebSocketClient client, WebSocket ws) {
+    this.client = client;
+    this.ws = ws;
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.closeHandler(v -> closed.complete(null));
+  }
+
+  /** Connects to {@code ws://127.0.0.1:port/eventbus/websocket} plus an optional query (e.g. {@code "?token=..."}). */
+  public static WsTestClient connect(Vertx vertx, int port, String query) {
+    return connect(vertx, port, query, new WebSocketClientOptions());
+  }
+
+  /** As {@link #connect(Vertx, int, String)} with client options (e.g. a small receive buffer for a slow reader). */
+  public static WsTestClient connect(Vertx vertx, int port, String query, WebSocketClientOptions options) {
+    WebSocketClient client = vertx.createWebSocketClient(options.setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
+    WebSocketConnectOptions connect = new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket" + (query == null ? "" : query));
+    // Handlers are set in the connect callback, on the socket's event loop, so no early frame or close is missed.
+    return await(client.connect(connect).map(ws -> new WsTestClient(client, ws)));
+  }
+
+  // --- sending ---
+
+  /** Sends one frame as a text message. */
+  public void send(JsonObject frame) {
+    sendText(frame.encode());
+  }
+
+  public void sendText(String text) {
+    await(ws.writeTextMessage(text));
+  }
+
+  /** Sends a register of the user stream with the token (when not null) and extra headers (clientId, device, lastSeq). */
+  public void register(String user, String token, Map<String, String> headers) {
+    JsonObject h = new JsonObject();
+    if (token != null) h.put("token", token);
+    headers.forEach(h::put);
+    send(new JsonObject().put("type", "register").put("address", "vpush.user." + user).put("headers", h));
+  }
+
+  /** Registers and waits for {@code control: registered}; returns its body ({@code lastSeq}, {@code node}). */
+  public JsonObject registered(String user, String token, Map<String, String> headers) {
+    register(user, token, headers);
+    JsonObject f = next(WAIT);
+    if (!isControl(f, "registered")) throw new AssertionError("expected control: registered first, got " + f);
+    return f.getJsonObject("body");
+  }
+
+  public void ping() {
+    send(new JsonObject().put("type", "ping"));
+  }
+
+  /** Pings and waits for the pong; fails if any other frame comes first. */
+  public void pingPong() {
+    ping();
+    JsonObject f = next(WAIT);
+    if (!"pong".equals(f.getString("type"))) throw new AssertionError("expected pong, got " + f);
+  }
+
+  /** Sends a cumulative ack without waiting. */
+  public void ack(long seq) {
+    send(new JsonObject().put("type", "send").put("address", "vpush.ack").put("body", new JsonObject().put("seq", seq)));
+  }
+
+  /** Acks with a replyAddress and waits for the {@code {ok:true}} reply, so the server has processed it. */
+  public void ackConfirmed(long seq) {
+    request("vpush.ack", new JsonObject().put("seq", seq));
+  }
+
+  /** A {@code vpush.sync} request; returns the reply body. */
+  public JsonObject sync(long since, Integer limit) {
+    JsonObject body = new JsonObject().put("since", since);
+    if (limit != null) body.put("limit", limit);
+    return request("vpush.sync", body).getJsonObject("body");
+  }
+
+  /**
+   * Sends to {@code address} with a fresh replyAddress and waits for the {@code rec} or {@code err} frame addressed
+   * to it (other frames meanwhile are dropped); returns that whole frame.
+   */
+  public JsonObject request(String address, Object body) {
+    String reply = "r-" + UUID.randomUUID();
+    send(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", reply));
+    return awaitFrame(f -> reply.equals(f.getString("address")), WAIT);
+  }
+
+  // --- receiving ---
+
+  /** The next frame, or an AssertionError after {@code timeout}. */
+  public JsonObject next(Duration timeout) {
+    try {
+      JsonObject f = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (f == null) throw new AssertionError("no frame within " + timeout);
+      return f;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Takes frames until one matches; returns it (the frames before it are dropped). */
+  public JsonObject awaitFrame(Predicate<JsonObject> match, Duration timeout) {
+    List<JsonObject> all = framesUntil(match, timeout);
+    return all.get(all.size() - 1);
+  }
+
+  /** Takes frames until one matches; returns them all, the match last. */
+  public List<JsonObject> framesUntil(Predicate<JsonObject> match, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<JsonObject> seen = new ArrayList<>();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      JsonObject f;
+      try {
+        f = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      if (f == null) throw new AssertionError("no matching frame within " + timeout + "; got " + seen.size() + " others, last: "
+          + (seen.isEmpty() ? "none" : seen.get(seen.size() - 1)));
+      seen.add(f);
+      if (match.test(f)) return seen;
+    }
+  }
+
+  /** The next {@code n} user messages (frames with a seq header), failing on anything else but ignoring nothing. */
+  public List<JsonObject> messages(int n, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<JsonObject> out = new ArrayList<>(n);
+    while (out.size() < n) {
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      JsonObject f;
+      try {
+        f = next(Duration.ofMillis(left));
+      } catch (AssertionError e) {
+        throw new AssertionError("got " + out.size() + " of " + n + " messages within " + timeout, e);
+      }
+      if (seq(f) < 0) throw new AssertionError("expected a user message, got " + f);
+      out.add(f);
+    }
+    return out;
+  }
+
+  /** Frames received and not yet taken. */
+  public List<JsonObject> drainNow() {
+    List<JsonObject> out = new ArrayList<>();
+    frames.drainTo(out);
+    return out;
+  }
+
+  /** Waits for the server to close the connection; returns the close status code (null if none was sent). */
+  public Short awaitClose(Duration timeout) {
+    try {
+      closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("connection not closed within " + timeout, e);
+    }
+    return ws.closeStatusCode();
+  }
+
+  public String closeReason() {
+    return ws.closeReason();
+  }
+
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  /** Stops reading from the socket (a slow consumer); the kernel buffers fill and the server's writes back up. */
+  public void pause() {
+    ws.pause();
+  }
+
+  public void resume() {
+    ws.resume();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) ws.close();
+    client.close();
+  }
+
+  // --- frame helpers ---
+
+  /** The seq header of a user message, or -1 when the frame is not one. */
+  public static long seq(JsonObject frame) {
+    JsonObject h = frame.getJsonObject("headers");
+    if (!"rec".equals(frame.getString("type")) || h == null || h.getString("seq") == null) return -1;
+    return Long.parseLong(h.getString("seq"));
+  }
+
+  public static String id(JsonObject frame) {
+    JsonObject h = frame.getJsonObject("headers");
+    return h == null ? null : h.getString("id");
+  }
+
+  public static boolean isControl(JsonObject frame, String kind) {
+    JsonObject h = frame.getJsonObject("headers");
+    return "rec".equals(frame.getString("type")) && h != null && kind.equals(h.getString("control"));
+  }
+
+  public static boolean isError(JsonObject frame, String failureType) {
+    return "err".equals(frame.getString("type")) && failureType.equals(frame.getString("failureType"));
+  }
+
+  /** Waits for a future (up to {@link #WAIT}); fails the test if it fails. */
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("future did not succeed within " + WAIT + ": " + e, e);
+    }
+  }
+}
