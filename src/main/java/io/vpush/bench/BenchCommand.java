@@ -39,8 +39,8 @@ public final class BenchCommand {
       return pos.isEmpty() && !o.flag("help") ? 64 : 0;
     }
     try {
-      if ("agent".equals(pos.get(0))) return FleetAgent.run(o);
       QuietLogs.apply();
+      if ("agent".equals(pos.get(0))) return FleetAgent.run(o);
       return runScenario(Scenario.named(pos.get(0)), o);
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());

@@ -98,7 +98,7 @@ public final class LocalFleet implements Fleet {
     return Future.join(clients.stream().map(BenchClient::close).toList())
         .transform(v -> Future.join(wsClients.values().stream().map(WebSocketClient::close).toList()))
         .transform(v -> {
-          latency.cut(System.currentTimeMillis() / 1_000);
+          latency.cutTail();
           return Future.succeededFuture(new Result(counters.snapshot(), latency));
         });
   }
