@@ -37,6 +37,8 @@ public final class LocalFleet implements Fleet {
     for (int i = 0; i < cfg.count(); i++) {
       int global = cfg.first() + i;
       clients.add(new BenchClient(cfg.user(global), "c" + global, counters, latency));
+      // Minted here, on the caller's thread: the first HMAC loads crypto classes, which must not stall an event loop.
+      tokenOf[i] = tokens.forUser(cfg.user(global));
     }
     for (int s = 0; s < Math.min(cfg.sources(), Math.max(1, cfg.count())); s++) {
       String addr = cfg.sourceAddress(cfg.first() + s);
@@ -106,7 +108,6 @@ public final class LocalFleet implements Fleet {
   private Future<Void> connect(int i, Long lastSeq) {
     BenchClient c = clients.get(i);
     int global = cfg.first() + i;
-    if (tokenOf[i] == null) tokenOf[i] = tokens.forUser(c.user);
     WebSocketConnectOptions opts = new WebSocketConnectOptions().setHost(cfg.host()).setPort(cfg.port())
         .setURI(cfg.path()).setTimeout(cfg.connectTimeoutMs());
     return c.connect(wsClients.get(cfg.sourceAddress(global)), opts, tokenOf[i], lastSeq)
