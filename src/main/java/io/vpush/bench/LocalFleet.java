@@ -20,7 +20,6 @@ public final class LocalFleet implements Fleet {
 
   private final Vertx vertx;
   private final FleetConfig cfg;
-  private final Tokens tokens;
   private final FleetCounters counters = new FleetCounters();
   private final LatencyRecorder latency = new LatencyRecorder();
   private final List<BenchClient> clients = new ArrayList<>();
@@ -32,7 +31,7 @@ public final class LocalFleet implements Fleet {
   public LocalFleet(Vertx vertx, FleetConfig cfg) {
     this.vertx = vertx;
     this.cfg = cfg;
-    this.tokens = new Tokens(vertx, cfg.jwtSecret());
+    Tokens tokens = new Tokens(vertx, cfg.jwtSecret());
     this.tokenOf = new String[cfg.count()];
     for (int i = 0; i < cfg.count(); i++) {
       int global = cfg.first() + i;
