@@ -110,6 +110,7 @@ public final class BareServer extends VerticleBase {
 
   /** Runs the bare server as its own process: {@code --port P [--instances N]}; prints {@code LISTENING <port>}. */
   public static void main(String[] args) {
+    QuietLogs.apply();
     BenchOptions o = BenchOptions.parse(args);
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     int instances = o.integer("instances", Runtime.getRuntime().availableProcessors());

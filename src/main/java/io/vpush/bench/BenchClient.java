@@ -44,17 +44,20 @@ final class BenchClient {
 
   /** Connects and registers; completes when the server confirms with {@code control: registered}. */
   Future<Void> connect(WebSocketClient client, WebSocketConnectOptions options, String token, Long lastSeq) {
+    ws = null; // a previous socket's late close event must not look like the current one's
     closing = false;
     registered = Promise.promise();
     Promise<Void> done = registered;
     return client.connect(options).compose(socket -> {
       ws = socket;
       socket.textMessageHandler(this::onText);
-      socket.closeHandler(v -> onClose(done));
+      socket.closeHandler(v -> onClose(socket, done));
       socket.exceptionHandler(e -> { /* close handler follows and accounts for it */ });
       JsonObject headers = new JsonObject().put("token", token).put("clientId", clientId);
       if (lastSeq != null) headers.put("lastSeq", Long.toString(lastSeq));
-      send(new JsonObject().put("type", "register").put("address", "vpush.user." + user).put("headers", headers).encode());
+      lastSendNanos = System.nanoTime();
+      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "vpush.user." + user)
+          .put("headers", headers).encode());
       return done.future();
     });
   }
@@ -83,12 +86,14 @@ final class BenchClient {
   long missing() { return caughtUp() ? 0 : replayTarget - replayNext + 1; }
 
   void pingIfIdle(long nowNanos, long idleNanos) {
-    if (ws != null && !closing && nowNanos - lastSendNanos >= idleNanos) send(PING);
+    if (!closing && nowNanos - lastSendNanos >= idleNanos) send(PING);
   }
 
   private void send(String text) {
+    WebSocket s = ws;
+    if (s == null) return; // between a drop and its reconnect
     lastSendNanos = System.nanoTime();
-    ws.writeTextMessage(text);
+    s.writeTextMessage(text);
   }
 
   private void onText(String text) {
@@ -151,8 +156,10 @@ final class BenchClient {
     send("{\"type\":\"send\",\"address\":\"vpush.ack\",\"body\":{\"seq\":" + upTo + "}}");
   }
 
-  private void onClose(Promise<Void> reg) {
-    if (!closing) counters.closedUnexpectedly.increment();
+  private void onClose(WebSocket socket, Promise<Void> reg) {
+    // A socket dropped on purpose may report its close after its replacement started connecting: only the current
+    // socket, closed by the other side, counts as an error.
+    if (socket == ws && !closing) counters.closedUnexpectedly.increment();
     reg.tryFail("closed before registered");
   }
 }

@@ -16,6 +16,7 @@ public final class BenchCommand {
 
   static final String USAGE = """
       usage: vpush bench <idle|unicast|multicast|reconnect|cluster> [options]
+             vpush bench table DIR           Markdown table of the JSON reports under DIR
         --target bare|vpush|vpush-local   server under test (default bare, forked JVM)
         --in-process                      bare target inside this JVM (smoke tests)
         --url http://127.0.0.1:8080       vpush target; with --server-pid P[,P2] --extra-pid redis=P,kafka=P
@@ -39,8 +40,12 @@ public final class BenchCommand {
       return pos.isEmpty() && !o.flag("help") ? 64 : 0;
     }
     try {
-      if ("agent".equals(pos.get(0))) return FleetAgent.run(o);
       QuietLogs.apply();
+      if ("agent".equals(pos.get(0))) return FleetAgent.run(o);
+      if ("table".equals(pos.get(0))) {
+        System.out.print(MarkdownTable.render(Path.of(pos.size() > 1 ? pos.get(1) : o.str("out", "bench-out"))));
+        return 0;
+      }
       return runScenario(Scenario.named(pos.get(0)), o);
     } catch (IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());

@@ -58,9 +58,10 @@ public final class ForkedFleet implements Fleet {
   @Override
   public Future<JsonObject> reconnectAll(boolean expectReplay, long deadlineMs) {
     return ask("RECONNECT " + expectReplay + " " + deadlineMs, "RECONNECTED", deadlineMs + 60_000).map(rs -> {
-      JsonObject m = sum(rs, "reconnected", "failed", "caughtUp", "missing");
+      JsonObject m = sum(rs, "reconnected", "failed");
       m.put("registeredMs", max(rs, "registeredMs"));
       if (expectReplay) {
+        m.mergeIn(sum(rs, "caughtUp", "missing"));
         boolean all = rs.stream().allMatch(r -> r.getValue("caughtUpMs") != null);
         m.put("caughtUpMs", all ? max(rs, "caughtUpMs") : null);
       }

@@ -23,6 +23,7 @@ public final class LatencyRecorder {
   private final Histogram total = new Histogram(HIGHEST, DIGITS);
   private final TreeMap<Long, Histogram> perSecond = new TreeMap<>();
   private Histogram recycle;
+  private long lastCut = -1;
 
   /** Records one latency; negative values (clock steps) count as zero. Thread-safe, wait-free. */
   public void record(long micros) {
@@ -37,6 +38,15 @@ public final class LatencyRecorder {
       perSecond.computeIfAbsent(epochSecond, k -> new Histogram(HIGHEST, DIGITS)).add(h);
     }
     recycle = h;
+    lastCut = epochSecond;
+  }
+
+  /**
+   * Cuts what was recorded since the last periodic cut into the second after it (where it was recorded), so a final
+   * cut at an arbitrary later moment does not move the tail of a run into a later second.
+   */
+  public synchronized void cutTail() {
+    cut(lastCut < 0 ? System.currentTimeMillis() / 1_000 : lastCut + 1);
   }
 
   /** Adds another process's histograms (see {@link #toJson()}). */

@@ -20,7 +20,6 @@ public final class LocalFleet implements Fleet {
 
   private final Vertx vertx;
   private final FleetConfig cfg;
-  private final Tokens tokens;
   private final FleetCounters counters = new FleetCounters();
   private final LatencyRecorder latency = new LatencyRecorder();
   private final List<BenchClient> clients = new ArrayList<>();
@@ -32,11 +31,13 @@ public final class LocalFleet implements Fleet {
   public LocalFleet(Vertx vertx, FleetConfig cfg) {
     this.vertx = vertx;
     this.cfg = cfg;
-    this.tokens = new Tokens(vertx, cfg.jwtSecret());
+    Tokens tokens = new Tokens(vertx, cfg.jwtSecret());
     this.tokenOf = new String[cfg.count()];
     for (int i = 0; i < cfg.count(); i++) {
       int global = cfg.first() + i;
       clients.add(new BenchClient(cfg.user(global), "c" + global, counters, latency));
+      // Minted here, on the caller's thread: the first HMAC loads crypto classes, which must not stall an event loop.
+      tokenOf[i] = tokens.forUser(cfg.user(global));
     }
     for (int s = 0; s < Math.min(cfg.sources(), Math.max(1, cfg.count())); s++) {
       String addr = cfg.sourceAddress(cfg.first() + s);
@@ -98,7 +99,7 @@ public final class LocalFleet implements Fleet {
     return Future.join(clients.stream().map(BenchClient::close).toList())
         .transform(v -> Future.join(wsClients.values().stream().map(WebSocketClient::close).toList()))
         .transform(v -> {
-          latency.cut(System.currentTimeMillis() / 1_000);
+          latency.cutTail();
           return Future.succeededFuture(new Result(counters.snapshot(), latency));
         });
   }
@@ -106,7 +107,6 @@ public final class LocalFleet implements Fleet {
   private Future<Void> connect(int i, Long lastSeq) {
     BenchClient c = clients.get(i);
     int global = cfg.first() + i;
-    if (tokenOf[i] == null) tokenOf[i] = tokens.forUser(c.user);
     WebSocketConnectOptions opts = new WebSocketConnectOptions().setHost(cfg.host()).setPort(cfg.port())
         .setURI(cfg.path()).setTimeout(cfg.connectTimeoutMs());
     return c.connect(wsClients.get(cfg.sourceAddress(global)), opts, tokenOf[i], lastSeq)

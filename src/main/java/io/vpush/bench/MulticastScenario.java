@@ -22,16 +22,24 @@ final class MulticastScenario implements Scenario {
     List<List<String>> chunks = ctx.userChunks();
     double rate = o.dbl("rate", 1);
     long durationMs = o.longValue("duration-ms", 3_000);
+    OpenLoop.Send publishToAll = (i, due) -> {
+      JsonObject payload = ctx.payload(due, i);
+      return Future.all(chunks.stream().map(c -> pub.toUsers(c, payload)).toList()).mapEmpty();
+    };
+    long warmupMs = o.longValue("warmup-ms", 0);
+    JsonObject warmup = null;
+    if (warmupMs > 0) { // keep JIT compilation out of the CPU-per-delivery figure
+      long w0 = ctx.fleet().counters().delivered();
+      warmup = new OpenLoop(ctx.vertx(), rate, (long) Math.ceil(rate * warmupMs / 1000.0), warmupMs,
+          o.integer("max-in-flight", 100), publishToAll).run(o.longValue("drain-ms", 10_000)).await();
+      ctx.awaitDelivered(w0 + warmup.getLong("accepted") * connect.getLong("registered"), o.longValue("drain-ms", 10_000));
+    }
     long before = ctx.fleet().counters().delivered();
     long fromSec = ScenarioContext.epochSecond();
     ServerMeter meter = ctx.meter().start();
     long start = System.nanoTime();
     JsonObject sent = new OpenLoop(ctx.vertx(), rate, (long) Math.ceil(rate * durationMs / 1000.0), durationMs,
-        o.integer("max-in-flight", 100),
-        (i, due) -> {
-          JsonObject payload = ctx.payload(due, i);
-          return Future.all(chunks.stream().map(c -> pub.toUsers(c, payload)).toList()).mapEmpty();
-        })
+        o.integer("max-in-flight", 100), publishToAll)
         .run(o.longValue("drain-ms", 10_000)).await();
     long expected = sent.getLong("accepted") * connect.getLong("registered");
     boolean all = ctx.awaitDelivered(before + expected, o.longValue("drain-ms", 10_000));
@@ -43,6 +51,7 @@ final class MulticastScenario implements Scenario {
         .put("delivered", delivered).put("allDelivered", all).put("deliveriesPerSecond", delivered / seconds)
         .put("cpu", cpu).mergeIn(ScenarioContext.perMessage(cpu, delivered))
         .put("fromSec", fromSec).put("toSec", ScenarioContext.epochSecond());
-    return new JsonObject().put("door", pub.door()).put("connect", connect).put("steps", new JsonArray().add(step));
+    return new JsonObject().put("door", pub.door()).put("connect", connect).put("warmup", warmup)
+        .put("steps", new JsonArray().add(step));
   }
 }

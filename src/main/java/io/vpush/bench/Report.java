@@ -28,11 +28,18 @@ final class Report {
         .put("scenario", scenario).put("target", target.name()).put("date", Instant.now().toString())
         .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
             .put("java", System.getProperty("java.version")).put("loadGeneratorProcesses", generatorProcesses))
-        .put("options", new JsonObject(Map.copyOf(o.asMap())))
+        .put("options", redacted(o))
         .put("results", results)
         .put("clients", c.toJson().put("errors", c.errors()))
         .put("latency", LatencyRecorder.summary(fleet.latency().total()))
         .put("timeline", fleet.latency().timeline());
+  }
+
+  /** The options as given, minus credentials (reports get shared). */
+  private static JsonObject redacted(BenchOptions o) {
+    JsonObject j = new JsonObject();
+    o.asMap().forEach((k, v) -> j.put(k, k.contains("secret") || k.contains("key") ? "***" : v));
+    return j;
   }
 
   private static JsonObject window(Map<Long, Histogram> perSecond, long from, long to) {

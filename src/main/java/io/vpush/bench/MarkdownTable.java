@@ -1,0 +1,76 @@
+package io.vpush.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** {@code vpush bench table DIR}: one Markdown table row per JSON report in DIR, for docs/benchmarks.md. */
+final class MarkdownTable {
+  private MarkdownTable() {}
+
+  static String render(Path dir) throws IOException {
+    List<JsonObject> reports = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(dir, 3)) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        try {
+          JsonObject r = new JsonObject(Files.readString(p));
+          if (r.containsKey("scenario") && r.containsKey("results") && r.containsKey("options")) reports.add(r);
+        } catch (RuntimeException | IOException e) {
+          // not a bench report
+        }
+      }
+    }
+    StringBuilder b = new StringBuilder()
+        .append("| scenario | target | clients | offered | delivered/s | p50 ms | p99 ms | max ms | server CPU µs/msg |"
+            + " other |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (JsonObject r : reports) {
+      JsonObject res = r.getJsonObject("results");
+      String clients = r.getJsonObject("options").getString("clients", "100");
+      JsonArray steps = res.getJsonArray("steps");
+      if (steps == null) {
+        b.append(row(r.getString("scenario"), r.getString("target"), clients, "-", "-", r.getJsonObject("latency"),
+            "-", other(r.getString("scenario"), res)));
+      } else {
+        for (int i = 0; i < steps.size(); i++) {
+          JsonObject s = steps.getJsonObject(i);
+          double perSec = s.getDouble("deliveredPerSecond", s.getDouble("deliveriesPerSecond", 0.0));
+          b.append(row(r.getString("scenario"), r.getString("target"), clients,
+              String.format("%.0f/s", s.getJsonObject("publish").getDouble("offeredRate")), String.format("%.0f", perSec),
+              s.getJsonObject("latency"), num(s.getDouble("serverCpuMicrosPerMessage")),
+              String.format("steal %.0f%%", s.getJsonObject("cpu").getDouble("stealPercent", 0.0))));
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  private static String other(String scenario, JsonObject res) {
+    if ("idle".equals(scenario)) {
+      return String.format("%s B heap/conn, %s B RSS/conn, %s conn/s", num(res.getDouble("heapBytesPerConnection")),
+          num(res.getDouble("rssBytesPerConnection")), num(res.getDouble("connectsPerSecond")));
+    }
+    if ("reconnect".equals(scenario)) {
+      JsonObject rc = res.getJsonObject("reconnect");
+      return String.format("%s reconnects/s, caught up in %s ms, missing %s", num(res.getDouble("reconnectsPerSecond")),
+          num(rc.getDouble("caughtUpMs")), rc.getValue("missing", "n/a"));
+    }
+    return "";
+  }
+
+  private static String row(String scenario, String target, String clients, String offered, String perSec,
+                            JsonObject lat, String cpu, String other) {
+    boolean none = lat.getLong("count") == 0;
+    return String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", scenario, target, clients, offered,
+        perSec, none ? "-" : num(lat.getDouble("p50Ms")), none ? "-" : num(lat.getDouble("p99Ms")),
+        none ? "-" : num(lat.getDouble("maxMs")), cpu, other);
+  }
+
+  private static String num(Double d) {
+    return d == null ? "-" : d >= 100 ? String.format("%.0f", d) : String.format("%.1f", d);
+  }
+}

@@ -1,0 +1,85 @@
+package io.vpush.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the load generator working: each scenario runs against the bare target with a handful of clients for about a
+ * second, and must deliver its messages and write its report. Timings are never asserted.
+ */
+class BenchSmokeTest {
+
+  @TempDir Path out;
+
+  private JsonObject run(String scenario, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of(scenario, "--target", "bare", "--clients", "20",
+        "--duration-ms", "1000", "--drain-ms", "10000", "--hold-ms", "100", "--out", out.toString()));
+    if (!List.of(extra).contains("--forked-target")) args.add("--in-process");
+    for (String e : extra) if (!e.equals("--forked-target")) args.add(e);
+    assertThat(BenchCommand.run(args.toArray(String[]::new))).isZero();
+    Path json = out.resolve(scenario + "-bare.json");
+    assertThat(json).exists();
+    assertThat(out.resolve(scenario + "-bare.html")).exists();
+    return new JsonObject(Files.readString(json));
+  }
+
+  @Test
+  void idleConnectsEveryClient() throws Exception {
+    JsonObject r = run("idle");
+    assertThat(r.getJsonObject("results").getLong("connections")).isEqualTo(20);
+    assertThat(r.getJsonObject("clients").getLong("errors")).isZero();
+  }
+
+  @Test
+  void unicastDeliversAndAcksEveryAcceptedMessage() throws Exception {
+    JsonObject r = run("unicast", "--rate", "100");
+    JsonObject step = r.getJsonObject("results").getJsonArray("steps").getJsonObject(0);
+    long accepted = step.getJsonObject("publish").getLong("accepted");
+    assertThat(accepted).isPositive();
+    assertThat(step.getLong("delivered")).isEqualTo(accepted);
+    assertThat(step.getLong("acked")).isEqualTo(accepted);
+    assertThat(r.getJsonObject("latency").getLong("count")).isEqualTo(accepted);
+    assertThat(r.getJsonArray("timeline")).isNotEmpty();
+  }
+
+  @Test
+  void unicastWithClientsInChildProcesses() throws Exception {
+    JsonObject r = run("unicast", "--rate", "100", "--processes", "2", "--agent-jvm-args", "-Xmx128m");
+    JsonObject step = r.getJsonObject("results").getJsonArray("steps").getJsonObject(0);
+    assertThat(r.getJsonObject("machine").getInteger("loadGeneratorProcesses")).isEqualTo(2);
+    assertThat(r.getJsonObject("clients").getLong("registered")).isEqualTo(20);
+    assertThat(step.getLong("delivered")).isEqualTo(step.getJsonObject("publish").getLong("accepted")).isPositive();
+    assertThat(r.getJsonObject("latency").getLong("count")).isEqualTo(step.getLong("delivered"));
+  }
+
+  @Test
+  void multicastReachesEveryUserAgainstAForkedServer() throws Exception {
+    JsonObject r = run("multicast", "--forked-target", "--rate", "2", "--users-per-publish", "7");
+    JsonObject step = r.getJsonObject("results").getJsonArray("steps").getJsonObject(0);
+    assertThat(step.getLong("expectedDeliveries")).isPositive();
+    assertThat(step.getLong("delivered")).isEqualTo(step.getLong("expectedDeliveries"));
+    assertThat(step.getInteger("requestsPerPublish")).isEqualTo(3);
+  }
+
+  @Test
+  void reconnectBringsEveryClientBack() throws Exception {
+    JsonObject r = run("reconnect", "--unacked", "3");
+    JsonObject res = r.getJsonObject("results");
+    assertThat(res.getBoolean("allUnackedReceived")).isTrue();
+    assertThat(res.getJsonObject("reconnect").getLong("reconnected")).isEqualTo(20);
+    assertThat(r.getJsonObject("clients").getLong("delivered")).isEqualTo(60);
+    assertThat(r.getJsonObject("clients").getLong("errors")).isZero();
+  }
+
+  @Test
+  void clusterIsReportedAsNotImplemented() {
+    assertThat(BenchCommand.run(new String[] {"cluster", "--out", out.toString()})).isEqualTo(2);
+  }
+}
