@@ -37,8 +37,13 @@ public final class ClusterBootstrap {
 
   /** Joins the cluster; completes with a clustered Vertx whose cluster manager is a {@link HazelcastClusterManager}. */
   public static Future<Vertx> start(VertxOptions options, VPushConfig config) {
+    return start(options, config, hazelcastConfig());
+  }
+
+  /** {@link #start(VertxOptions, VPushConfig)} with a given Hazelcast config (tests build one with free ports). */
+  public static Future<Vertx> start(VertxOptions options, VPushConfig config, Config hazelcast) {
     validate(config);
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig());
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     options.setEventBusOptions(new EventBusOptions()
         .setHost(config.get(Settings.CLUSTER_HOST))
         .setPort(config.get(Settings.CLUSTER_PORT)));
