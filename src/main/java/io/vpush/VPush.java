@@ -2,6 +2,7 @@ package io.vpush;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vpush.cluster.ClusterBootstrap;
 import io.vpush.config.ConfigException;
 import io.vpush.config.ConfigLoader;
 import io.vpush.config.DevSecrets;
@@ -81,11 +82,21 @@ public final class VPush {
     }
     if (config.get(Settings.LOG_JSON) || Boolean.getBoolean("vpush.log.json")) System.setProperty("vpush.log.appender", "JSON");
     Logger log = LoggerFactory.getLogger(VPush.class);
-    if (cli.cluster()) {
-      System.err.println("vpush: -cluster is not available in this build yet; run standalone");
+    // -cluster: join the Hazelcast cluster (conf/cluster.xml) before the node starts; needs store=redis.
+    Vertx vertx;
+    try {
+      vertx = cli.cluster()
+          ? ClusterBootstrap.start(new VertxOptions(), config).await(120, TimeUnit.SECONDS)
+          : Vertx.vertx(new VertxOptions());
+    } catch (ConfigException e) {
+      System.err.println("vpush: " + e.getMessage());
       System.exit(2);
+      return;
+    } catch (Exception e) {
+      System.err.println("vpush: could not join the cluster: " + e.getMessage());
+      System.exit(1);
+      return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions());
     VPushNode node;
     try {
       node = VPushNode.start(vertx, config).await(60, TimeUnit.SECONDS);

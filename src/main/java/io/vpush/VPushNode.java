@@ -13,13 +13,18 @@ import io.vpush.access.EventBusUpstream;
 import io.vpush.access.Hub;
 import io.vpush.access.Session;
 import io.vpush.access.UpstreamSink;
+import io.vpush.cluster.ClusterNodeDirectory;
 import io.vpush.cluster.LocalNodeDirectory;
+import io.vpush.cluster.NodeRegistry;
 import io.vpush.cluster.NodeDirectory;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.delay.DelayVerticle;
+import io.vpush.dispatch.ClusterDispatcher;
 import io.vpush.dispatch.Dispatcher;
 import io.vpush.dispatch.LocalDispatcher;
+import io.vpush.dispatch.NodeEndpoint;
+import io.vpush.dispatch.RouteCache;
 import io.vpush.ops.AdminApi;
 import io.vpush.ops.ApiKeyAuth;
 import io.vpush.ops.DevTokenRoute;
@@ -29,6 +34,7 @@ import io.vpush.ops.OpsRoutes;
 import io.vpush.purge.EventBusPublishDoor;
 import io.vpush.purge.HttpPublishHandler;
 import io.vpush.purge.Publisher;
+import io.vpush.purge.tcp.TcpBridge;
 import io.vpush.store.Store;
 import io.vpush.store.StoreFactory;
 import io.vpush.store.StoreStats;
@@ -62,6 +68,10 @@ public final class VPushNode {
   private OpsRoutes ops;
   private AdminApi admin;
   private EventBusPublishDoor eventBusDoor;
+  // Cluster (-cluster): the node registry, this node's clustered endpoint, and the TCP bridge (purge role).
+  private NodeRegistry registry;
+  private NodeEndpoint endpoint;
+  private TcpBridge tcpBridge;
   private int httpPort;
   private long routeRefreshTimer = -1;
   private final List<String> deployments = new ArrayList<>();
@@ -84,6 +94,9 @@ public final class VPushNode {
       store = s;
       wireServices();
       httpPort = resolvePort(config.get(Settings.HTTP_PORT));
+      // Clustered: this node's endpoint and registry entry exist before any client or publish can arrive.
+      return endpoint == null ? Future.succeededFuture() : endpoint.start().compose(v -> registry.start());
+    }).compose(v -> {
       List<Future<?>> started = new ArrayList<>();
       started.add(deploy(() -> new HttpVerticle(this), config.accessInstances()));
       if (config.hasRole("delay")) {
@@ -92,6 +105,7 @@ public final class VPushNode {
       if (config.hasRole("purge")) {
         eventBusDoor = new EventBusPublishDoor(publisher);
         started.add(eventBusDoor.start(vertx.eventBus()));
+        if (config.get(Settings.TCP_BRIDGE_ENABLED)) started.add(startTcpBridge());
       }
       if (access != null) startRouteRefresh();
       return Future.all(started).mapEmpty();
@@ -99,14 +113,24 @@ public final class VPushNode {
   }
 
   private void wireServices() {
-    dispatcher = new LocalDispatcher(hub);
+    NodeDirectory directory;
+    if (vertx.isClustered()) {
+      // Routing by user ID across the cluster (architecture.md): L1 route cache, route table, node addresses.
+      RouteCache routes = new RouteCache(config.get(Settings.ROUTE_CACHE_SIZE), config.get(Settings.ROUTE_CACHE_TTL_MS), clock);
+      registry = new NodeRegistry(vertx, nodeId, this::describe, REGISTRY_REFRESH_MS);
+      dispatcher = new ClusterDispatcher(vertx, nodeId, hub, store, routes, registry, NODE_SEND_TIMEOUT_MS);
+      endpoint = new NodeEndpoint(vertx.eventBus(), nodeId, hub, routes);
+      directory = new ClusterNodeDirectory(registry);
+    } else {
+      dispatcher = new LocalDispatcher(hub);
+      directory = new LocalNodeDirectory(this::describe);
+    }
     publisher = new Publisher(store, dispatcher, metrics, clock, config.get(Settings.INBOX_TTL_SECONDS), config.get(Settings.PUBLISH_MAX_USERS));
     if (config.hasRole("access")) {
       UpstreamSink upstream = new EventBusUpstream(vertx.eventBus());
       access = new AccessNode(nodeId, vertx, config, store, hub, dispatcher, upstream, metrics, clock);
       frames = new ClientFrameHandler(access);
     }
-    NodeDirectory directory = new LocalNodeDirectory(this::describe);
     admin = new AdminApi(store, dispatcher, directory);
     ops = new OpsRoutes(vertx, store, metrics);
     if (store instanceof StoreStats stats) {
@@ -140,6 +164,14 @@ public final class VPushNode {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add);
   }
 
+  private Future<Void> startTcpBridge() {
+    tcpBridge = new TcpBridge(vertx, publisher, config.get(Settings.TCP_BRIDGE_HOST), config.get(Settings.TCP_BRIDGE_PORT),
+        config.get(Settings.API_KEY), config.get(Settings.PUBLISH_MAX_BODY_BYTES), config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS));
+    return tcpBridge.start().recover(e -> Future.failedFuture(new IllegalStateException("the TCP bridge cannot listen on "
+        + config.get(Settings.TCP_BRIDGE_HOST) + ":" + config.get(Settings.TCP_BRIDGE_PORT)
+        + " (tcpBridge.port / VPUSH_TCP_BRIDGE_PORT, or tcpBridge.enabled=false): " + e.getMessage(), e)));
+  }
+
   /** Refreshes this node's route entries in one batch per period, not one store call per connection. */
   private void startRouteRefresh() {
     long ttl = config.get(Settings.ROUTE_TTL_MS);
@@ -156,21 +188,30 @@ public final class VPushNode {
    */
   public Future<Void> close() {
     if (routeRefreshTimer >= 0) vertx.cancelTimer(routeRefreshTimer);
-    Future<Void> doors = eventBusDoor == null ? Future.succeededFuture() : eventBusDoor.stop();
+    Future<Void> doors = Future.join(
+        eventBusDoor == null ? Future.succeededFuture() : eventBusDoor.stop(),
+        tcpBridge == null ? Future.succeededFuture() : tcpBridge.stop()).mapEmpty();
     return doors.compose(v -> {
       long window = config.get(Settings.SHUTDOWN_RECONNECT_WINDOW_MS);
       for (Session s : hub.sessions()) s.reconnectElsewhere(window == 0 ? 0 : ThreadLocalRandom.current().nextLong(window));
       List<Future<?>> undeployed = new ArrayList<>();
       for (String id : deployments) undeployed.add(vertx.undeploy(id));
       return Future.join(undeployed);
-    }).compose(v -> store.close(), e -> store.close());
+    }).compose(v -> leaveCluster(), e -> leaveCluster()).compose(v -> store.close(), e -> store.close());
+  }
+
+  /** Clustered: drop the registry entry and the node address, so dispatch stops sending here at once. */
+  private Future<Void> leaveCluster() {
+    if (registry == null) return Future.succeededFuture();
+    return Future.join(registry.stop(), endpoint.stop()).mapEmpty();
   }
 
   JsonObject describe() {
     double load = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         ? Math.max(0, os.getProcessCpuLoad()) : 0;
     return new JsonObject().put("id", nodeId).put("url", advertisedUrl())
-        .put("connections", metrics.connectionCount()).put("load", Math.round(load * 1000) / 1000.0);
+        .put("connections", metrics.connectionCount()).put("load", Math.round(load * 1000) / 1000.0)
+        .put("roles", new io.vertx.core.json.JsonArray(config.roles()));
   }
 
   private String advertisedUrl() {
@@ -190,7 +231,13 @@ public final class VPushNode {
     }
   }
 
+  /** Cluster timings: registry refresh (entry TTL is 3x) and how long a node-to-node request may take. */
+  private static final long REGISTRY_REFRESH_MS = 2_000;
+  private static final long NODE_SEND_TIMEOUT_MS = 5_000;
+
   public String nodeId() { return nodeId; }
+  /** The TCP bridge's bound port, or -1 when it is not running. */
+  public int tcpBridgePort() { return tcpBridge == null ? -1 : tcpBridge.port(); }
   public int httpPort() { return httpPort; }
   public Hub hub() { return hub; }
   public Store store() { return store; }

@@ -56,10 +56,11 @@ final class Registrar {
       node.hub.remove(older);
       older.kick();
     }
-    node.dispatcher.kick(userId, clientId, false);
-
-    Future<Long> cursor = lastSeq != null ? Future.succeededFuture(lastSeq) : node.store.cursor(userId, clientId);
-    Future.all(cursor, node.store.lastSeq(userId)).onComplete(ar -> session.onContext(() -> {
+    // Wait for the kick: in a cluster it also tells every dispatching node about this register before the route
+    // is written and the catch-up read (ClusterDispatcher's freshness rule). Standalone it completes at once.
+    Future<Integer> kicked = node.dispatcher.kick(userId, clientId, false).otherwise(0);
+    Future<Long> cursor = kicked.compose(k -> lastSeq != null ? Future.succeededFuture(lastSeq) : node.store.cursor(userId, clientId));
+    Future.all(cursor, kicked.compose(k -> node.store.lastSeq(userId))).onComplete(ar -> session.onContext(() -> {
       if (session.isClosed()) return;
       if (ar.failed()) {
         session.markOpenAgain();

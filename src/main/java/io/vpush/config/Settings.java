@@ -110,6 +110,10 @@ public final class Settings {
   public static final Setting<String> TCP_BRIDGE_HOST = Setting.string("tcpBridge.host", "127.0.0.1", "address the TCP bridge binds");
   public static final Setting<Integer> TCP_BRIDGE_IDLE_TIMEOUT_MS = Setting.integer("tcpBridge.idleTimeoutMs", 60_000, 1_000, 3_600_000,
       "a bridge connection that sends nothing for this long is closed");
+  public static final Setting<String> CLUSTER_HOST = Setting.string("cluster.host", "127.0.0.1",
+      "-cluster: address the clustered event bus binds and advertises to other nodes (this host's address on a LAN)");
+  public static final Setting<Integer> CLUSTER_PORT = Setting.integer("cluster.port", 0, 0, 65535,
+      "-cluster: event-bus port for node-to-node messages (0 = any free port; Hazelcast itself uses conf/cluster.xml's port)");
   public static final Setting<Integer> ROUTE_CACHE_SIZE = Setting.integer("route.cacheSize", 100_000, 0, 10_000_000,
       "dispatch L1 route cache entries (user -> nodes)");
   public static final Setting<Integer> ROUTE_CACHE_TTL_MS = Setting.integer("route.cacheTtlMs", 5_000, 0, 600_000,
@@ -134,6 +138,6 @@ public final class Settings {
       STORE, REDIS_URL, REDIS_MODE, REDIS_MASTER_NAME, REDIS_POOL_SIZE, ROUTE_TTL_MS,
       KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP, KAFKA_DLQ_TOPIC, KAFKA_UPSTREAM_TOPIC, KAFKA_PRESENCE_TOPIC, KAFKA_MAX_IN_FLIGHT,
       DELAY_POLL_MS, DELAY_LEASE_MS,
-      TCP_BRIDGE_PORT, TCP_BRIDGE_ENABLED, TCP_BRIDGE_HOST, TCP_BRIDGE_IDLE_TIMEOUT_MS, ROUTE_CACHE_SIZE, ROUTE_CACHE_TTL_MS,
+      TCP_BRIDGE_PORT, TCP_BRIDGE_ENABLED, TCP_BRIDGE_HOST, TCP_BRIDGE_IDLE_TIMEOUT_MS, CLUSTER_HOST, CLUSTER_PORT, ROUTE_CACHE_SIZE, ROUTE_CACHE_TTL_MS,
       SHUTDOWN_TIMEOUT_MS, SHUTDOWN_RECONNECT_WINDOW_MS, LOG_JSON, METRICS_ENABLED);
 }

@@ -1,0 +1,128 @@
+package io.vpush.purge.tcp;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import io.vpush.protocol.Addresses;
+import io.vpush.protocol.ErrorCode;
+import io.vpush.purge.PublishException;
+import io.vpush.purge.PublishRequest;
+import io.vpush.purge.Publisher;
+import io.vpush.store.StoreUnavailableException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * One TCP bridge connection: reads length-prefixed JSON frames (checking the length before buffering the body),
+ * answers {@code ping} with {@code pong} and {@code send} to {@code vpush.publish} with a {@code message} frame
+ * to the caller's {@code replyAddress}; everything else gets an {@code err} frame.
+ */
+final class TcpBridgeConnection {
+
+  private final NetSocket socket;
+  private final Publisher publisher;
+  private final byte[] apiKey;
+  private final int maxFrameBytes;
+  private final RecordParser parser;
+  private boolean expectLength = true;
+
+  TcpBridgeConnection(NetSocket socket, Publisher publisher, String apiKey, int maxFrameBytes) {
+    this.socket = socket;
+    this.publisher = publisher;
+    this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+    this.maxFrameBytes = maxFrameBytes;
+    this.parser = RecordParser.newFixed(4, this::record);
+  }
+
+  void start() {
+    socket.handler(parser);
+    socket.exceptionHandler(e -> socket.close());
+  }
+
+  private void record(Buffer buf) {
+    if (expectLength) {
+      long length = buf.getUnsignedInt(0);
+      if (length > maxFrameBytes) {
+        err(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + length + " bytes is over the limit of " + maxFrameBytes);
+        socket.close();
+        parser.handler(b -> {});
+        return;
+      }
+      if (length == 0) {
+        err(null, ErrorCode.BAD_FRAME, "empty frame");
+        return;
+      }
+      expectLength = false;
+      parser.fixedSizeMode((int) length);
+    } else {
+      expectLength = true;
+      parser.fixedSizeMode(4);
+      frame(buf);
+    }
+  }
+
+  private void frame(Buffer buf) {
+    JsonObject frame;
+    try {
+      frame = buf.toJsonObject();
+    } catch (RuntimeException e) {
+      err(null, ErrorCode.BAD_FRAME, "a frame must be a JSON object");
+      return;
+    }
+    String type = frame.getValue("type") instanceof String s ? s : "";
+    String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
+    switch (type) {
+      case "ping" -> write(new JsonObject().put("type", "pong"));
+      case "send" -> send(frame, replyAddress);
+      case "publish", "register", "unregister" -> err(replyAddress, ErrorCode.ACCESS_DENIED,
+          "only send (request/reply) to " + Addresses.PUBLISH + " is permitted on this bridge");
+      default -> err(replyAddress, ErrorCode.BAD_FRAME, "unknown frame type '" + type + "'");
+    }
+  }
+
+  private void send(JsonObject frame, String replyAddress) {
+    if (!Addresses.PUBLISH.equals(frame.getValue("address"))) {
+      err(replyAddress, ErrorCode.ACCESS_DENIED, "only " + Addresses.PUBLISH + " is permitted on this bridge");
+      return;
+    }
+    if (!keyMatches(frame.getValue("headers") instanceof JsonObject h ? h.getValue("apiKey") : null)) {
+      err(replyAddress, ErrorCode.ACCESS_DENIED, "a valid apiKey header is required");
+      return;
+    }
+    PublishRequest request;
+    try {
+      request = publisher.parse(frame.getValue("body") instanceof JsonObject b ? b : null, null);
+    } catch (PublishException e) {
+      err(replyAddress, ErrorCode.BAD_FRAME, e.getMessage());
+      return;
+    }
+    publisher.publish(request, "tcp").onComplete(ar -> {
+      if (replyAddress == null) return;
+      if (ar.succeeded()) {
+        write(new JsonObject().put("type", "message").put("address", replyAddress).put("body", ar.result()));
+      } else if (ar.cause() instanceof StoreUnavailableException) {
+        err(replyAddress, ErrorCode.UNAVAILABLE, "the store is unavailable, retry later");
+      } else {
+        err(replyAddress, ErrorCode.INTERNAL_ERROR, "internal error");
+      }
+    });
+  }
+
+  private boolean keyMatches(Object given) {
+    if (apiKey == null) return true;
+    return given instanceof String s && MessageDigest.isEqual(apiKey, s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void err(String address, ErrorCode code, String message) {
+    JsonObject err = new JsonObject().put("type", "err");
+    if (address != null) err.put("address", address);
+    write(err.put("failureCode", code.status()).put("failureType", code.code()).put("message", message));
+  }
+
+  private void write(JsonObject frame) {
+    Buffer body = frame.toBuffer();
+    socket.write(Buffer.buffer(body.length() + 4).appendInt(body.length()).appendBuffer(body));
+  }
+}

@@ -1,0 +1,203 @@
+package io.vpush.cluster;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vpush.VPushNode;
+import io.vpush.config.Setting;
+import io.vpush.config.Settings;
+import io.vpush.config.VPushConfig;
+import io.vpush.ops.TokenMinter;
+import io.vpush.purge.PublishRequest;
+import io.vpush.testing.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two clustered nodes in one JVM (two Vert.x instances, real Hazelcast on loopback, real Redis): node A accepts
+ * (purge, delay, dispatch) and has access, node B is access only.
+ */
+class ClusterDispatchTest {
+
+  private static final String KEY = "cluster-key";
+  private static final String SECRET = "0123456789abcdef0123456789abcdef";
+  private static RedisServer redis;
+  private static Vertx vertxA;
+  private static Vertx vertxB;
+  private static VPushNode a;
+  private static VPushNode b;
+  private static VPushConfig configA;
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = RedisServer.start();
+    TestClusterConfig hz = TestClusterConfig.create(2);
+    configA = config("node-a", List.of("access", "dispatch", "purge", "delay"));
+    VPushConfig configB = config("node-b", List.of("access"));
+    long t0 = System.nanoTime();
+    var fa = ClusterBootstrap.start(new VertxOptions(), configA, hz.member(0));
+    var fb = ClusterBootstrap.start(new VertxOptions(), configB, hz.member(1));
+    vertxA = fa.await(60, TimeUnit.SECONDS);
+    vertxB = fb.await(60, TimeUnit.SECONDS);
+    System.out.println("cluster of 2 joined in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    a = VPushNode.start(vertxA, configA).await(60, TimeUnit.SECONDS);
+    b = VPushNode.start(vertxB, configB).await(60, TimeUnit.SECONDS);
+  }
+
+  private static VPushConfig config(String id, List<String> roles) {
+    Map<Setting<?>, Object> m = new HashMap<>();
+    m.put(Settings.NODE_ID, id);
+    m.put(Settings.ROLES, roles);
+    m.put(Settings.STORE, "redis");
+    m.put(Settings.REDIS_URL, List.of(redis.url()));
+    m.put(Settings.HTTP_HOST, "127.0.0.1");
+    m.put(Settings.HTTP_PORT, 0);
+    m.put(Settings.ACCESS_INSTANCES, 1);
+    m.put(Settings.JWT_SECRET, SECRET);
+    m.put(Settings.API_KEY, KEY);
+    m.put(Settings.TCP_BRIDGE_ENABLED, false);
+    return VPushConfig.defaults().with(m, "test");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (b != null) b.close().await(30, TimeUnit.SECONDS);
+    if (a != null) a.close().await(30, TimeUnit.SECONDS);
+    if (vertxB != null) vertxB.close().await(30, TimeUnit.SECONDS);
+    if (vertxA != null) vertxA.close().await(30, TimeUnit.SECONDS);
+    if (redis != null) redis.close();
+  }
+
+  private static String user() {
+    return "u-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static String token(String user) {
+    return TokenMinter.mint(vertxA, configA, user, 3600, List.of("*"), List.of());
+  }
+
+  private static void publish(String user, int n) throws Exception {
+    for (int i = 0; i < n; i++) {
+      PublishRequest r = a.publisher().parse(new JsonObject().put("user", user).put("payload", new JsonObject().put("i", i)), null);
+      a.publisher().publish(r, "test").await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aUserWhoConnectsRightAfterDispatchesGetsEveryLaterMessageLive() throws Exception {
+    String u = user();
+    publish(u, 5);   // dispatched from A while u has no route anywhere
+    try (WsClient c = WsClient.connect(b.httpPort())) {
+      c.register(u, token(u), "c1", 0L);
+      c.awaitSeqs(5, 10_000);
+      publish(u, 20);
+      c.awaitSeqs(25, 10_000);
+      assertThat(c.duplicates()).isEmpty();
+      assertThat(c.distinct()).isEqualTo(25);
+    }
+  }
+
+  @Test
+  void aSecondDeviceOnAnotherNodeGetsLiveMessagesDespiteACachedRoute() throws Exception {
+    String u = user();
+    try (WsClient onA = WsClient.connect(a.httpPort())) {
+      onA.register(u, token(u), "phone", 0L);
+      publish(u, 3);   // A's L1 now says u -> [node-a]
+      onA.awaitSeqs(3, 10_000);
+      try (WsClient onB = WsClient.connect(b.httpPort())) {
+        onB.register(u, token(u), "desk", 0L);   // the register holds u in A's L1
+        publish(u, 10);
+        onB.awaitSeqs(13, 10_000);
+        onA.awaitSeqs(13, 10_000);
+        assertThat(onB.duplicates()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aClientThatMovesKeepsReceiving() throws Exception {
+    String u = user();
+    try (WsClient first = WsClient.connect(b.httpPort())) {
+      first.register(u, token(u), "c1", 0L);
+      publish(u, 3);   // A caches u -> [node-b]
+      first.awaitSeqs(3, 10_000);
+    }
+    try (WsClient moved = WsClient.connect(a.httpPort())) {
+      moved.register(u, token(u), "c1", 3L);
+      publish(u, 5);
+      moved.awaitFrame(f -> "8".equals(f.getJsonObject("headers", new JsonObject()).getString("seq")), 10_000);
+    }
+  }
+
+  @Test
+  void theSameClientOnAnotherNodeKicksTheOldConnection() throws Exception {
+    String u = user();
+    try (WsClient old = WsClient.connect(b.httpPort()); WsClient fresh = WsClient.connect(a.httpPort())) {
+      old.register(u, token(u), "same", 0L);
+      fresh.register(u, token(u), "same", 0L);
+      old.awaitFrame(f -> "kicked".equals(WsClient.control(f)), 10_000);
+      assertThat(old.awaitClose(10_000)).isEqualTo(4003);
+    }
+  }
+
+  @Test
+  void theAdminKickWorksFromANodeWithoutTheUser() throws Exception {
+    String u = user();
+    try (WsClient c = WsClient.connect(b.httpPort())) {
+      c.register(u, token(u), "c1", 0L);
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + a.httpPort() + "/api/v1/users/" + u + "/connections"))
+          .header("Authorization", "Bearer " + KEY).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(new JsonObject(r.body()).getInteger("kicked")).isEqualTo(1);
+      assertThat(c.awaitClose(10_000)).isEqualTo(4003);
+    }
+  }
+
+  @Test
+  void topicsReachSubscribersOnEveryNode() throws Exception {
+    String u = user();
+    try (WsClient c = WsClient.connect(b.httpPort())) {
+      c.register(u, token(u), "c1", 0L);
+      c.subscribe("news", token(u));
+      // A subscription is confirmed by nothing on the wire; publish until one arrives (each publish is an event).
+      PublishRequest r = a.publisher().parse(new JsonObject().put("topic", "news").put("payload", "hello"), null);
+      JsonObject got = null;
+      for (int i = 0; i < 50 && got == null; i++) {
+        a.publisher().publish(r, "test").await(10, TimeUnit.SECONDS);
+        try {
+          got = c.awaitFrame(f -> "vpush.topic.news".equals(f.getString("address")), 200);
+        } catch (AssertionError e) {
+          // not subscribed yet
+        }
+      }
+      assertThat(got).isNotNull();
+      assertThat(got.getString("body")).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void theNodeListShowsBothAccessNodes() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + b.httpPort() + "/api/v1/nodes")).header("Authorization", "Bearer " + KEY).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonArray nodes = new JsonArray(r.body());
+    assertThat(nodes.stream().map(o -> ((JsonObject) o).getString("id"))).containsExactlyInAnyOrder("node-a", "node-b");
+    assertThat(nodes.getJsonObject(0).getString("url")).startsWith("ws://127.0.0.1:");
+  }
+}

@@ -1,0 +1,155 @@
+package io.vpush.purge.tcp;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vpush.VPushNode;
+import io.vpush.config.Setting;
+import io.vpush.config.Settings;
+import io.vpush.config.VPushConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The TCP bridge against a real node, spoken to by a raw socket with the bridge framing (4-byte length + JSON). */
+class TcpBridgeTest {
+
+  private static final String KEY = "bridge-key";
+  private static Vertx vertx;
+  private static VPushNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    Map<Setting<?>, Object> test = Map.of(
+        Settings.HTTP_HOST, "127.0.0.1", Settings.HTTP_PORT, 0,
+        Settings.JWT_SECRET, "0123456789abcdef0123456789abcdef", Settings.API_KEY, KEY,
+        Settings.TCP_BRIDGE_PORT, 0, Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS, 1_000,
+        Settings.PUBLISH_MAX_BODY_BYTES, 2_048, Settings.ACCESS_INSTANCES, 1);
+    node = VPushNode.start(vertx, VPushConfig.defaults().with(test, "test")).await(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (node != null) node.close().await(30, TimeUnit.SECONDS);
+    if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void publishesWithRequestReply() throws Exception {
+    try (Bridge b = new Bridge()) {
+      b.write(send("vpush.publish", "r1", KEY, new JsonObject().put("user", "tcp-u1").put("payload", new JsonObject().put("n", 1))));
+      JsonObject reply = b.read();
+      assertThat(reply.getString("type")).isEqualTo("message");
+      assertThat(reply.getString("address")).isEqualTo("r1");
+      assertThat(reply.getJsonObject("body").getLong("seq")).isEqualTo(1L);
+      assertThat(node.store().lastSeq("tcp-u1").await(5, TimeUnit.SECONDS)).isEqualTo(1L);
+      b.write(new JsonObject().put("type", "ping"));
+      assertThat(b.read().getString("type")).isEqualTo("pong");
+    }
+  }
+
+  @Test
+  void refusesWithoutTheApiKey() throws Exception {
+    try (Bridge b = new Bridge()) {
+      b.write(send("vpush.publish", "r2", "wrong", new JsonObject().put("user", "tcp-u2").put("payload", 1)));
+      assertErr(b.read(), "r2", "access_denied");
+      b.write(send("vpush.publish", "r3", null, new JsonObject().put("user", "tcp-u2").put("payload", 1)));
+      assertErr(b.read(), "r3", "access_denied");
+      assertThat(node.store().lastSeq("tcp-u2").await(5, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
+  void permitsNothingButSendToPublish() throws Exception {
+    try (Bridge b = new Bridge()) {
+      b.write(send("vpush.user.x", "r4", KEY, new JsonObject()));
+      assertErr(b.read(), "r4", "access_denied");
+      for (String type : new String[] {"register", "register", "publish", "unregister"}) {
+        b.write(new JsonObject().put("type", type).put("address", "vpush.publish").put("headers", new JsonObject().put("apiKey", KEY)));
+        assertErr(b.read(), null, "access_denied");
+      }
+      b.write(send("vpush.publish", "r5", KEY, new JsonObject().put("payload", 1)));
+      assertErr(b.read(), "r5", "bad_frame");
+      b.writeRaw("not json".getBytes(StandardCharsets.UTF_8));
+      assertErr(b.read(), null, "bad_frame");
+    }
+  }
+
+  @Test
+  void closesOnAFrameOverTheLimit() throws Exception {
+    try (Bridge b = new Bridge()) {
+      b.out.writeInt(2_048 + TcpBridge.ENVELOPE_BYTES + 1);
+      b.out.flush();
+      assertErr(b.read(), null, "frame_too_large");
+      assertThatThrownBy(b::read).isInstanceOf(EOFException.class);
+    }
+  }
+
+  @Test
+  void closesAnIdleConnection() throws Exception {
+    try (Bridge b = new Bridge()) {
+      // idleTimeoutMs is 1 s; the read blocks until the server closes (the socket's own timeout is far longer).
+      assertThatThrownBy(b::read).isInstanceOf(EOFException.class);
+    }
+  }
+
+  private static JsonObject send(String address, String replyAddress, String key, JsonObject body) {
+    JsonObject f = new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress).put("body", body);
+    if (key != null) f.put("headers", new JsonObject().put("apiKey", key));
+    return f;
+  }
+
+  private static void assertErr(JsonObject frame, String address, String failureType) {
+    assertThat(frame.getString("type")).isEqualTo("err");
+    assertThat(frame.getString("address")).isEqualTo(address);
+    assertThat(frame.getString("failureType")).isEqualTo(failureType);
+    assertThat(frame.getString("message")).isNotBlank();
+  }
+
+  /** A raw bridge client: 4-byte big-endian length + UTF-8 JSON. */
+  private static final class Bridge implements AutoCloseable {
+    final Socket socket;
+    final DataOutputStream out;
+    final DataInputStream in;
+
+    Bridge() throws IOException {
+      socket = new Socket("127.0.0.1", node.tcpBridgePort());
+      socket.setSoTimeout(20_000);
+      out = new DataOutputStream(socket.getOutputStream());
+      in = new DataInputStream(socket.getInputStream());
+    }
+
+    void write(JsonObject frame) throws IOException {
+      writeRaw(frame.encode().getBytes(StandardCharsets.UTF_8));
+    }
+
+    void writeRaw(byte[] bytes) throws IOException {
+      out.writeInt(bytes.length);
+      out.write(bytes);
+      out.flush();
+    }
+
+    JsonObject read() throws IOException {
+      byte[] bytes = new byte[in.readInt()];
+      in.readFully(bytes);
+      return new JsonObject(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
