@@ -33,6 +33,8 @@ public final class KafkaUpstream implements UpstreamSink {
     this.bus = vertx.eventBus();
     this.producer = KafkaWriteStream.create(vertx, new HashMap<>(KafkaConfigs.producer(config, "vpush-upstream-" + nodeId,
         StringSerializer.class.getName(), StringSerializer.class.getName())));
+    // Failed sends are answered through their futures (counted there); this keeps them out of the "unhandled" log.
+    producer.exceptionHandler(e -> { });
     this.upstreamTopic = config.get(Settings.KAFKA_UPSTREAM_TOPIC);
     this.presenceTopic = config.get(Settings.KAFKA_PRESENCE_TOPIC);
     this.metrics = metrics;
@@ -54,8 +56,8 @@ public final class KafkaUpstream implements UpstreamSink {
     producer.send(new ProducerRecord<>(presenceTopic, userId, event.encode())).onFailure(e -> metrics.problem("warn", "kafka"));
   }
 
-  /** Flushes and closes the producer. */
+  /** Closes the producer, waiting at most 2 s for unsent records (their clients were not answered ok). */
   public Future<Void> close() {
-    return producer.close();
+    return producer.close(2_000);
   }
 }

@@ -27,6 +27,8 @@ final class DeadLetters {
 
   DeadLetters(KafkaWriteStream<String, byte[]> producer, String topic, Metrics metrics) {
     this.producer = producer;
+    // Failed sends are answered through their futures; this only keeps them out of the "unhandled" log.
+    producer.exceptionHandler(e -> { });
     this.topic = topic;
     this.metrics = metrics;
   }
@@ -43,7 +45,8 @@ final class DeadLetters {
         .onSuccess(v -> metrics.dlq(why.reason()));
   }
 
+  /** Closes the producer, waiting at most 2 s for records still unsent (their offsets were not committed). */
   Future<Void> close() {
-    return producer.close();
+    return producer.close(2_000);
   }
 }

@@ -79,6 +79,7 @@ public final class KafkaIngest extends VerticleBase {
     stream.partitionsAssignedHandler(this::assigned)
         .partitionsRevokedHandler(this::revoked)
         .exceptionHandler(e -> {
+          if (e instanceof org.apache.kafka.common.errors.WakeupException) return; // close() interrupting a poll
           metrics.problem("warn", "kafka");
           LOG.warn("kafka consumer: {}", e.toString());
         })
@@ -90,11 +91,11 @@ public final class KafkaIngest extends VerticleBase {
     return stream.subscribe(Set.of(config.get(Settings.KAFKA_TOPIC)));
   }
 
-  /** Commits what is done, then leaves the group (which commits again inside the rebalance) and closes the DLQ producer. */
+  /** Leaves the group, which commits what is done inside the rebalance, and closes the DLQ producer. */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return commit().transform(ar -> stream.close()).transform(ar -> deadLetters.close());
+    return stream.close().transform(ar -> deadLetters.close());
   }
 
   private void assigned(Set<TopicPartition> partitions) {
