@@ -38,10 +38,17 @@ final class RawClient implements WebSocket.Listener {
   private boolean closed;
   private WebSocket ws;
   private CompletableFuture<WebSocket> sending;
+  private Runnable onProcessed = () -> { };
 
   RawClient(String user, String clientId) {
     this.user = user;
     this.clientId = clientId;
+  }
+
+  /** Runs {@code hook} (on the socket's thread) each time a new seq is processed. */
+  synchronized RawClient onProcessed(Runnable hook) {
+    onProcessed = hook;
+    return this;
   }
 
   /** Connects to {@code ws://127.0.0.1:<port>/eventbus/websocket} and registers with the token and this client's lastSeq. */
@@ -92,6 +99,7 @@ final class RawClient implements WebSocket.Listener {
   synchronized List<JsonObject> bodies() { return List.copyOf(bodies); }
   synchronized List<String> problems() { return List.copyOf(problems); }
   synchronized int duplicates() { return duplicates; }
+  synchronized long lastSeq() { return lastSeq; }
   synchronized boolean isOpen() { return !closed; }
 
   void abort() {
@@ -162,6 +170,7 @@ final class RawClient implements WebSocket.Listener {
       lastSeq = seq;
       processed.add(seq);
       bodies.add(frame.getJsonObject("body"));
+      onProcessed.run();
     }
     send(new JsonObject().put("type", "send").put("address", "vpush.ack").put("body", new JsonObject().put("seq", lastSeq)));
   }
