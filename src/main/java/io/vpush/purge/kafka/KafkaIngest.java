@@ -121,7 +121,7 @@ public final class KafkaIngest extends VerticleBase {
     for (TopicPartition tp : records.partitions()) {
       PartitionLane lane = lanes.computeIfAbsent(tp, PartitionLane::new);
       lane.enqueue(records.records(tp));
-      if (lane.inFlight() > maxInFlight) pause(lane);
+      if (lane.inFlight() > maxInFlight) pause(lane, "in_flight");
       drain(lane);
     }
   }
@@ -152,12 +152,14 @@ public final class KafkaIngest extends VerticleBase {
 
   private void stalled(PartitionLane lane) {
     lane.stalled = true;
-    pause(lane);
+    pause(lane, "failing");
   }
 
-  private void pause(PartitionLane lane) {
+  /** Pauses a partition; {@code cause} is {@code in_flight} (too many records not done) or {@code failing} (store or DLQ down). */
+  private void pause(PartitionLane lane, String cause) {
     if (lane.paused || lane.retired()) return;
     lane.paused = true;
+    metrics.counter("vpush_kafka_partition_pauses_total", "partitions of the publish topic paused, by cause", "cause", cause).increment();
     pausedCount.incrementAndGet();
     stream.pause(Set.of(lane.tp)).onFailure(e -> LOG.warn("pause {}: {}", lane.tp, e.toString()));
   }

@@ -128,6 +128,52 @@ class KafkaIngestTest {
     assertThat(new JsonObject(presence.value()).getString("type")).isEqualTo("connect");
   }
 
+  @Test
+  void aSmallInFlightLimitPausesAndResumesThePartitionWithoutReorderingOrLoss() throws Exception {
+    String prefix = "pause" + System.nanoTime();
+    VPushConfig config = TestNodes.config(broker.bootstrap(), prefix, Map.of(Settings.KAFKA_MAX_IN_FLIGHT, 5));
+    String topic = config.get(Settings.KAFKA_TOPIC);
+    broker.createTopic(topic, 1);
+    node = TestNodes.start(vertx, config);
+    RawClient client = new RawClient("p", "c").connect(node.httpPort(), TestNodes.token(vertx, config, "p"), WAIT);
+    clients.add(client);
+    List<ProducerRecord<String, String>> records = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      records.add(new ProducerRecord<>(topic, "p", new JsonObject().put("user", "p").put("payload", new JsonObject().put("n", i)).encode()));
+    }
+    KafkaTesting.produce(broker.bootstrap(), topic, records);
+
+    client.awaitProcessed(300, WAIT);
+    assertThat(client.bodies().stream().map(b -> b.getInteger("n")).toList())
+        .isEqualTo(java.util.stream.IntStream.range(0, 300).boxed().toList());
+    assertThat(node.metrics().scrape()).containsPattern("vpush_kafka_partition_pauses_total\\{cause=\"in_flight\"} [1-9]");
+    node.close().await();
+    node = null;
+    assertThat(KafkaTesting.committed(broker.bootstrap(), config.get(Settings.KAFKA_GROUP), topic)).isEqualTo(Map.of(0, 300L));
+  }
+
+  @Test
+  void scheduledRecordsGoToTheDelayQueueAndAreCommittedOnceQueued() throws Exception {
+    String prefix = "sched" + System.nanoTime();
+    VPushConfig config = TestNodes.config(broker.bootstrap(), prefix, Map.of());
+    String topic = config.get(Settings.KAFKA_TOPIC);
+    broker.createTopic(topic, 1);
+    node = TestNodes.start(vertx, config);
+    RawClient client = new RawClient("s", "c").connect(node.httpPort(), TestNodes.token(vertx, config, "s"), WAIT);
+    clients.add(client);
+    long due = System.currentTimeMillis() + 1_000;
+    KafkaTesting.produce(broker.bootstrap(), topic, List.of(
+        new ProducerRecord<>(topic, "s", "{\"user\":\"s\",\"payload\":{\"n\":0}}"),
+        new ProducerRecord<>(topic, "s", "{\"user\":\"s\",\"payload\":{\"n\":99},\"deliverAt\":" + due + "}"),
+        new ProducerRecord<>(topic, "s", "{\"user\":\"s\",\"payload\":{\"n\":1}}")));
+
+    client.awaitProcessed(3, WAIT);
+    assertThat(client.bodies().stream().map(b -> b.getInteger("n")).toList()).containsExactly(0, 1, 99);
+    node.close().await();
+    node = null;
+    assertThat(KafkaTesting.committed(broker.bootstrap(), config.get(Settings.KAFKA_GROUP), topic)).isEqualTo(Map.of(0, 3L));
+  }
+
   private static String header(ConsumerRecord<String, String> r, String name) {
     var h = r.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

@@ -89,7 +89,9 @@ class RedisOutageTest {
       List<Integer> kafkaOrder = clients.get(1).bodies().stream().map(b -> b.getInteger("n")).toList();
       assertThat(kafkaOrder).isEqualTo(java.util.stream.IntStream.range(0, 3 * PER_PHASE).boxed().toList());
       assertThat(clients).allMatch(RawClient::isOpen);
-      assertThat(node.metrics().scrape()).containsPattern("vpush_problems_total\\{kind=\"store\",level=\"warn\"} [1-9]");
+      String metrics = node.metrics().scrape();
+      assertThat(metrics).containsPattern("vpush_problems_total\\{kind=\"store\",level=\"warn\"} [1-9]");
+      assertThat(metrics).as("the purger paused the failing partitions").containsPattern("vpush_kafka_partition_pauses_total\\{cause=\"failing\"} [1-9]");
     } finally {
       clients.forEach(RawClient::abort);
       if (node != null) node.close().await();
