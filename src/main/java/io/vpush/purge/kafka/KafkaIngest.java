@@ -10,9 +10,11 @@ import io.vpush.config.VPushConfig;
 import io.vpush.ops.Metrics;
 import io.vpush.purge.Publisher;
 import io.vpush.time.Clock;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -79,7 +81,7 @@ public final class KafkaIngest extends VerticleBase {
     stream.partitionsAssignedHandler(this::assigned)
         .partitionsRevokedHandler(this::revoked)
         .exceptionHandler(e -> {
-          if (e instanceof org.apache.kafka.common.errors.WakeupException) return; // close() interrupting a poll
+          if (e instanceof WakeupException) return; // close() interrupting a poll
           metrics.problem("warn", "kafka");
           LOG.warn("kafka consumer: {}", e.toString());
         })
@@ -111,8 +113,10 @@ public final class KafkaIngest extends VerticleBase {
       lane.retire();
       if (lane.paused) pausedCount.decrementAndGet();
       consumer.forget(tp);
-      AtomicLong l = lag.remove(tp.partition());
-      if (l != null) metrics.registry().remove(metrics.registry().find("vpush_kafka_lag").tag("partition", String.valueOf(tp.partition())).gauge());
+      // Another node reports this partition's lag now.
+      Gauge gauge = lag.remove(tp.partition()) == null ? null
+          : metrics.registry().find("vpush_kafka_lag").tag("partition", String.valueOf(tp.partition())).gauge();
+      if (gauge != null) metrics.registry().remove(gauge);
     }
     LOG.info("revoked {}", partitions);
   }
@@ -128,7 +132,7 @@ public final class KafkaIngest extends VerticleBase {
 
   private void drain(PartitionLane lane) {
     if (lane.busy || lane.retired() || !lane.hasWaiting()) return;
-    List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> batch = lane.take(Math.min(BATCH, maxInFlight));
+    List<ConsumerRecord<String, byte[]>> batch = lane.take(Math.min(BATCH, maxInFlight));
     lane.busy = true;
     processor.process(lane, batch, offset -> done(lane, offset)).onComplete(ar -> {
       lane.busy = false;
