@@ -11,6 +11,7 @@ import io.vpush.access.AccessNode;
 import io.vpush.access.ClientFrameHandler;
 import io.vpush.access.EventBusUpstream;
 import io.vpush.access.Hub;
+import io.vpush.access.KafkaUpstream;
 import io.vpush.access.Session;
 import io.vpush.access.UpstreamSink;
 import io.vpush.cluster.ClusterNodeDirectory;
@@ -34,6 +35,7 @@ import io.vpush.ops.OpsRoutes;
 import io.vpush.purge.EventBusPublishDoor;
 import io.vpush.purge.HttpPublishHandler;
 import io.vpush.purge.Publisher;
+import io.vpush.purge.kafka.KafkaIngest;
 import io.vpush.purge.tcp.TcpBridge;
 import io.vpush.store.Store;
 import io.vpush.store.StoreFactory;
@@ -107,6 +109,7 @@ public final class VPushNode {
         started.add(eventBusDoor.start(vertx.eventBus()));
         if (config.get(Settings.TCP_BRIDGE_ENABLED)) started.add(startTcpBridge());
       }
+      startKafka(started);
       if (access != null) startRouteRefresh();
       return Future.all(started).mapEmpty();
     });
@@ -127,7 +130,7 @@ public final class VPushNode {
     }
     publisher = new Publisher(store, dispatcher, metrics, clock, config.get(Settings.INBOX_TTL_SECONDS), config.get(Settings.PUBLISH_MAX_USERS));
     if (config.hasRole("access")) {
-      UpstreamSink upstream = new EventBusUpstream(vertx.eventBus());
+      UpstreamSink upstream = kafkaUpstreamOr(new EventBusUpstream(vertx.eventBus()));
       access = new AccessNode(nodeId, vertx, config, store, hub, dispatcher, upstream, metrics, clock);
       frames = new ClientFrameHandler(access);
     }
@@ -197,7 +200,9 @@ public final class VPushNode {
       List<Future<?>> undeployed = new ArrayList<>();
       for (String id : deployments) undeployed.add(vertx.undeploy(id));
       return Future.join(undeployed);
-    }).compose(v -> leaveCluster(), e -> leaveCluster()).compose(v -> store.close(), e -> store.close());
+    }).compose(v -> leaveCluster(), e -> leaveCluster())
+        .compose(v -> stopKafka(), e -> stopKafka())
+        .compose(v -> store.close(), e -> store.close());
   }
 
   /** Clustered: drop the registry entry and the node address, so dispatch stops sending here at once. */
@@ -205,6 +210,27 @@ public final class VPushNode {
     if (registry == null) return Future.succeededFuture();
     return Future.join(registry.stop(), endpoint.stop()).mapEmpty();
   }
+
+  // --- Kafka doors (issue 3): on only when kafka.bootstrap is set ---------------------------------------
+  private KafkaUpstream kafkaUpstream;
+
+  /** Upstream and presence go to Kafka (and the event bus) when Kafka is configured, else to the event bus only. */
+  private UpstreamSink kafkaUpstreamOr(UpstreamSink eventBusOnly) {
+    if (config.get(Settings.KAFKA_BOOTSTRAP) == null) return eventBusOnly;
+    kafkaUpstream = new KafkaUpstream(vertx, config, nodeId, metrics);
+    return kafkaUpstream;
+  }
+
+  /** The purge role's Kafka ingest; undeployed with the other verticles on close (it commits what is done). */
+  private void startKafka(List<Future<?>> started) {
+    if (config.get(Settings.KAFKA_BOOTSTRAP) == null || !config.hasRole("purge")) return;
+    started.add(deploy(() -> new KafkaIngest(config, nodeId, publisher, metrics, clock), 1));
+  }
+
+  private Future<Void> stopKafka() {
+    return kafkaUpstream == null ? Future.succeededFuture() : kafkaUpstream.close().recover(e -> Future.succeededFuture());
+  }
+  // --- end Kafka doors ----------------------------------------------------------------------------------
 
   JsonObject describe() {
     double load = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
