@@ -35,7 +35,7 @@ class TcpBridgeTest {
     Map<Setting<?>, Object> test = Map.of(
         Settings.HTTP_HOST, "127.0.0.1", Settings.HTTP_PORT, 0,
         Settings.JWT_SECRET, "0123456789abcdef0123456789abcdef", Settings.API_KEY, KEY,
-        Settings.TCP_BRIDGE_PORT, 0, Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS, 1_000,
+        Settings.TCP_BRIDGE_PORT, 0, Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS, 3_000,
         Settings.PUBLISH_MAX_BODY_BYTES, 2_048, Settings.ACCESS_INSTANCES, 1);
     node = VPushNode.start(vertx, VPushConfig.defaults().with(test, "test")).await(30, TimeUnit.SECONDS);
   }
@@ -100,7 +100,7 @@ class TcpBridgeTest {
   @Test
   void closesAnIdleConnection() throws Exception {
     try (Bridge b = new Bridge()) {
-      // idleTimeoutMs is 1 s; the read blocks until the server closes (the socket's own timeout is far longer).
+      // idleTimeoutMs is 3 s (room for a loaded CI box before the first frame); the read blocks until the server closes (the socket's own timeout is far longer).
       assertThatThrownBy(b::read).isInstanceOf(EOFException.class);
     }
   }
