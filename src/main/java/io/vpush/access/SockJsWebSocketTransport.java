@@ -17,12 +17,10 @@ import java.util.List;
  * messages, {@code c[code,"reason"]} before the close; the client sends JSON arrays of message strings.
  * The polling transports stay on vertx-web's SockJS handler.
  */
-final class SockJsWebSocketTransport implements Transport {
-
-  private final ServerWebSocket ws;
+final class SockJsWebSocketTransport extends ServerWebSocketTransport {
 
   SockJsWebSocketTransport(ServerWebSocket ws) {
-    this.ws = ws;
+    super(ws);
     ws.writeTextMessage("o");
   }
 
@@ -40,16 +38,6 @@ final class SockJsWebSocketTransport implements Transport {
   @Override
   public String kind() {
     return "sockjs";
-  }
-
-  @Override
-  public String queryParam(String name) {
-    return QueryParams.get(ws.query(), name);
-  }
-
-  @Override
-  public String remoteAddress() {
-    return String.valueOf(ws.remoteAddress());
   }
 
   /**
