@@ -102,8 +102,12 @@ public final class ClientFrameHandler {
       error(session, answerTo, ErrorCode.BAD_FRAME, "ack body must be {\"seq\": <non-negative integer>}");
       return;
     }
-    session.ack(seq);
-    if (frame.replyAddress() != null) session.write(ServerFrames.reply(frame.replyAddress(), new JsonObject().put("ok", true)));
+    // The reply means the cursor is stored: a client that reconnects right after it resumes from there.
+    session.ack(seq).onComplete(ar -> session.onContext(() -> {
+      if (frame.replyAddress() == null) return;
+      if (ar.failed()) error(session, answerTo, ErrorCode.UNAVAILABLE, "store unavailable, retry later");
+      else session.write(ServerFrames.reply(frame.replyAddress(), new JsonObject().put("ok", true)));
+    }));
   }
 
   private void sync(Session session, ClientFrame frame, String answerTo) {

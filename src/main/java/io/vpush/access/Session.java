@@ -1,6 +1,7 @@
 package io.vpush.access;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vpush.protocol.CloseCodes;
@@ -146,13 +147,13 @@ public final class Session extends TimingWheel.Entry {
     if (state == State.REGISTERED) write(frame);
   }
 
-  /** A cumulative ack from the client. */
-  void ack(long seq) {
+  /** A cumulative ack from the client; completes when the cursor is stored. */
+  Future<Void> ack(long seq) {
     if (acks != null) {
       long now = node.clock.nowMs();
       acks.ack(seq, out -> node.metrics.acked(out.message().ts(), now));
     }
-    node.store.ack(userId, clientId, seq)
+    return node.store.ack(userId, clientId, seq)
         .onFailure(e -> node.metrics.problem("warn", "store"));
   }
 
