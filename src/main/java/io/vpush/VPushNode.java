@@ -23,6 +23,11 @@ import io.vpush.dispatch.LocalDispatcher;
 import io.vpush.ops.AdminApi;
 import io.vpush.ops.ApiKeyAuth;
 import io.vpush.ops.DevTokenRoute;
+import io.vpush.ops.EventLoopProbe;
+import io.vpush.ops.JvmMeters;
+import io.vpush.ops.MeteredStore;
+import io.vpush.ops.NodeStats;
+import io.vpush.ops.StatsApi;
 import io.vpush.ops.HttpJson;
 import io.vpush.ops.Metrics;
 import io.vpush.ops.OpsRoutes;
@@ -81,7 +86,7 @@ public final class VPushNode {
 
   private Future<Void> startRoles() {
     return StoreFactory.create(vertx, config, clock).compose(s -> {
-      store = s;
+      store = opsWrapStore(s);
       wireServices();
       httpPort = resolvePort(config.get(Settings.HTTP_PORT));
       List<Future<?>> started = new ArrayList<>();
@@ -109,10 +114,7 @@ public final class VPushNode {
     NodeDirectory directory = new LocalNodeDirectory(this::describe);
     admin = new AdminApi(store, dispatcher, directory);
     ops = new OpsRoutes(vertx, store, metrics);
-    if (store instanceof StoreStats stats) {
-      metrics.gauge("vpush_inbox_dropped_cap", "messages dropped because an inbox passed its cap", stats::droppedByCap);
-      metrics.gauge("vpush_inbox_expired", "messages dropped because their TTL passed", stats::expired);
-    }
+    opsRegisterMeters();
   }
 
   /** Mounts the API, ops and static routes on one HTTP verticle's router. */
@@ -127,6 +129,7 @@ public final class VPushNode {
     router.route("/api/*").handler(apiKey);
     admin.mount(router);
     ops.mount(vertx, router);
+    opsMount(router);
     if (config.isDev()) new DevTokenRoute(config).mount(router);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot"));
@@ -163,8 +166,50 @@ public final class VPushNode {
       List<Future<?>> undeployed = new ArrayList<>();
       for (String id : deployments) undeployed.add(vertx.undeploy(id));
       return Future.join(undeployed);
-    }).compose(v -> store.close(), e -> store.close());
+    }).compose(v -> store.close(), e -> store.close()).andThen(ar -> opsClose());
   }
+
+  // ---- ops (issue 5): metered store, meters, stats JSON, dashboard. Kept together; see docs/metrics.md. ----
+  private EventLoopProbe loopProbe;
+  private JvmMeters jvmMeters;
+  /** Where GET /api/v1/stats gets node snapshots; a cluster replaces it with one that asks every node. */
+  private java.util.function.Supplier<Future<List<JsonObject>>> statsSource =
+      () -> Future.succeededFuture(List.of(statsSnapshot()));
+
+  private Store opsWrapStore(Store engine) {
+    return new MeteredStore(engine, metrics.registry());
+  }
+
+  private void opsRegisterMeters() {
+    if (store instanceof StoreStats stats) {
+      metrics.functionCounter("vpush_inbox_dropped_cap_total", "messages dropped because an inbox passed its cap", stats::droppedByCap);
+      metrics.functionCounter("vpush_inbox_expired_total", "messages dropped because their TTL passed", stats::expired);
+    }
+    jvmMeters = new JvmMeters(metrics.registry());
+    loopProbe = new EventLoopProbe(vertx, metrics.registry(), 100);
+    loopProbe.start();
+  }
+
+  private void opsMount(Router router) {
+    new StatsApi(() -> statsSource.get(), clock::nowMs).mount(router);
+    router.get("/dashboard").handler(ctx -> ctx.redirect("/dashboard/"));
+  }
+
+  private void opsClose() {
+    if (loopProbe != null) loopProbe.stop();
+    if (jvmMeters != null) jvmMeters.close();
+  }
+
+  /** This node's numbers for the dashboard (see {@link NodeStats}). */
+  public JsonObject statsSnapshot() {
+    return NodeStats.snapshot(nodeId, metrics.registry(), clock.nowMs());
+  }
+
+  /** Replaces where the stats endpoint gets its node snapshots (the cluster gathers them from every node). */
+  public void statsSource(java.util.function.Supplier<Future<List<JsonObject>>> source) {
+    this.statsSource = source;
+  }
+  // ---- end ops ----
 
   JsonObject describe() {
     double load = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
