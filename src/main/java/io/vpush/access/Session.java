@@ -197,6 +197,7 @@ public final class Session extends TimingWheel.Entry {
     StoredMessage m = out.message();
     if (!m.isFor(device)) return;
     write(out.frame());
+    if (state == State.CLOSED) return; // the write found a slow consumer: nothing was delivered
     long now = node.clock.nowMs();
     node.metrics.delivered(m.ts(), now);
     if (acks == null) acks = new AckTracker<>(node.backoff);

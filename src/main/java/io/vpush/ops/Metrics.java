@@ -39,6 +39,7 @@ public final class Metrics {
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   // One node-level sum, updated by every session's write and its completion: a scrape never walks the sessions.
   private final LongAdder outboundBytes = new LongAdder();
+  private final List<Supplier<Number>> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Timer acceptToWrite;
   private final Timer acceptToAck;
   private final Timer kafkaToAccept;
@@ -172,6 +173,8 @@ public final class Metrics {
 
   /** A monotonic counter kept elsewhere (a store engine's LongAdder, a client library's count), read on scrape. */
   public void functionCounter(String name, String description, Supplier<Number> value) {
+    // Micrometer holds a function counter's state object weakly: keep the supplier alive here.
+    counted.add(value);
     FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
   }
 
