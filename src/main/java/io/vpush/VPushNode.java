@@ -192,7 +192,11 @@ public final class VPushNode {
 
   private void opsMount(Router router) {
     new StatsApi(() -> statsSource.get(), clock::nowMs).mount(router);
-    router.get("/dashboard").handler(ctx -> ctx.redirect("/dashboard/"));
+    // "/dashboard" also matches "/dashboard/" in Vert.x routing: redirect only the bare path (relative URLs need the slash).
+    router.get("/dashboard").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) ctx.next();
+      else ctx.response().setStatusCode(301).putHeader("location", "/dashboard/").end();
+    });
   }
 
   private void opsClose() {

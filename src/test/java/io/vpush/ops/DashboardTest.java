@@ -93,7 +93,7 @@ class DashboardTest {
 
       // Traffic: one registered client, 5 messages to it.
       WsTestClient client = WsTestClient.connect(vertx, port);
-      client.register("dash", MetricsTest.token("dash"), "web");
+      client.register("dash", MetricsTest.token(vertx, "dash"), "web");
       client.nextControl("registered");
       for (int i = 0; i < 5; i++) publish("dash");
       for (int i = 0; i < 5; i++) client.nextMessage();

@@ -183,8 +183,12 @@ class MetricsTest {
     }
   }
 
+  static String token(Vertx vertx, String user) {
+    return TokenMinter.mint(vertx, VPushConfig.defaults().with(base(), "test"), user, 3600, List.of(), List.of());
+  }
+
   static String token(String user) {
-    return TokenMinter.mint(vertx, config, user, 3600, List.of(), List.of());
+    return token(vertx, user);
   }
 
   private void publish(String user, String id) throws Exception {
