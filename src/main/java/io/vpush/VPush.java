@@ -101,7 +101,7 @@ public final class VPush {
 
   /** SIGTERM/SIGINT: graceful stop within shutdown.timeoutMs, whatever happens, then exit 0 (see GracefulShutdown). */
   private static void installShutdownHook(Vertx vertx, VPushNode node, long timeoutMs, Logger log) {
-    io.vpush.ops.GracefulShutdown.install(() -> node.close().transform(ar -> vertx.close()), timeoutMs);
+    io.vpush.ops.GracefulShutdown.install(List.of(node::close, vertx::close), timeoutMs);
   }
 
   private static List<String> list(String csv) {

@@ -5,7 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-import java.util.concurrent.CountDownLatch;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -22,21 +24,30 @@ public final class GracefulShutdown {
 
   private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
 
-  private final Supplier<Future<Void>> stop;
+  private final List<Supplier<Future<?>>> steps;
   private final long timeoutMs;
   private final AtomicBoolean started = new AtomicBoolean();
 
-  private GracefulShutdown(Supplier<Future<Void>> stop, long timeoutMs) {
-    this.stop = stop;
+  private GracefulShutdown(List<Supplier<Future<?>>> steps, long timeoutMs) {
+    this.steps = steps;
     this.timeoutMs = timeoutMs;
   }
 
-  /** Installs the signal handlers and the shutdown hook; {@code stop} is called at most once. */
-  public static void install(Supplier<Future<Void>> stop, long timeoutMs) {
-    GracefulShutdown s = new GracefulShutdown(stop, timeoutMs);
+  /**
+   * Installs the signal handlers and the shutdown hook. The steps (e.g. the node's close, then Vert.x's) run
+   * once, one after the other, each started from the shutdown thread, never from an event loop: a future made
+   * on an event loop would report on it, and the last step (closing Vert.x) terminates the event loops.
+   */
+  public static void install(List<Supplier<Future<?>>> steps, long timeoutMs) {
+    GracefulShutdown s = new GracefulShutdown(List.copyOf(steps), timeoutMs);
     for (String name : new String[] {"TERM", "INT"}) {
       try {
-        Signal.handle(new Signal(name), sig -> new Thread(() -> s.onSignal(sig.getName()), "vpush-shutdown").start());
+        Signal.handle(new Signal(name), sig -> {
+          // Threads made by the (daemon) signal dispatcher are daemons: this one must keep the JVM up until it exits.
+          Thread t = new Thread(() -> s.onSignal(sig.getName()), "vpush-shutdown");
+          t.setDaemon(false);
+          t.start();
+        });
       } catch (IllegalArgumentException e) {
         LOG.warn("cannot handle SIG{} ({}); the shutdown hook still stops the node", name, e.getMessage());
       }
@@ -54,26 +65,20 @@ public final class GracefulShutdown {
     if (!started.compareAndSet(false, true)) return true;
     LOG.info("vpush shutting down on {} (at most {} ms)", cause, timeoutMs);
     long start = System.nanoTime();
-    CountDownLatch done = new CountDownLatch(1);
-    Future<Void> stopped;
-    try {
-      stopped = stop.get();
-    } catch (RuntimeException e) {
-      LOG.error("shutdown failed to start", e);
-      return false;
-    }
-    stopped.onComplete(ar -> {
-      if (ar.failed()) LOG.warn("shutdown finished with an error: {}", ar.cause().toString());
-      done.countDown();
-    });
-    try {
-      if (!done.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+    long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    for (Supplier<Future<?>> step : steps) {
+      try {
+        step.get().toCompletionStage().toCompletableFuture().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
         LOG.warn("shutdown did not finish within {} ms; exiting", timeoutMs);
         return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (ExecutionException | RuntimeException e) {
+        // A failed step (a store that cannot flush) does not stop the next one.
+        LOG.warn("shutdown step failed: {}", (e instanceof ExecutionException ? e.getCause() : e).toString());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
     LOG.info("vpush stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     return true;
