@@ -67,7 +67,6 @@ public final class Metrics {
     delivered = counter("vpush_messages_delivered_total", "messages written to a client (first send)");
     acked = counter("vpush_messages_acked_total", "messages acked by a client");
     givenUp = counter("vpush_messages_given_up_total", "messages left in the inbox after the last re-send");
-    counter("vpush_dlq_records_total", "invalid Kafka records sent to the DLQ", "reason", "invalid");
     Gauge.builder("vpush_outbound_queued_bytes", outboundBytes, LongAdder::sum)
         .description("characters written to client sockets and not yet flushed, all sessions of this node")
         .register(registry);
