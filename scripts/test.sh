@@ -21,6 +21,7 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
+command -v chromium >/dev/null || missing+=(chromium) # the dashboard test (io.vpush.ops.DashboardTest) drives headless Chromium
 if ((${#missing[@]})); then
   sudo=(); [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
   log "installing ${missing[*]} (apt)"

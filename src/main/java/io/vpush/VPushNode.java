@@ -29,6 +29,11 @@ import io.vpush.dispatch.RouteCache;
 import io.vpush.ops.AdminApi;
 import io.vpush.ops.ApiKeyAuth;
 import io.vpush.ops.DevTokenRoute;
+import io.vpush.ops.EventLoopProbe;
+import io.vpush.ops.JvmMeters;
+import io.vpush.ops.MeteredStore;
+import io.vpush.ops.NodeStats;
+import io.vpush.ops.StatsApi;
 import io.vpush.ops.HttpJson;
 import io.vpush.ops.Metrics;
 import io.vpush.ops.OpsRoutes;
@@ -93,7 +98,7 @@ public final class VPushNode {
 
   private Future<Void> startRoles() {
     return StoreFactory.create(vertx, config, clock).compose(s -> {
-      store = s;
+      store = opsWrapStore(s);
       wireServices();
       httpPort = resolvePort(config.get(Settings.HTTP_PORT));
       // Clustered: this node's endpoint and registry entry exist before any client or publish can arrive.
@@ -136,10 +141,7 @@ public final class VPushNode {
     }
     admin = new AdminApi(store, dispatcher, directory);
     ops = new OpsRoutes(vertx, store, metrics);
-    if (store instanceof StoreStats stats) {
-      metrics.gauge("vpush_inbox_dropped_cap", "messages dropped because an inbox passed its cap", stats::droppedByCap);
-      metrics.gauge("vpush_inbox_expired", "messages dropped because their TTL passed", stats::expired);
-    }
+    opsRegisterMeters();
   }
 
   /** Mounts the API, ops and static routes on one HTTP verticle's router. */
@@ -154,6 +156,7 @@ public final class VPushNode {
     router.route("/api/*").handler(apiKey);
     admin.mount(router);
     ops.mount(vertx, router);
+    opsMount(router);
     if (config.isDev()) new DevTokenRoute(config).mount(router);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot"));
@@ -202,7 +205,7 @@ public final class VPushNode {
       return Future.join(undeployed);
     }).compose(v -> leaveCluster(), e -> leaveCluster())
         .compose(v -> stopKafka(), e -> stopKafka())
-        .compose(v -> store.close(), e -> store.close());
+        .compose(v -> store.close(), e -> store.close()).andThen(ar -> opsClose());
   }
 
   /** Clustered: drop the registry entry and the node address, so dispatch stops sending here at once. */
@@ -231,6 +234,53 @@ public final class VPushNode {
     return kafkaUpstream == null ? Future.succeededFuture() : kafkaUpstream.close().recover(e -> Future.succeededFuture());
   }
   // --- end Kafka doors ----------------------------------------------------------------------------------
+
+
+  // ---- ops (issue 5): metered store, meters, stats JSON, dashboard. Kept together; see docs/metrics.md. ----
+  private EventLoopProbe loopProbe;
+  private JvmMeters jvmMeters;
+  /** Where GET /api/v1/stats gets node snapshots; a cluster replaces it with one that asks every node. */
+  private java.util.function.Supplier<Future<List<JsonObject>>> statsSource =
+      () -> Future.succeededFuture(List.of(statsSnapshot()));
+
+  private Store opsWrapStore(Store engine) {
+    return new MeteredStore(engine, metrics.registry());
+  }
+
+  private void opsRegisterMeters() {
+    if (store instanceof StoreStats stats) {
+      metrics.functionCounter("vpush_inbox_dropped_cap_total", "messages dropped because an inbox passed its cap", stats::droppedByCap);
+      metrics.functionCounter("vpush_inbox_expired_total", "messages dropped because their TTL passed", stats::expired);
+    }
+    jvmMeters = new JvmMeters(metrics.registry());
+    loopProbe = new EventLoopProbe(vertx, metrics.registry(), 100);
+    loopProbe.start();
+  }
+
+  private void opsMount(Router router) {
+    new StatsApi(() -> statsSource.get(), clock::nowMs).mount(router);
+    // "/dashboard" also matches "/dashboard/" in Vert.x routing: redirect only the bare path (relative URLs need the slash).
+    router.get("/dashboard").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) ctx.next();
+      else ctx.response().setStatusCode(301).putHeader("location", "/dashboard/").end();
+    });
+  }
+
+  private void opsClose() {
+    if (loopProbe != null) loopProbe.stop();
+    if (jvmMeters != null) jvmMeters.close();
+  }
+
+  /** This node's numbers for the dashboard (see {@link NodeStats}). */
+  public JsonObject statsSnapshot() {
+    return NodeStats.snapshot(nodeId, metrics.registry(), clock.nowMs());
+  }
+
+  /** Replaces where the stats endpoint gets its node snapshots (the cluster gathers them from every node). */
+  public void statsSource(java.util.function.Supplier<Future<List<JsonObject>>> source) {
+    this.statsSource = source;
+  }
+  // ---- end ops ----
 
   JsonObject describe() {
     double load = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os

@@ -63,6 +63,7 @@ final class Registrar {
     Future.all(cursor, kicked.compose(k -> node.store.lastSeq(userId))).onComplete(ar -> session.onContext(() -> {
       if (session.isClosed()) return;
       if (ar.failed()) {
+        org.slf4j.LoggerFactory.getLogger(Registrar.class).warn("register failed, store unavailable user={} clientId={}", userId, clientId);
         session.markOpenAgain();
         session.write(ServerFrames.error(io.vpush.protocol.Addresses.user(userId), ErrorCode.UNAVAILABLE, "store unavailable, retry later"));
         return;
@@ -81,6 +82,8 @@ final class Registrar {
   }
 
   private void reject(Session session, String address, String reason) {
+    // reason comes from TokenVerifier/check: fixed texts, never the token itself.
+    org.slf4j.LoggerFactory.getLogger(Registrar.class).debug("register rejected conn={} address={}: {}", session.connectionId(), address, reason);
     session.write(ServerFrames.error(address, ErrorCode.ACCESS_DENIED, reason));
     session.close(CloseCodes.NOT_AUTHENTICATED, reason, "auth_failed");
   }

@@ -10,6 +10,8 @@ import io.vpush.store.InboxPage;
 import io.vpush.store.Route;
 import io.vpush.store.StoredMessage;
 import io.vpush.time.TimingWheel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Session extends TimingWheel.Entry {
 
   private static final AtomicLong IDS = new AtomicLong();
+  /** Lifecycle at debug, store failures at warn: ids only, never a token or a payload. */
+  private static final Logger LOG = LoggerFactory.getLogger(Session.class);
   /** Catch-up reads this many messages at a time... */
   private static final int READ_PAGE = 100;
   /** ...and waits while more than this many frames are still queued to the socket. */
@@ -66,6 +70,7 @@ public final class Session extends TimingWheel.Entry {
     this.connectedAt = node.clock.nowMs();
     this.lastFrameAt = connectedAt;
     node.metrics.connect(transport.kind());
+    LOG.debug("connect conn={} transport={}", connectionId, transport.kind());
     scheduleTimer();
   }
 
@@ -123,6 +128,7 @@ public final class Session extends TimingWheel.Entry {
     this.gate = new SeqGate<>(cursor, Outbound::seq);
     node.hub.add(this);
     node.metrics.connectionOpened(transport.kind(), device);
+    if (LOG.isDebugEnabled()) LOG.debug("register conn={} user={} clientId={} device={} cursor={}", connectionId, userId, clientId, device, cursor);
     node.store.putRoutes(List.of(route()), node.routeTtlMs);
     write(ServerFrames.control(userId, "registered", new JsonObject().put("lastSeq", lastSeq).put("node", node.nodeId)));
     readMore();
@@ -153,8 +159,10 @@ public final class Session extends TimingWheel.Entry {
       long now = node.clock.nowMs();
       acks.ack(seq, out -> node.metrics.acked(out.message().ts(), now));
     }
-    return node.store.ack(userId, clientId, seq)
-        .onFailure(e -> node.metrics.problem("warn", "store"));
+    return node.store.ack(userId, clientId, seq).onFailure(e -> {
+      node.metrics.problem("warn", "store");
+      LOG.warn("ack not stored user={} clientId={} seq={}: {}", userId, clientId, seq, e.toString());
+    });
   }
 
   /** Reads the next inbox page into the gate, unless the socket is backed up (then it resumes on drain). */
@@ -181,6 +189,7 @@ public final class Session extends TimingWheel.Entry {
 
   private void retryRead() {
     node.metrics.problem("warn", "store");
+    if (readFailures == 0) LOG.warn("inbox read failed user={} clientId={}; retrying", userId, clientId);
     long delay = Math.min(30_000, 500L << Math.min(readFailures++, 6));
     node.vertx.setTimer(delay, id -> onContext(this::readMore));
   }
@@ -189,6 +198,7 @@ public final class Session extends TimingWheel.Entry {
     StoredMessage m = out.message();
     if (!m.isFor(device)) return;
     write(out.frame());
+    if (state == State.CLOSED) return; // the write found a slow consumer: nothing was delivered
     long now = node.clock.nowMs();
     node.metrics.delivered(m.ts(), now);
     if (acks == null) acks = new AckTracker<>(node.backoff);
@@ -206,7 +216,9 @@ public final class Session extends TimingWheel.Entry {
       close(CloseCodes.POLICY, "slow consumer", "slow_consumer");
       return;
     }
+    node.metrics.outboundQueued(size);
     transport.write(frame).onComplete(ar -> {
+      node.metrics.outboundQueued(-size);
       queuedFrames--;
       queuedBytes -= size;
       if (readWaitingForDrain && queuedFrames <= READ_PAUSE_FRAMES / 2) {
@@ -276,6 +288,7 @@ public final class Session extends TimingWheel.Entry {
     state = State.CLOSED;
     wheel.cancel(this);
     node.metrics.disconnect(endReason);
+    if (LOG.isDebugEnabled()) LOG.debug("close conn={} user={} clientId={} reason={}", connectionId, userId, clientId, endReason);
     if (!wasRegistered) return;
     node.hub.remove(this);
     node.metrics.connectionClosed(transport.kind(), device);

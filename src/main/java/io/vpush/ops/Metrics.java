@@ -1,6 +1,7 @@
 package io.vpush.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,28 +15,41 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * vpush's own meters, on one Prometheus registry per node. Label values are from fixed sets (doors,
  * reasons, transports, known device types), never user ids or addresses, so the series count stays bounded.
+ * Every meter is listed in docs/metrics.md.
  */
 public final class Metrics {
 
   /** Device types that get their own label value; anything else counts as {@code other}. */
   public static final List<String> DEVICE_LABELS = List.of("default", "pc", "mobile", "web", "pos", "tablet", "other");
   public static final List<String> DOORS = List.of("http", "eventbus", "tcp", "kafka", "delay");
+  public static final List<String> TRANSPORTS = List.of("websocket", "sockjs");
+  /** Every reason a connection can end with (Session and the endpoints produce exactly these). */
+  public static final List<String> DISCONNECT_REASONS = List.of(
+      "client_close", "idle_timeout", "slow_consumer", "kicked", "shutdown", "auth_failed", "too_large", "bad_frame");
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, AtomicLong> connections = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  // One node-level sum, updated by every session's write and its completion: a scrape never walks the sessions.
+  private final LongAdder outboundBytes = new LongAdder();
+  private final List<Supplier<Number>> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Timer acceptToWrite;
   private final Timer acceptToAck;
   private final Timer kafkaToAccept;
+  private final Counter delivered;
+  private final Counter acked;
+  private final Counter givenUp;
 
   public Metrics() {
-    for (String transport : List.of("websocket", "sockjs")) {
+    for (String transport : TRANSPORTS) {
+      counter("vpush_connects_total", "client connections accepted", "transport", transport);
       for (String device : DEVICE_LABELS) {
         AtomicLong value = new AtomicLong();
         connections.put(transport + "|" + device, value);
@@ -44,9 +58,18 @@ public final class Metrics {
             .tag("transport", transport).tag("device", device).register(registry);
       }
     }
+    // Registered up front so every series exists (at 0) from the first scrape: rate() and alerts need that.
+    for (String reason : DISCONNECT_REASONS) disconnect(reason, 0);
+    for (String door : DOORS) accepted(door, 0);
     acceptToWrite = latency("vpush_delivery_latency", "accepted to first write to the client");
     acceptToAck = latency("vpush_ack_latency", "accepted to acked by the client");
     kafkaToAccept = latency("vpush_kafka_consume_latency", "Kafka record timestamp to accepted");
+    delivered = counter("vpush_messages_delivered_total", "messages written to a client (first send)");
+    acked = counter("vpush_messages_acked_total", "messages acked by a client");
+    givenUp = counter("vpush_messages_given_up_total", "messages left in the inbox after the last re-send");
+    Gauge.builder("vpush_outbound_queued_bytes", outboundBytes, LongAdder::sum)
+        .description("characters written to client sockets and not yet flushed, all sessions of this node")
+        .register(registry);
   }
 
   public MeterRegistry registry() {
@@ -82,9 +105,13 @@ public final class Metrics {
     counter("vpush_connects_total", "client connections accepted", "transport", transport).increment();
   }
 
-  /** A connection ended; reason is one of client_close, idle_timeout, slow_consumer, kicked, shutdown, auth_failed, too_large. */
+  /** A connection ended; reason is one of {@link #DISCONNECT_REASONS}. */
   public void disconnect(String reason) {
-    counter("vpush_disconnects_total", "client connections ended, by reason", "reason", reason).increment();
+    disconnect(reason, 1);
+  }
+
+  private void disconnect(String reason, int n) {
+    counter("vpush_disconnects_total", "client connections ended, by reason", "reason", reason).increment(n);
   }
 
   public void accepted(String door, int n) {
@@ -96,12 +123,12 @@ public final class Metrics {
   }
 
   public void delivered(long acceptedTs, long nowMs) {
-    counter("vpush_messages_delivered_total", "messages written to a client (first send)").increment();
+    delivered.increment();
     acceptToWrite.record(Math.max(0, nowMs - acceptedTs), TimeUnit.MILLISECONDS);
   }
 
   public void acked(long acceptedTs, long nowMs) {
-    counter("vpush_messages_acked_total", "messages acked by a client").increment();
+    acked.increment();
     acceptToAck.record(Math.max(0, nowMs - acceptedTs), TimeUnit.MILLISECONDS);
   }
 
@@ -110,7 +137,7 @@ public final class Metrics {
   }
 
   public void givenUp() {
-    counter("vpush_messages_given_up_total", "messages left in the inbox after the last re-send").increment();
+    givenUp.increment();
   }
 
   public void dlq(String reason) {
@@ -128,6 +155,11 @@ public final class Metrics {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** Characters queued to (positive) or flushed from (negative) a client socket. */
+  public void outboundQueued(long delta) {
+    outboundBytes.add(delta);
+  }
+
   /** Counts an error or warning by kind (store, kafka, internal, ...). */
   public void problem(String level, String kind) {
     counter("vpush_problems_total", "errors and warnings, by kind", "level", level, "kind", kind).increment();
@@ -138,17 +170,33 @@ public final class Metrics {
     Gauge.builder(name, () -> value.get()).description(description).register(registry);
   }
 
+  /** A monotonic counter kept elsewhere (a store engine's LongAdder, a client library's count), read on scrape. */
+  public void functionCounter(String name, String description, Supplier<Number> value) {
+    // Micrometer holds a function counter's state object weakly: keep the supplier alive here.
+    counted.add(value);
+    FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
+  }
+
   /** A named counter (label values must come from a fixed set). */
   public Counter counter(String name, String description, String... tags) {
-    String key = name + String.join("|", tags);
+    String key = name + "|" + String.join("|", tags);
     Counter c = counters.get(key);
     if (c != null) return c;
     return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
+  /** Closes meter binders that hold JVM listeners (GC notifications). */
+  public void close() {
+    registry.close();
+  }
+
+  // Percentile histogram for Prometheus (histogram_quantile), plus client-side p50/p99 over a short decaying
+  // window for the dashboard's JSON (the registry computes them; no second histogram of our own).
   private Timer latency(String name, String description) {
     return Timer.builder(name).description(description)
         .publishPercentileHistogram()
+        .publishPercentiles(0.5, 0.99)
+        .distributionStatisticExpiry(Duration.ofSeconds(30)).distributionStatisticBufferLength(3)
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
         .register(registry);
   }

@@ -1,6 +1,7 @@
 package io.vpush.ops;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -10,6 +11,8 @@ import io.vpush.store.Store;
 
 /** {@code /health/live}, {@code /health/ready} (vertx-health-check, 200/503 JSON) and {@code /metrics} (Prometheus text). */
 public final class OpsRoutes {
+
+  private static final long STORE_TIMEOUT_MS = 1_500;
 
   private final HealthChecks ready;
   private final HealthChecks live;
@@ -21,12 +24,22 @@ public final class OpsRoutes {
     // Liveness: the event loop that serves the request answers; that is the whole check.
     this.live = HealthChecks.create(vertx).register("eventLoop", promise -> promise.complete(Status.OK()));
     // A read of a key no user has: cheap, and it proves the store answers.
-    ready.register("store", 2_000, promise -> store.lastSeq("__vpush_health__")
-        .onSuccess(v -> promise.complete(Status.OK()))
-        .onFailure(e -> promise.complete(Status.KO())));
+    // It answers DOWN itself after STORE_TIMEOUT_MS: the health-check library's own timeout would answer 500.
+    ready.register("store", STORE_TIMEOUT_MS * 2, promise -> {
+      long timer = vertx.setTimer(STORE_TIMEOUT_MS, id -> promise.tryComplete(
+          Status.KO(new JsonObject().put("error", "no answer within " + STORE_TIMEOUT_MS + " ms"))));
+      store.lastSeq("__vpush_health__").onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        promise.tryComplete(ar.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("error", String.valueOf(ar.cause().getMessage()))));
+      });
+    });
   }
 
-  /** Registers another readiness check (Kafka, cluster membership). */
+  /**
+   * Where other roles add readiness checks (Kafka where purge runs, cluster membership where clustered): each
+   * registers {@code readiness().register("kafka", timeoutMs, promise -> ...)} and completes with Status.OK() or
+   * Status.KO(details) itself before its timeout (a library timeout answers 500, not 503).
+   */
   public HealthChecks readiness() {
     return ready;
   }
