@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -111,18 +110,9 @@ public final class VPush {
     installShutdownHook(vertx, node, config.get(Settings.SHUTDOWN_TIMEOUT_MS), log);
   }
 
-  /** SIGTERM/SIGINT: graceful stop within shutdown.timeoutMs, whatever happens. */
+  /** SIGTERM/SIGINT: graceful stop within shutdown.timeoutMs, whatever happens, then exit 0 (see GracefulShutdown). */
   private static void installShutdownHook(Vertx vertx, VPushNode node, long timeoutMs, Logger log) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("vpush shutting down (at most {} ms)", timeoutMs);
-      CountDownLatch done = new CountDownLatch(1);
-      node.close().onComplete(ar -> vertx.close().onComplete(v -> done.countDown()));
-      try {
-        if (!done.await(timeoutMs, TimeUnit.MILLISECONDS)) log.warn("shutdown did not finish within {} ms; exiting", timeoutMs);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "vpush-shutdown"));
+    io.vpush.ops.GracefulShutdown.install(() -> node.close().transform(ar -> vertx.close()), timeoutMs);
   }
 
   private static List<String> list(String csv) {
