@@ -165,14 +165,15 @@ class GracefulShutdownClusterIT {
     return io.vpush.ops.TokenMinter.mint(vertx, tokens, user, 3600, List.of(), List.of());
   }
 
-  /** A steady stream of HTTP publishes to C, round robin over the users, recording each 202's seq by user. */
+  /** A steady stream of HTTP publishes to C from {@link #THREADS} threads, round robin over the users, recording each 202's seq by user. */
   private static final class Stream {
     final Map<String, Set<Long>> accepted = new ConcurrentHashMap<>();
     final AtomicInteger failures = new AtomicInteger();
     private final List<String> users;
     private final AtomicBoolean halted = new AtomicBoolean();
     private final AtomicInteger remaining = new AtomicInteger(Integer.MAX_VALUE);
-    private Thread thread;
+    private static final int THREADS = 3;
+    private final List<Thread> threads = new ArrayList<>();
 
     Stream(List<String> users) {
       this.users = users;
@@ -180,24 +181,30 @@ class GracefulShutdownClusterIT {
     }
 
     void start() {
-      thread = new Thread(this::run, "publish-stream");
-      thread.start();
+      for (int t = 0; t < THREADS; t++) {
+        int first = t;
+        Thread thread = new Thread(() -> run(first), "publish-stream-" + t);
+        threads.add(thread);
+        thread.start();
+      }
     }
 
     /** Publishes {@code n} more, then stops; returns when the stream ended. */
     void stopAfter(int n) throws InterruptedException {
       remaining.set(n);
-      thread.join(60_000);
-      assertThat(thread.isAlive()).as("publish stream ended").isFalse();
+      for (Thread thread : threads) {
+        thread.join(60_000);
+        assertThat(thread.isAlive()).as("publish stream ended").isFalse();
+      }
     }
 
     void halt() throws InterruptedException {
       halted.set(true);
-      thread.join(10_000);
+      for (Thread thread : threads) thread.join(10_000);
     }
 
-    private void run() {
-      int k = 0;
+    private void run(int first) {
+      int k = first;
       while (!halted.get() && remaining.getAndDecrement() > 0) {
         String user = users.get(k % users.size());
         try {
