@@ -15,6 +15,7 @@ import io.vpush.access.KafkaUpstream;
 import io.vpush.access.Session;
 import io.vpush.access.UpstreamSink;
 import io.vpush.cluster.ClusterNodeDirectory;
+import io.vpush.cluster.ClusterReadiness;
 import io.vpush.cluster.LocalNodeDirectory;
 import io.vpush.cluster.NodeRegistry;
 import io.vpush.cluster.NodeDirectory;
@@ -41,6 +42,7 @@ import io.vpush.purge.EventBusPublishDoor;
 import io.vpush.purge.HttpPublishHandler;
 import io.vpush.purge.Publisher;
 import io.vpush.purge.kafka.KafkaIngest;
+import io.vpush.purge.kafka.KafkaReadiness;
 import io.vpush.purge.tcp.TcpBridge;
 import io.vpush.store.Store;
 import io.vpush.store.StoreFactory;
@@ -82,6 +84,10 @@ public final class VPushNode {
   private int httpPort;
   private long routeRefreshTimer = -1;
   private final List<String> deployments = new ArrayList<>();
+  // Shutdown: the verticles that take messages in (Kafka ingest, delay) stop first; set once close() began.
+  private final List<String> intake = new ArrayList<>();
+  private String httpDeployment;
+  private volatile boolean closing;
 
   private VPushNode(Vertx vertx, VPushConfig config) {
     this.vertx = vertx;
@@ -105,9 +111,10 @@ public final class VPushNode {
       return endpoint == null ? Future.succeededFuture() : endpoint.start().compose(v -> registry.start());
     }).compose(v -> {
       List<Future<?>> started = new ArrayList<>();
-      started.add(deploy(() -> new HttpVerticle(this), config.accessInstances()));
+      started.add(deploy(() -> new HttpVerticle(this), config.accessInstances()).onSuccess(id -> httpDeployment = id));
       if (config.hasRole("delay")) {
-        started.add(deploy(() -> new DelayVerticle(store, publisher, clock, config.get(Settings.DELAY_POLL_MS), config.get(Settings.DELAY_LEASE_MS)), 1));
+        started.add(deploy(() -> new DelayVerticle(store, publisher, clock, config.get(Settings.DELAY_POLL_MS), config.get(Settings.DELAY_LEASE_MS)), 1)
+            .onSuccess(intake::add));
       }
       if (config.hasRole("purge")) {
         eventBusDoor = new EventBusPublishDoor(publisher);
@@ -142,6 +149,7 @@ public final class VPushNode {
     admin = new AdminApi(store, dispatcher, directory);
     ops = new OpsRoutes(vertx, store, metrics);
     opsRegisterMeters();
+    registerReadiness();
   }
 
   /** Mounts the API, ops and static routes on one HTTP verticle's router. */
@@ -151,6 +159,11 @@ public final class VPushNode {
       router.post("/api/v1/messages")
           .handler(BodyHandler.create().setBodyLimit(config.get(Settings.PUBLISH_MAX_BODY_BYTES)).setHandleFileUploads(false))
           .handler(apiKey)
+          // Shutting down: the HTTP door stops taking messages with the others, so callers retry on another node.
+          .handler(ctx -> {
+            if (closing) HttpJson.error(ctx, 503, "unavailable", "this node is shutting down");
+            else ctx.next();
+          })
           .handler(new HttpPublishHandler(publisher));
     }
     router.route("/api/*").handler(apiKey);
@@ -189,23 +202,49 @@ public final class VPushNode {
   }
 
   /**
-   * Stops the node: publish doors first, then clients are told to reconnect (jittered over the configured
-   * window) and closed with 1012, then the store is closed.
+   * Graceful stop, in the order of architecture.md: (1) purge stops taking messages (publish doors, Kafka ingest,
+   * which commits what was accepted as it leaves its group, and the delay role); (2) dispatch drains what it
+   * holds; (3) access tells every client to reconnect elsewhere after a jittered {@code afterMs} within
+   * {@code shutdown.reconnectWindowMs}, closes it with 1012 and stops listening; (4) the node leaves the cluster;
+   * (5) the other verticles stop and Kafka producers close; (6) the store flushes and closes. Each step runs
+   * even when the one before failed; the caller bounds the whole by {@code shutdown.timeoutMs}.
    */
   public Future<Void> close() {
+    closing = true;
     if (routeRefreshTimer >= 0) vertx.cancelTimer(routeRefreshTimer);
-    Future<Void> doors = Future.join(
+    return stopIntake()
+        .transform(ar -> dispatcher.drain())
+        .transform(ar -> closeSessions())
+        .transform(ar -> leaveCluster())
+        .transform(ar -> undeploy(deployments.stream().filter(id -> !intake.contains(id) && !id.equals(httpDeployment)).toList()))
+        .transform(ar -> stopKafka())
+        .transform(ar -> store.close())
+        .andThen(ar -> opsClose());
+  }
+
+  /** Step 1: every door and verticle that accepts messages stops; Kafka ingest commits as it leaves the group. */
+  private Future<Void> stopIntake() {
+    return Future.join(
         eventBusDoor == null ? Future.succeededFuture() : eventBusDoor.stop(),
-        tcpBridge == null ? Future.succeededFuture() : tcpBridge.stop()).mapEmpty();
-    return doors.compose(v -> {
-      long window = config.get(Settings.SHUTDOWN_RECONNECT_WINDOW_MS);
-      for (Session s : hub.sessions()) s.reconnectElsewhere(window == 0 ? 0 : ThreadLocalRandom.current().nextLong(window));
-      List<Future<?>> undeployed = new ArrayList<>();
-      for (String id : deployments) undeployed.add(vertx.undeploy(id));
-      return Future.join(undeployed);
-    }).compose(v -> leaveCluster(), e -> leaveCluster())
-        .compose(v -> stopKafka(), e -> stopKafka())
-        .compose(v -> store.close(), e -> store.close()).andThen(ar -> opsClose());
+        tcpBridge == null ? Future.succeededFuture() : tcpBridge.stop(),
+        undeploy(List.copyOf(intake))).mapEmpty();
+  }
+
+  /**
+   * Step 3: each client gets {@code control: reconnect} with its own {@code afterMs} and a 1012 close now; the
+   * jitter spreads their reconnects over the window. The HTTP verticles stop after (Session closes are queued
+   * on their event loops first), so no new client lands here.
+   */
+  private Future<Void> closeSessions() {
+    long window = config.get(Settings.SHUTDOWN_RECONNECT_WINDOW_MS);
+    for (Session s : hub.sessions()) s.reconnectElsewhere(window == 0 ? 0 : ThreadLocalRandom.current().nextLong(window));
+    return httpDeployment == null ? Future.succeededFuture() : undeploy(List.of(httpDeployment));
+  }
+
+  private Future<Void> undeploy(List<String> ids) {
+    List<Future<?>> undeployed = new ArrayList<>();
+    for (String id : ids) undeployed.add(vertx.undeploy(id));
+    return Future.join(undeployed).mapEmpty();
   }
 
   /** Clustered: drop the registry entry and the node address, so dispatch stops sending here at once. */
@@ -227,12 +266,28 @@ public final class VPushNode {
   /** The purge role's Kafka ingest; undeployed with the other verticles on close (it commits what is done). */
   private void startKafka(List<Future<?>> started) {
     if (config.get(Settings.KAFKA_BOOTSTRAP) == null || !config.hasRole("purge")) return;
-    started.add(deploy(() -> new KafkaIngest(config, nodeId, publisher, metrics, clock), 1));
+    started.add(deploy(() -> new KafkaIngest(config, nodeId, publisher, metrics, clock), 1).onSuccess(intake::add));
   }
 
   private Future<Void> stopKafka() {
-    return kafkaUpstream == null ? Future.succeededFuture() : kafkaUpstream.close().recover(e -> Future.succeededFuture());
+    return Future.join(
+        kafkaUpstream == null ? Future.succeededFuture() : kafkaUpstream.close(),
+        kafkaReadiness == null ? Future.succeededFuture() : kafkaReadiness.close()).<Void>mapEmpty().otherwiseEmpty();
   }
+
+  // --- readiness (issue 5): the store (OpsRoutes), Kafka where the purge role consumes, cluster membership ------
+  private KafkaReadiness kafkaReadiness;
+
+  private void registerReadiness() {
+    if (config.get(Settings.KAFKA_BOOTSTRAP) != null && config.hasRole("purge")) {
+      kafkaReadiness = new KafkaReadiness(vertx, config, nodeId, READINESS_CACHE_MS);
+      kafkaReadiness.register(ops.readiness());
+    }
+    if (registry != null) new ClusterReadiness(vertx, registry, nodeId).register(ops.readiness());
+  }
+
+  /** A Kafka readiness answer is reused this long, so probes cost one broker request per period. */
+  private static final long READINESS_CACHE_MS = 2_000;
   // --- end Kafka doors ----------------------------------------------------------------------------------
 
 

@@ -49,6 +49,8 @@ public final class ClusterDispatcher implements Dispatcher {
   private final ClusterView cluster;
   private final NodeBatcher batcher;
   private final DeliveryOptions control;
+  // Route reads and node sends not yet answered; shutdown waits for it to reach zero (drain).
+  private final InFlight inFlight = new InFlight();
 
   public ClusterDispatcher(Vertx vertx, String selfId, Hub hub, Store store, RouteCache cache, ClusterView cluster, long sendTimeoutMs) {
     this.vertx = vertx;
@@ -68,10 +70,21 @@ public final class ClusterDispatcher implements Dispatcher {
       deliver(message, cached, null);
       return Future.succeededFuture();
     }
-    return readRoutes(message.user()).map(nodes -> {
+    return holding(readRoutes(message.user()).map(nodes -> {
       deliver(message, nodes, null);
       return null;
-    });
+    }));
+  }
+
+  @Override
+  public Future<Void> drain() {
+    return inFlight.idle();
+  }
+
+  /** Counts {@code work} as in flight until it completes; handlers added before this one run first. */
+  private <T> Future<T> holding(Future<T> work) {
+    inFlight.enter();
+    return work.andThen(ar -> inFlight.exit());
   }
 
   @Override
@@ -144,9 +157,10 @@ public final class ClusterDispatcher implements Dispatcher {
       if (node.equals(self)) {
         if (hub.deliver(message) == 0 && gone != null) gone.fire();
       } else {
-        batcher.send(node, message).onSuccess(ok -> {
+        // The gone handler runs (and may start a re-read, itself in flight) before this send stops counting.
+        holding(batcher.send(node, message).onSuccess(ok -> {
           if (!ok && gone != null) gone.fire();
-        });
+        }));
       }
     }
   }
@@ -174,7 +188,7 @@ public final class ClusterDispatcher implements Dispatcher {
       fired = true;
       cache.invalidate(message.user());
       Set<String> tried = Set.of(nodes);
-      readRoutes(message.user()).onSuccess(fresh -> deliver(message, fresh, tried));
+      holding(readRoutes(message.user()).onSuccess(fresh -> deliver(message, fresh, tried)));
     }
   }
 }

@@ -19,4 +19,12 @@ public interface Dispatcher {
    * @return how many connections were kicked
    */
   Future<Integer> kick(String user, String clientId, boolean localToo);
+
+  /**
+   * Completes when every message handed to this dispatcher so far has been handed on (or given up on): the
+   * shutdown's "dispatch drains what it holds". A dispatcher that hands on synchronously holds nothing.
+   */
+  default Future<Void> drain() {
+    return Future.succeededFuture();
+  }
 }

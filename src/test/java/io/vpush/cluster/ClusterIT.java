@@ -7,12 +7,19 @@ import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.ops.TokenMinter;
+import io.vpush.testing.KafkaBroker;
 import io.vpush.testing.Ports;
 import io.vpush.testing.RedisServer;
 import io.vpush.testing.VPushProcess;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -26,18 +33,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Three vpush processes from the fat jar in one Hazelcast cluster over one Redis: {@code n1} and {@code n2} are
- * access-only, {@code n3} accepts (purge, delay, dispatch: the node that accepts a message dispatches it). Clients
- * spread over n1 and n2 get every message of every door exactly once by seq; then n1 is SIGKILLed and its clients
- * reconnect to n2 with their lastSeq and still end with every message exactly once.
- *
- * <p>TODO(kafka door): the Kafka ingest door is being written on another branch; once merged, add
- * {@code KafkaBroker.shared()}, {@code VPUSH_KAFKA_BOOTSTRAP} on n3, and a third publisher that produces records.
+ * Three vpush processes from the fat jar in one Hazelcast cluster over one Redis and one Kafka broker: {@code n1}
+ * and {@code n2} are access-only, {@code n3} accepts (purge with the Kafka consumer, delay, dispatch: the node that
+ * accepts a message dispatches it). Clients spread over n1 and n2 get every message of every door (HTTP, TCP
+ * bridge, Kafka: all on n3, the node that has them) exactly once by seq; then n1 is SIGKILLed while HTTP and Kafka
+ * keep publishing, and its clients reconnect to n2 with their lastSeq and still end with every message exactly once.
+ * Every node's {@code /health/ready} reports its parts: store and cluster everywhere, Kafka on n3.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
   private static final String KEY = "cluster-it-key";
@@ -48,19 +56,30 @@ class ClusterIT {
   private static VPushProcess n2;
   private static VPushProcess n3;
   private static int bridgePort;
+  private static KafkaBroker kafka;
+  private static String topic;
   private static Vertx vertx;
   private static VPushConfig tokens;
 
   @BeforeAll
   static void start() {
     redis = RedisServer.start();
+    kafka = KafkaBroker.shared();
+    // Names private to this run: the shared broker outlives one test class.
+    String prefix = "cluster-it-" + System.nanoTime();
+    topic = prefix + ".messages";
+    kafka.createTopic(topic, 4);
     TestClusterConfig hz = TestClusterConfig.create(3);
     bridgePort = Ports.free();
     long t0 = System.nanoTime();
     // Launch all three at once (joins overlap), then wait for each.
     VPushProcess p1 = node("n1", "access", hz.file(0)).launch();
     VPushProcess p2 = node("n2", "access", hz.file(1)).launch();
-    VPushProcess p3 = node("n3", "dispatch,purge,delay", hz.file(2)).env("VPUSH_TCP_BRIDGE_PORT", Integer.toString(bridgePort)).launch();
+    VPushProcess p3 = node("n3", "dispatch,purge,delay", hz.file(2)).env("VPUSH_TCP_BRIDGE_PORT", Integer.toString(bridgePort))
+        .env(Map.of("VPUSH_KAFKA_BOOTSTRAP", kafka.bootstrap(), "VPUSH_KAFKA_TOPIC", topic, "VPUSH_KAFKA_GROUP", prefix + "-purge",
+            "VPUSH_KAFKA_DLQ_TOPIC", prefix + ".dlq", "VPUSH_KAFKA_UPSTREAM_TOPIC", prefix + ".upstream",
+            "VPUSH_KAFKA_PRESENCE_TOPIC", prefix + ".presence"))
+        .launch();
     n1 = p1.awaitLive(Duration.ofSeconds(120));
     n2 = p2.awaitLive(Duration.ofSeconds(120));
     n3 = p3.awaitLive(Duration.ofSeconds(120));
@@ -88,6 +107,21 @@ class ClusterIT {
   }
 
   @Test
+  @Order(1)
+  void everyNodeIsReadyWithItsOwnParts() throws Exception {
+    for (VPushProcess n : new VPushProcess[] {n1, n2}) {
+      JsonObject ready = awaitReady(n);
+      assertThat(checks(ready)).as(ready.encode()).containsOnlyKeys("store", "cluster");
+      assertThat(checks(ready).values()).as(ready.encode()).containsOnly("UP");
+      assertThat(checkData(ready, "cluster").getInteger("members")).isEqualTo(3);
+    }
+    JsonObject ready = awaitReady(n3);
+    assertThat(checks(ready)).as(ready.encode()).containsOnlyKeys("store", "cluster", "kafka");
+    assertThat(checks(ready).values()).as(ready.encode()).containsOnly("UP");
+  }
+
+  @Test
+  @Order(2) // kills n1
   void everyDoorEveryClientExactlyOnceThenAnAccessNodeDies() throws Exception {
     int users = 6;
     List<String> ids = new ArrayList<>();
@@ -99,33 +133,44 @@ class ClusterIT {
       c.register(u, token(u), "c" + i, 0L);
       clients.add(c);
     }
-    // Phase 1: every door the accepting node has (HTTP and TCP bridge), interleaved.
+    // Phase 1: every door the accepting node has (HTTP, TCP bridge, Kafka), interleaved.
     int perDoor = 10;
-    try (Bridge bridge = new Bridge(bridgePort)) {
+    int doors = 3;
+    try (Bridge bridge = new Bridge(bridgePort); KafkaProducer<String, String> producer = producer()) {
+      List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       for (int k = 0; k < perDoor; k++) {
         for (String u : ids) {
           httpPublish(n3, u, "http-" + k);
           bridge.publish(u, "tcp-" + k);
+          acks.add(produce(producer, u, "kafka-" + k));
         }
       }
+      for (java.util.concurrent.Future<?> a : acks) a.get(30, TimeUnit.SECONDS);
     }
-    for (WsClient c : clients) c.awaitSeqs(2L * perDoor, 30_000);
+    for (WsClient c : clients) c.awaitSeqs((long) doors * perDoor, 30_000);
     for (WsClient c : clients) {
       assertThat(c.duplicates()).isEmpty();
-      assertThat(c.distinct()).isEqualTo(2 * perDoor);
+      assertThat(c.distinct()).isEqualTo(doors * perDoor);
     }
 
-    // Phase 2: a stream to everyone while n1 is SIGKILLed; its clients reconnect to n2 with their lastSeq.
+    // Phase 2: a stream to everyone (HTTP and Kafka) while n1 is SIGKILLed; its clients reconnect to n2 with their lastSeq.
     int more = 30;
     long killAt = System.nanoTime();
-    for (int k = 0; k < more; k++) {
-      if (k == more / 3) {
-        n1.kill9();
-        killAt = System.nanoTime();
+    try (KafkaProducer<String, String> producer = producer()) {
+      List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+      for (int k = 0; k < more; k++) {
+        if (k == more / 3) {
+          n1.kill9();
+          killAt = System.nanoTime();
+        }
+        for (String u : ids) {
+          if (k % 2 == 0) httpPublish(n3, u, "stream-" + k);
+          else acks.add(produce(producer, u, "stream-" + k));
+        }
       }
-      for (String u : ids) httpPublish(n3, u, "stream-" + k);
+      for (java.util.concurrent.Future<?> a : acks) a.get(30, TimeUnit.SECONDS);
     }
-    int total = 2 * perDoor + more;
+    int total = doors * perDoor + more;
     // The accepting node drops the dead node from its view (Hazelcast failure detection: seconds).
     awaitNodeGone(n3, "n1", Duration.ofSeconds(30));
     System.out.println("n1 dropped from n3's node list " + (System.nanoTime() - killAt) / 1_000_000 + " ms after SIGKILL");
@@ -177,6 +222,41 @@ class ClusterIT {
       if (System.nanoTime() - start > timeout.toNanos()) throw new AssertionError(id + " still listed by " + from.port() + ": " + r.body());
       Thread.sleep(100);
     }
+  }
+
+  private static KafkaProducer<String, String> producer() {
+    return new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrap(), "acks", "all", "linger.ms", 5),
+        new StringSerializer(), new StringSerializer());
+  }
+
+  /** A publish record as a business service writes it: key = user id (one user, one partition), value = publish JSON. */
+  private static java.util.concurrent.Future<?> produce(KafkaProducer<String, String> producer, String user, String text) {
+    return producer.send(new ProducerRecord<>(topic, user, new JsonObject().put("user", user).put("payload", text).encode()));
+  }
+
+  /** Polls {@code /health/ready} of an external process until 200 (each request paces the loop), with a deadline. */
+  private static JsonObject awaitReady(VPushProcess node) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(node.uri("/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) return new JsonObject(r.body());
+      if (System.nanoTime() > deadline) throw new AssertionError("not ready: " + r.statusCode() + " " + r.body());
+      Thread.sleep(200);
+    }
+  }
+
+  /** check id -> status of a health answer. */
+  private static Map<String, String> checks(JsonObject health) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (Object o : health.getJsonArray("checks", new JsonArray())) out.put(((JsonObject) o).getString("id"), ((JsonObject) o).getString("status"));
+    return out;
+  }
+
+  private static JsonObject checkData(JsonObject health, String id) {
+    for (Object o : health.getJsonArray("checks", new JsonArray())) {
+      if (id.equals(((JsonObject) o).getString("id"))) return ((JsonObject) o).getJsonObject("data", new JsonObject());
+    }
+    return new JsonObject();
   }
 
   private static String token(String user) {

@@ -99,13 +99,33 @@ public final class WsClient implements AutoCloseable {
     return seqs.size();
   }
 
+  /** Every seq delivered on this connection with how many times it came. */
+  public Map<Long, Integer> counts() {
+    Map<Long, Integer> out = new java.util.TreeMap<>();
+    seqs.forEach((s, n) -> out.put(s, n.get()));
+    return out;
+  }
+
+  /** Waits until every seq in {@code from..to} arrived on this connection (consuming frames); fails after {@code timeoutMs}. */
+  public void awaitRange(long from, long to, long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      long missing = java.util.stream.LongStream.rangeClosed(from, to).filter(s -> !seqs.containsKey(s)).count();
+      if (missing == 0) return;
+      long left = deadline - System.nanoTime();
+      if (left <= 0) throw new AssertionError(missing + " of seqs " + from + ".." + to + " missing; have " + counts().keySet());
+      frames.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+    }
+  }
+
   /** Waits for the server to close; returns the close code. */
   public int awaitClose(long timeoutMs) throws InterruptedException {
     if (!closed.await(timeoutMs, TimeUnit.MILLISECONDS)) throw new AssertionError("not closed within " + timeoutMs + " ms");
     return closeCode;
   }
 
-  static String control(JsonObject f) {
+  /** The {@code control} header of a frame ({@code registered}, {@code kicked}, {@code reconnect}), or null. */
+  public static String control(JsonObject f) {
     JsonObject h = f.getJsonObject("headers");
     return h == null ? null : h.getString("control");
   }

@@ -45,6 +45,11 @@ public final class KafkaConfigs {
     return c;
   }
 
+  /** An admin client (readiness probes); the caller sets its timeouts. */
+  public static Map<String, Object> admin(VPushConfig config, String clientId) {
+    return common(config, clientId);
+  }
+
   private static Map<String, Object> common(VPushConfig config, String clientId) {
     Map<String, Object> c = new HashMap<>();
     c.put("bootstrap.servers", config.get(Settings.KAFKA_BOOTSTRAP));
