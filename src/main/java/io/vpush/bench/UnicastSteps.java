@@ -62,8 +62,8 @@ final class UnicastSteps {
   /**
    * {@code --find-max}: from {@code --find-start} (default 5000/s) the rate grows by {@code --find-factor} (1.25) per
    * step until a step misses: p99 at or over {@code --p99-ms} (50), delivery behind (not all delivered within the
-   * drain, or under 90% of the offered rate per second), or publishes skipped or failed. At most
-   * {@code --find-steps} (12) steps. Result: the highest rate sustained and why the next one was not.
+   * drain, or under 90% of the offered rate per second), or publishes skipped or failed; a miss is repeated once
+   * before it counts. At most {@code --find-steps} (12) steps. Result: the highest rate sustained and why the next one was not.
    */
   JsonObject findMax(JsonArray steps) throws InterruptedException {
     double rate = parseRate(o.str("find-start", "5000"));
@@ -71,6 +71,7 @@ final class UnicastSteps {
     double p99Bound = o.dbl("p99-ms", 50);
     Double best = null;
     String stop = "step limit reached";
+    boolean retried = false;
     for (int n = 0; n < o.integer("find-steps", 12); n++) {
       JsonObject s = step(rate).put("findMax", true);
       steps.add(s);
@@ -84,10 +85,17 @@ final class UnicastSteps {
               s.getDouble("deliveredPerSecond"))
           : p.getLong("skipped") + p.getLong("failed") > 0 ? "publishes skipped or failed (in-flight cap or errors)"
           : null;
+      if (miss != null && !retried) {
+        // A shared machine has noisy seconds (steal, other builds): a miss counts once it repeats.
+        retried = true;
+        s.put("retried", true);
+        continue;
+      }
       if (miss != null) {
-        stop = String.format("at %.0f/s: %s", rate, miss);
+        stop = String.format("at %.0f/s (twice): %s", rate, miss);
         break;
       }
+      retried = false;
       best = rate;
       rate = Math.ceil(rate * factor);
     }
