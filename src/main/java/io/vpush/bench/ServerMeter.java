@@ -23,6 +23,7 @@ final class ServerMeter {
   private final io.vertx.core.Vertx vertx;
   private final String redisUrl;
   private java.util.OptionalLong redisBefore = java.util.OptionalLong.empty();
+  private Map<String, Long> redisPerCommandBefore = Map.of();
 
   /** {@code redisUrl} (may be null): also count the Redis commands processed in the window. */
   ServerMeter(List<Long> serverPids, List<String> extraPids, List<Long> generatorPids, io.vertx.core.Vertx vertx,
@@ -41,7 +42,10 @@ final class ServerMeter {
     before.clear();
     roles.keySet().forEach(pid -> before.put(pid, ProcStats.sample(pid)));
     cpuBefore = procStatCpu();
-    if (redisUrl != null) redisBefore = RedisCommands.total(vertx, redisUrl);
+    if (redisUrl != null) {
+      redisPerCommandBefore = RedisCommands.perCommand(vertx, redisUrl);
+      redisBefore = RedisCommands.total(vertx, redisUrl);
+    }
     startNanos = System.nanoTime();
     return this;
   }
@@ -76,6 +80,13 @@ final class ServerMeter {
         .put("loadgenCpuSeconds", loadgen).put("processes", procs);
     if (redisBefore.isPresent() && redisAfter.isPresent()) {
       out.put("redisCommands", redisAfter.getAsLong() - redisBefore.getAsLong());
+      // Which commands: the first thing to look at when commands per message are high.
+      JsonObject perCommand = new JsonObject();
+      RedisCommands.perCommand(vertx, redisUrl).forEach((cmd, calls) -> {
+        long d = calls - redisPerCommandBefore.getOrDefault(cmd, 0L);
+        if (d > 0) perCommand.put(cmd, d);
+      });
+      out.put("redisCommandsByName", perCommand);
     }
     if (cpuBefore != null && cpuAfter != null) {
       long total = 0;

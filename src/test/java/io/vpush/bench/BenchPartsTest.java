@@ -18,6 +18,13 @@ class BenchPartsTest {
   }
 
   @Test
+  void readsCallsPerCommandFromInfoCommandstats() {
+    String info = "# Commandstats\r\ncmdstat_evalsha:calls=40,usec=900,usec_per_call=22.50,rejected_calls=0,failed_calls=0\r\n"
+        + "cmdstat_ping:calls=3,usec=1,usec_per_call=0.33\r\n";
+    assertThat(RedisCommands.parseCommandStats(info)).containsEntry("evalsha", 40L).containsEntry("ping", 3L).hasSize(2);
+  }
+
+  @Test
   void hazelcastFilesHaveAUniqueClusterAndOneFixedPortPerMember() throws Exception {
     List<Path> a = HazelcastFiles.create(Path.of("conf", "cluster.xml"), 3);
     List<Path> b = HazelcastFiles.create(Path.of("conf", "cluster.xml"), 3);
