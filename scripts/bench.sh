@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# Runs the standard vpush benchmark set against a forked vpush node (memory engine) and the built-in bare
-# Vert.x server, side by side, and prints a Markdown table for docs/benchmarks.md.
+# Runs the standard vpush benchmark set (issue 6), vpush and the built-in bare Vert.x server side by side, writes
+# every JSON/text/HTML report under $OUT and regenerates the results section of docs/benchmarks.md.
 #
-#   scripts/bench.sh                 full set (minutes; 10k-18k connections)
-#   QUICK=1 scripts/bench.sh         small N, seconds per scenario (a check that everything runs)
-#   TARGETS="bare" scripts/bench.sh  only the bare server (e.g. before vpush serves clients)
-#   OUT=dir EXTRA="--server-env VPUSH_STORE=redis" scripts/bench.sh
+#   scripts/bench.sh                    the full set (about 45-60 minutes on the 2-core box; up to 18k connections)
+#   QUICK=1 scripts/bench.sh            small N, seconds per step: checks that everything runs; docs untouched
+#   ONLY="idle unicast" scripts/bench.sh   a subset of: idle unicast multicast reconnect cluster kafka
+#   TARGETS="bare" scripts/bench.sh     only one side (default "vpush bare")
+#   KAFKA=1 scripts/bench.sh            also unicast through the Kafka door (starts scripts/kafka.sh; needs the
+#                                       Kafka ingest in the jar)
+#   UPDATE_DOCS=0|1                     regenerate docs/benchmarks.md (default 1 for the full set, 0 for QUICK)
+#   DOCS=file                           the file to regenerate (default docs/benchmarks.md)
 #
-# Results: $OUT/<scenario>-<target>[-N].{json,txt,html} and $OUT/table.md.
+# Run it on a machine that is otherwise quiet: other builds move the figures (the /proc/stat steal of the whole run is
+# written next to the table, and every step has its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# How this run was asked for, for the docs (the environment variables that shape it, then the script).
+INVOCATION="$(for v in QUICK ONLY TARGETS KAFKA; do [[ -n ${!v:-} ]] && printf '%s="%s" ' "$v" "${!v}"; done; true)scripts/bench.sh"
 
 JAR=target/vpush.jar
-OUT=${OUT:-bench-out/$(date -u +%Y%m%dT%H%M%SZ)}
-TARGETS=${TARGETS:-"vpush-local bare"}
-EXTRA=${EXTRA:-}
-# The bench entry point directly (same as `java -jar vpush.jar bench ...`, without depending on the launcher).
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${OUT:-bench-out/$STAMP}
+TARGETS=${TARGETS:-"vpush bare"}
+ONLY=${ONLY:-"idle unicast multicast reconnect cluster"}
+if [[ -n ${KAFKA:-} ]]; then ONLY="$ONLY kafka"; fi
+DOCS=${DOCS:-docs/benchmarks.md}
 BENCH=io.vpush.bench.BenchCommand
 mkdir -p "$OUT"
 
@@ -24,31 +33,100 @@ if [[ ! -f $JAR ]]; then
 fi
 
 if [[ -n ${QUICK:-} ]]; then
-  IDLE_N="500"; N=500; RATES="500,2000"; DUR=3000; UNACKED=5; WARMUP=2000
+  IDLE_N="300"; N=300; RATES="200,500"; DUR=2000; UNACKED=3; WARMUP=1000; HOLD=500
+  FIND="--find-max --find-start 500 --find-factor 2 --find-steps 2"; ROUTE_USERS=600; ROUTE_ROUND=300
+  UPDATE_DOCS=${UPDATE_DOCS:-0}
 else
-  IDLE_N="5000 10000 18000"; N=10000; RATES="5000,20000,50000"; DUR=20000; UNACKED=20; WARMUP=10000
+  IDLE_N="5000 10000 18000"; N=10000; RATES="5000,20000,50000"; DUR=20000; UNACKED=20; WARMUP=10000; HOLD=5000
+  FIND="--find-max --find-start 5000 --find-factor 1.25"; ROUTE_USERS=100000; ROUTE_ROUND=10000
+  UPDATE_DOCS=${UPDATE_DOCS:-1}
 fi
+wants() { [[ " $ONLY " == *" $1 "* ]]; }
 
-bench() { # bench <out-subdir> <scenario> <target> [options...]
-  local dir=$1 scenario=$2 target=$3; shift 3
-  echo "== $scenario against $target: $*" >&2
-  # shellcheck disable=SC2086
-  java -Xmx2g -cp "$JAR" $BENCH "$scenario" --target "$target" --jar "$JAR" --out "$OUT/$dir" "$@" $EXTRA \
-    || echo "!! $scenario against $target failed (exit $?)" >&2
+COMMANDS="$OUT/commands.txt"
+: > "$COMMANDS"
+bench() { # bench <out-subdir> <scenario> [options...]
+  local dir=$1 scenario=$2; shift 2
+  local cmd=(java -Xmx2g -cp "$JAR" $BENCH "$scenario" --jar "$JAR" --out "$OUT/$dir" "$@")
+  echo "== ${cmd[*]}" >&2
+  echo "${cmd[*]}" >> "$COMMANDS"
+  "${cmd[@]}" || echo "!! $scenario $* failed (exit $?)" >&2
 }
 
-for target in $TARGETS; do
-  for n in $IDLE_N; do
-    bench "idle-$n" idle "$target" --clients "$n" --hold-ms 5000
-  done
-  bench unicast unicast "$target" --clients "$N" --rate "$RATES" --duration-ms "$DUR" --warmup-ms "$WARMUP" --door http
-  bench multicast multicast "$target" --clients "$N" --rate 2 --duration-ms "$DUR" --warmup-ms "$WARMUP" --door http
-  bench reconnect reconnect "$target" --clients "$N" --unacked "$UNACKED"
+# The whole run's hypervisor steal, from the aggregate cpu line of /proc/stat (8th value).
+stat0=($(head -1 /proc/stat))
+started=$(date -u +%FT%TZ)
+
+for side in $TARGETS; do
+  case $side in
+    vpush) t=(--target vpush-local) ;;
+    bare) t=(--target bare) ;;
+    *) echo "unknown target side $side (vpush, bare)" >&2; exit 64 ;;
+  esac
+  if wants idle; then
+    for n in $IDLE_N; do bench "idle-$n" idle "${t[@]}" --clients "$n" --hold-ms "$HOLD"; done
+  fi
+  if wants unicast; then
+    common=(--clients "$N" --rate "$RATES" --duration-ms "$DUR" --warmup-ms "$WARMUP" $FIND)
+    if [[ $side == bare ]]; then
+      bench unicast-http unicast "${t[@]}" "${common[@]}" --door http
+    else
+      for store in memory redis; do
+        for door in http tcp; do
+          bench "unicast-$door-$store" unicast "${t[@]}" --store "$store" "${common[@]}" --door "$door"
+        done
+      done
+    fi
+  fi
+  if wants multicast; then
+    bench multicast multicast "${t[@]}" --clients "$N" --rate 2 --duration-ms "$DUR" --warmup-ms "$WARMUP" --door http
+    if [[ $side == vpush ]]; then
+      bench multicast-redis multicast "${t[@]}" --store redis --clients "$N" --rate 2 --duration-ms "$DUR" \
+        --warmup-ms "$WARMUP" --door http
+    fi
+  fi
+  if wants reconnect; then
+    bench reconnect reconnect "${t[@]}" --clients "$N" --unacked "$UNACKED"
+    if [[ $side == vpush ]]; then
+      bench reconnect-redis reconnect "${t[@]}" --store redis --clients "$N" --unacked "$UNACKED"
+    fi
+  fi
+  if [[ $side == vpush ]] && wants cluster; then
+    bench cluster cluster --target vpush-cluster --clients "$N" --rate "$RATES" --duration-ms "$DUR" \
+      --warmup-ms "$WARMUP" --door tcp $FIND --route-users "$ROUTE_USERS" --route-round "$ROUTE_ROUND"
+  fi
+  if [[ $side == vpush ]] && wants kafka; then
+    KAFKA_PORT=${KAFKA_PORT:-9092} scripts/kafka.sh start >&2
+    kpid=$(cat run/kafka/kafka.pid)
+    bench unicast-kafka unicast "${t[@]}" --store redis --clients "$N" --rate "$RATES" --duration-ms "$DUR" \
+      --warmup-ms "$WARMUP" --door kafka --kafka-bootstrap "127.0.0.1:${KAFKA_PORT:-9092}" --extra-pid "kafka=$kpid"
+  fi
 done
 
+stat1=($(head -1 /proc/stat))
+total=0; for i in $(seq 1 $((${#stat1[@]} - 1))); do total=$((total + stat1[i] - stat0[i])); done
+steal=$(awk -v s=$((stat1[8] - stat0[8])) -v t=$total 'BEGIN { printf "%.1f", t ? 100 * s / t : 0 }')
+finished=$(date -u +%FT%TZ)
+model=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+
 {
-  echo "Machine: $(nproc) cores, $(uname -sr), $(java -version 2>&1 | head -1); date: $(date -u +%F)"
+  echo "Date: $started to $finished. Machine: $(nproc) cores ($model), $mem memory, $(uname -sr),"
+  echo "$(java -version 2>&1 | head -1). Steal during the run (/proc/stat): $steal%."
+  echo
+  echo "Command: \`$INVOCATION\` (reports in \`$OUT\`; each"
+  echo "invocation is in \`$OUT/commands.txt\`)."
   echo
   java -cp "$JAR" $BENCH table "$OUT"
-} | tee "$OUT/table.md"
-echo "results in $OUT (paste table.md into docs/benchmarks.md)" >&2
+} > "$OUT/table.md"
+cat "$OUT/table.md"
+
+if [[ $UPDATE_DOCS == 1 ]]; then
+  # Replace what lies between the two markers with the new table (the markers stay).
+  awk -v table="$OUT/table.md" '
+    /<!-- bench:results:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- bench:results:end -->/ { skip = 0 }
+    !skip { print }' "$DOCS" > "$DOCS.tmp" && mv "$DOCS.tmp" "$DOCS"
+  echo "regenerated the results in $DOCS" >&2
+fi
+echo "results in $OUT" >&2

@@ -17,15 +17,26 @@ public final class BenchCommand {
   static final String USAGE = """
       usage: vpush bench <idle|unicast|multicast|reconnect|cluster> [options]
              vpush bench table DIR           Markdown table of the JSON reports under DIR
-        --target bare|vpush|vpush-local   server under test (default bare, forked JVM)
+        --target bare|vpush|vpush-local|vpush-cluster   server under test (default bare, forked JVM;
+                                          cluster: vpush-cluster, 3 forked nodes on a private Redis)
         --in-process                      bare target inside this JVM (smoke tests)
-        --url http://127.0.0.1:8080       vpush target; with --server-pid P[,P2] --extra-pid redis=P,kafka=P
-        --jar target/vpush.jar            vpush-local target; --server-env K=V,.. --server-jvm-args ..
+        --url http://127.0.0.1:8080       vpush target; optional --server-pid P[,P2] --extra-pid redis=P,kafka=P
+                                          --redis-url redis://.. (commands/msg) --bridge-port (7000)
+        --jar target/vpush.jar            vpush-local/cluster; --server-env K=V,.. --server-jvm-args ..
+        --store memory|redis              vpush-local engine; redis starts a private redis-server (PATH)
         --jwt-secret S --api-key K        credentials (tokens are minted from the secret)
         --clients N (100)                 connections; --per-process 18000, --processes P forces child JVMs
         --sources S                       source addresses 127.0.0.2.. (default 1 per 5,000 connections, min 2)
-        --door http                       publish door (eventbus, kafka: not yet)
+        --door http|tcp|eventbus|kafka    publish door. tcp: the TCP event-bus bridge (--tcp-connections 4,
+                                          pipelined, writes coalesced); eventbus: the same door, since the
+                                          bridge IS the event bus for processes outside the cluster;
+                                          kafka: --kafka-bootstrap H:P (required; scripts/kafka.sh start),
+                                          --kafka-topic vpush.messages; vpush-local passes it on to the node
         --rate R[,R2..] (unicast 1000/s; multicast 1 publish/s)   --duration-ms (3000) --drain-ms (10000)
+        --warmup-ms W                     unmeasured load first (keeps JIT out of CPU/message)
+        --find-max                        unicast/cluster: raise the rate (--find-start 5000, --find-factor
+                                          1.25, --find-steps 12) until p99 >= --p99-ms (50) or delivery lags
+        --route-users U (100000)          cluster: heap per user on the dispatch node (0 skips; --route-round)
         --payload-bytes (100) --users-per-publish (2000) --unacked K (20) --hold-ms (2000) --ping-ms (5000)
         --out DIR (bench-out)             JSON, text and HTML report files
       """;
@@ -66,7 +77,14 @@ public final class BenchCommand {
   }
 
   private static int runScenario(Scenario scenario, BenchOptions o) throws Exception {
-    if (scenario instanceof ClusterScenario) throw new UnsupportedOperationException("the cluster scenario is not implemented yet (needs the cluster issue)");
+    if (scenario instanceof ClusterScenario) {
+      String t = o.str("target", "vpush-cluster");
+      if (!"vpush-cluster".equals(t)) {
+        throw new UnsupportedOperationException("the cluster scenario runs against --target vpush-cluster only, not " + t
+            + " (the bare server has no cluster)");
+      }
+      o = o.with("target", t);
+    }
     int clients = o.integer("clients", 100);
     // A fresh user prefix per run, so a durable server's inbox from an earlier run is never replayed into this one.
     String prefix = o.str("user-prefix", "b" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000)) + "u");
@@ -78,12 +96,12 @@ public final class BenchCommand {
       List<Long> generatorPids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
       Fleet fleet;
       if (processes <= 0) {
-        fleet = new LocalFleet(vertx, FleetConfig.from(o, target.host(), target.port(), prefix, 0, clients));
+        fleet = new LocalFleet(vertx, FleetConfig.from(o, target.host(), target.clientPorts(), prefix, 0, clients));
       } else {
         List<FleetConfig> parts = new ArrayList<>();
         int share = (clients + processes - 1) / processes;
         for (int first = 0; first < clients; first += share) {
-          parts.add(FleetConfig.from(o, target.host(), target.port(), prefix, first, Math.min(share, clients - first)));
+          parts.add(FleetConfig.from(o, target.host(), target.clientPorts(), prefix, first, Math.min(share, clients - first)));
         }
         List<String> jvm = o.list("agent-jvm-args").isEmpty() ? List.of("-Xmx1g") : o.list("agent-jvm-args");
         ForkedFleet forked = new ForkedFleet(vertx, parts, jvm);

@@ -68,6 +68,15 @@ public final class BenchOptions {
     return out;
   }
 
+  /** A copy with {@code key} set to {@code value}. */
+  public BenchOptions with(String key, String value) {
+    BenchOptions o = new BenchOptions();
+    o.values.putAll(values);
+    o.positional.addAll(positional);
+    o.values.put(key, value);
+    return o;
+  }
+
   /** Every option as given, for the report. */
   public Map<String, String> asMap() { return Map.copyOf(values); }
 

@@ -22,6 +22,12 @@ public interface Fleet {
    */
   Future<JsonObject> reconnectAll(boolean expectReplay, long deadlineMs);
 
+  /**
+   * The latencies recorded in whole seconds {@code >= fromSec} so far, as an encoded histogram (see
+   * {@link LatencyRecorder#since}); a second is in once its periodic cut ran, about one second after it ends.
+   */
+  Future<String> latencySince(long fromSec);
+
   /** Closes every connection and returns the final counters and merged latencies. */
   Future<Result> finish();
 

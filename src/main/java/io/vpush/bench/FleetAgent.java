@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A child load-generator process: holds a {@link LocalFleet} and obeys one-line commands on stdin
- * (CONNECT, ACKS on|off, RECONNECT replay deadlineMs, FINISH), answering one line each on stdout and printing
+ * (CONNECT, ACKS on|off, RECONNECT replay deadlineMs, LATENCY fromSec, FINISH), answering one line each on stdout and printing
  * {@code STAT <counters>} every quarter second. {@link ForkedFleet} is the other end.
  */
 final class FleetAgent {
@@ -31,6 +31,8 @@ final class FleetAgent {
           case "ACKS" -> { fleet.setAcking("on".equals(w[1])).await(); say(out, "OK"); }
           case "RECONNECT" -> say(out, "RECONNECTED "
               + fleet.reconnectAll(Boolean.parseBoolean(w[1]), Long.parseLong(w[2])).await().encode());
+          case "LATENCY" -> say(out, "LATENCY " + new JsonObject()
+              .put("h", fleet.latencySince(Long.parseLong(w[1])).await()).encode());
           case "FINISH" -> {
             Fleet.Result r = fleet.finish().await();
             say(out, "FINISHED " + new JsonObject().put("counters", r.counters().toJson())

@@ -70,6 +70,15 @@ public final class ForkedFleet implements Fleet {
   }
 
   @Override
+  public Future<String> latencySince(long fromSec) {
+    return ask("LATENCY " + fromSec, "LATENCY", 30_000).map(rs -> {
+      org.HdrHistogram.Histogram h = LatencyRecorder.decodeHistogram(rs.get(0).getString("h"));
+      for (int i = 1; i < rs.size(); i++) h.add(LatencyRecorder.decodeHistogram(rs.get(i).getString("h")));
+      return LatencyRecorder.encodeHistogram(h);
+    });
+  }
+
+  @Override
   public Future<Result> finish() {
     return ask("FINISH", "FINISHED", 60_000).map(rs -> {
       LatencyRecorder merged = new LatencyRecorder();

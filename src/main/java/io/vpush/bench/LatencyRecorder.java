@@ -73,6 +73,19 @@ public final class LatencyRecorder {
     return new JsonObject().put("total", encode(total)).put("perSecond", secs);
   }
 
+  /** The seconds {@code >= fromSec} merged into one histogram, encoded (see {@link #decodeHistogram}). */
+  public synchronized String since(long fromSec) {
+    Histogram h = new Histogram(HIGHEST, DIGITS);
+    perSecond.tailMap(fromSec, true).values().forEach(h::add);
+    return encode(h);
+  }
+
+  /** Encodes a histogram the way {@link #since} does. */
+  public static String encodeHistogram(Histogram h) { return encode(h); }
+
+  /** Decodes a histogram from {@link #since}. */
+  public static Histogram decodeHistogram(String encoded) { return decode(encoded); }
+
   /** p50..max in milliseconds for the report. */
   public static JsonObject summary(Histogram h) {
     return new JsonObject()

@@ -93,6 +93,9 @@ public final class LocalFleet implements Fleet {
   }
 
   @Override
+  public Future<String> latencySince(long fromSec) { return Future.succeededFuture(latency.since(fromSec)); }
+
+  @Override
   public Future<Result> finish() {
     vertx.cancelTimer(cutTimer);
     vertx.cancelTimer(pingTimer);
@@ -107,7 +110,7 @@ public final class LocalFleet implements Fleet {
   private Future<Void> connect(int i, Long lastSeq) {
     BenchClient c = clients.get(i);
     int global = cfg.first() + i;
-    WebSocketConnectOptions opts = new WebSocketConnectOptions().setHost(cfg.host()).setPort(cfg.port())
+    WebSocketConnectOptions opts = new WebSocketConnectOptions().setHost(cfg.host()).setPort(cfg.port(global))
         .setURI(cfg.path()).setTimeout(cfg.connectTimeoutMs());
     return c.connect(wsClients.get(cfg.sourceAddress(global)), opts, tokenOf[i], lastSeq)
         .timeout(cfg.connectTimeoutMs(), TimeUnit.MILLISECONDS)

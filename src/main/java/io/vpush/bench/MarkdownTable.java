@@ -31,18 +31,29 @@ final class MarkdownTable {
     for (JsonObject r : reports) {
       JsonObject res = r.getJsonObject("results");
       String clients = r.getJsonObject("options").getString("clients", "100");
+      String door = res.getString("door");
+      String scenario = r.getString("scenario") + (door == null ? "" : " (" + door + ")");
       JsonArray steps = res.getJsonArray("steps");
       if (steps == null) {
-        b.append(row(r.getString("scenario"), r.getString("target"), clients, "-", "-", r.getJsonObject("latency"),
+        b.append(row(scenario, r.getString("target"), clients, "-", "-", r.getJsonObject("latency"),
             "-", other(r.getString("scenario"), res)));
       } else {
         for (int i = 0; i < steps.size(); i++) {
           JsonObject s = steps.getJsonObject(i);
           double perSec = s.getDouble("deliveredPerSecond", s.getDouble("deliveriesPerSecond", 0.0));
-          b.append(row(r.getString("scenario"), r.getString("target"), clients,
+          String other = String.format("steal %.0f%%", s.getJsonObject("cpu").getDouble("stealPercent", 0.0));
+          if (s.getDouble("redisCommandsPerMessage") != null) {
+            other += ", " + num(s.getDouble("redisCommandsPerMessage")) + " Redis cmds/msg";
+          }
+          if (s.getBoolean("findMax", false)) other += ", find-max step" + (s.getBoolean("retried", false) ? " (missed, repeated)" : "");
+          if (!s.getBoolean("allDelivered", true)) other += ", NOT all delivered";
+          b.append(row(scenario, r.getString("target"), clients,
               String.format("%.0f/s", s.getJsonObject("publish").getDouble("offeredRate")), String.format("%.0f", perSec),
-              s.getJsonObject("latency"), num(s.getDouble("serverCpuMicrosPerMessage")),
-              String.format("steal %.0f%%", s.getJsonObject("cpu").getDouble("stealPercent", 0.0))));
+              s.getJsonObject("latency"), num(s.getDouble("serverCpuMicrosPerMessage")), other));
+        }
+        String summary = other(r.getString("scenario"), res);
+        if (!summary.isEmpty()) {
+          b.append(String.format("| %s | %s | %s | | | | | | | %s |%n", scenario, r.getString("target"), clients, summary));
         }
       }
     }
@@ -54,6 +65,19 @@ final class MarkdownTable {
       return String.format("%s B heap/conn, %s B RSS/conn, %s conn/s", num(res.getDouble("heapBytesPerConnection")),
           num(res.getDouble("rssBytesPerConnection")), num(res.getDouble("connectsPerSecond")));
     }
+    List<String> parts = new ArrayList<>();
+    JsonObject max = res.getJsonObject("findMax");
+    if (max != null) {
+      parts.add(String.format("**max sustained with p99 < %.0f ms: %s/s** (stopped %s)", max.getDouble("p99BoundMs"),
+          num(max.getDouble("maxSustainedRate")), max.getString("stoppedBecause")));
+    }
+    JsonObject route = res.getJsonObject("routeState");
+    if (route != null) {
+      parts.add(String.format("**dispatch node: %s B heap per user** (%s users in rounds of %s, RSS %s B/user)",
+          num(route.getDouble("heapBytesPerUser")), route.getValue("users"), route.getValue("round"),
+          num(route.getDouble("rssBytesPerUser"))));
+    }
+    if (!parts.isEmpty()) return String.join("; ", parts);
     if ("reconnect".equals(scenario)) {
       JsonObject rc = res.getJsonObject("reconnect");
       return String.format("%s reconnects/s, caught up in %s ms, missing %s", num(res.getDouble("reconnectsPerSecond")),

@@ -5,12 +5,13 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * A publish door as the business sees it. The HTTP door exists; the event-bus/TCP-bridge and Kafka doors implement
- * this same interface when they land. A future succeeds once the server accepted the message.
+ * A publish door as the business sees it: HTTP, the TCP event-bus bridge (tcp; eventbus is the same door, since the
+ * bridge is how a process outside the cluster reaches the event bus) and Kafka. A future succeeds once the server
+ * accepted the message (Kafka: once the broker has the record).
  */
 public interface Publisher {
 
-  /** The door's name in reports: http, eventbus, kafka. */
+  /** The door's name in reports: http, tcp, eventbus, kafka. */
   String door();
 
   Future<Void> toUser(String user, JsonObject payload);
@@ -25,8 +26,10 @@ public interface Publisher {
     return switch (door) {
       case "http" -> new HttpPublisher(vertx, target.host(), target.port(), target.apiKey(),
           o.integer("http-connections", 32));
-      case "eventbus", "kafka" -> throw new IllegalArgumentException("door '" + door + "' is not implemented yet");
-      default -> throw new IllegalArgumentException("unknown door '" + door + "' (http, eventbus, kafka)");
+      case "tcp", "eventbus" -> TcpPublisher.connect(vertx, door, target.host(), target.bridgePort(), target.apiKey(),
+          o.integer("tcp-connections", 4));
+      case "kafka" -> KafkaPublisher.of(vertx, o);
+      default -> throw new IllegalArgumentException("unknown door '" + door + "' (http, tcp, eventbus, kafka)");
     };
   }
 }

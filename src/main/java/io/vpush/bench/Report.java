@@ -27,12 +27,25 @@ final class Report {
     return new JsonObject()
         .put("scenario", scenario).put("target", target.name()).put("date", Instant.now().toString())
         .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+            .put("model", procLine("/proc/cpuinfo", "model name")).put("memTotal", procLine("/proc/meminfo", "MemTotal"))
             .put("java", System.getProperty("java.version")).put("loadGeneratorProcesses", generatorProcesses))
         .put("options", redacted(o))
         .put("results", results)
         .put("clients", c.toJson().put("errors", c.errors()))
         .put("latency", LatencyRecorder.summary(fleet.latency().total()))
         .put("timeline", fleet.latency().timeline());
+  }
+
+  /** The value after the colon of the first line of {@code file} starting with {@code key}; null if none. */
+  private static String procLine(String file, String key) {
+    try {
+      for (String line : Files.readAllLines(Path.of(file))) {
+        if (line.startsWith(key)) return line.substring(line.indexOf(':') + 1).trim();
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: leave it out
+    }
+    return null;
   }
 
   /** The options as given, minus credentials (reports get shared). */
@@ -51,7 +64,10 @@ final class Report {
   /** Writes the JSON and HTML files into {@code dir}; returns the JSON path. */
   static Path write(Path dir, JsonObject report) throws IOException {
     Files.createDirectories(dir);
-    String base = report.getString("scenario") + "-" + report.getString("target");
+    String door = report.getJsonObject("results").getString("door");
+    // One directory may hold the same scenario through several doors: the non-default door is in the file name.
+    String base = report.getString("scenario") + "-" + report.getString("target")
+        + (door == null || "http".equals(door) ? "" : "-" + door);
     Path json = dir.resolve(base + ".json");
     Files.writeString(json, report.encodePrettily());
     Files.writeString(dir.resolve(base + ".html"), HtmlChart.render(report));

@@ -60,10 +60,14 @@ public final class ScenarioContext {
     return publisher;
   }
 
-  /** A meter over the server pids, {@code --extra-pid} processes and the load generator. */
+  /** A meter over the server pids, the target's and {@code --extra-pid} processes, the load generator, and Redis. */
   ServerMeter meter() {
-    return new ServerMeter(target.serverPids(), options.list("extra-pid"), generatorPids);
+    List<String> extra = new ArrayList<>(target.extraPids());
+    extra.addAll(options.list("extra-pid"));
+    return new ServerMeter(target.serverPids(), extra, generatorPids, vertx, target.redisUrl());
   }
+
+  List<Long> generatorPids() { return generatorPids; }
 
   /** A message payload: its due time (epoch µs) for the latency, an index, and padding to {@code --payload-bytes}. */
   public JsonObject payload(long dueMicros, long index) {
@@ -91,10 +95,12 @@ public final class ScenarioContext {
   static long epochSecond() { return System.currentTimeMillis() / 1_000; }
 
   static JsonObject perMessage(JsonObject meter, long messages) {
-    double cpu = meter.getDouble("serverCpuSeconds");
+    Double cpu = meter.getDouble("serverCpuSeconds");
     double gen = meter.getDouble("loadgenCpuSeconds");
+    Long redis = meter.getLong("redisCommands");
     return new JsonObject()
-        .put("serverCpuMicrosPerMessage", messages == 0 ? null : cpu * 1e6 / messages)
-        .put("loadgenCpuMicrosPerMessage", messages == 0 ? null : gen * 1e6 / messages);
+        .put("serverCpuMicrosPerMessage", messages == 0 || cpu == null ? null : cpu * 1e6 / messages)
+        .put("loadgenCpuMicrosPerMessage", messages == 0 ? null : gen * 1e6 / messages)
+        .put("redisCommandsPerMessage", messages == 0 || redis == null ? null : redis / (double) messages);
   }
 }

@@ -20,8 +20,16 @@ final class ServerMeter {
   private final Map<Long, ProcStats.Sample> before = new LinkedHashMap<>();
   private long startNanos;
   private long[] cpuBefore;
+  private final io.vertx.core.Vertx vertx;
+  private final String redisUrl;
+  private java.util.OptionalLong redisBefore = java.util.OptionalLong.empty();
+  private Map<String, Long> redisPerCommandBefore = Map.of();
 
-  ServerMeter(List<Long> serverPids, List<String> extraPids, List<Long> generatorPids) {
+  /** {@code redisUrl} (may be null): also count the Redis commands processed in the window. */
+  ServerMeter(List<Long> serverPids, List<String> extraPids, List<Long> generatorPids, io.vertx.core.Vertx vertx,
+              String redisUrl) {
+    this.vertx = vertx;
+    this.redisUrl = redisUrl;
     serverPids.forEach(p -> roles.put(p, "server"));
     for (String e : extraPids) {
       int eq = e.indexOf('=');
@@ -34,16 +42,25 @@ final class ServerMeter {
     before.clear();
     roles.keySet().forEach(pid -> before.put(pid, ProcStats.sample(pid)));
     cpuBefore = procStatCpu();
+    if (redisUrl != null) {
+      redisPerCommandBefore = RedisCommands.perCommand(vertx, redisUrl);
+      redisBefore = RedisCommands.total(vertx, redisUrl);
+    }
     startNanos = System.nanoTime();
     return this;
   }
 
-  /** {wallSeconds, stealPercent, serverCpuSeconds (server + extras), loadgenCpuSeconds, processes[...]}. */
+  /**
+   * {wallSeconds, stealPercent, serverCpuSeconds (server + extras), loadgenCpuSeconds, processes[...],
+   * redisCommands (when a Redis is known; the two INFO calls included)}.
+   */
   JsonObject stop() {
     double wall = (System.nanoTime() - startNanos) / 1e9;
+    java.util.OptionalLong redisAfter = redisUrl == null ? java.util.OptionalLong.empty() : RedisCommands.total(vertx, redisUrl);
     long[] cpuAfter = procStatCpu();
     double server = 0;
     double loadgen = 0;
+    int serversMeasured = 0;
     JsonArray procs = new JsonArray();
     for (Map.Entry<Long, String> r : roles.entrySet()) {
       ProcStats.Sample a = before.get(r.getKey());
@@ -51,12 +68,26 @@ final class ServerMeter {
       if (a == null || b == null) continue;
       double cpu = b.cpuSeconds() - a.cpuSeconds();
       if ("loadgen".equals(r.getValue())) loadgen += cpu;
-      else server += cpu;
+      else {
+        server += cpu;
+        serversMeasured++;
+      }
       procs.add(new JsonObject().put("role", r.getValue()).put("pid", r.getKey()).put("cpuSeconds", cpu)
           .put("rssMB", b.rssBytes() / 1048576.0));
     }
-    JsonObject out = new JsonObject().put("wallSeconds", wall).put("serverCpuSeconds", server)
+    // No server process known (a remote target without --server-pid): say so rather than report 0 CPU.
+    JsonObject out = new JsonObject().put("wallSeconds", wall).put("serverCpuSeconds", serversMeasured == 0 ? null : server)
         .put("loadgenCpuSeconds", loadgen).put("processes", procs);
+    if (redisBefore.isPresent() && redisAfter.isPresent()) {
+      out.put("redisCommands", redisAfter.getAsLong() - redisBefore.getAsLong());
+      // Which commands: the first thing to look at when commands per message are high.
+      JsonObject perCommand = new JsonObject();
+      RedisCommands.perCommand(vertx, redisUrl).forEach((cmd, calls) -> {
+        long d = calls - redisPerCommandBefore.getOrDefault(cmd, 0L);
+        if (d > 0) perCommand.put(cmd, d);
+      });
+      out.put("redisCommandsByName", perCommand);
+    }
     if (cpuBefore != null && cpuAfter != null) {
       long total = 0;
       for (int i = 0; i < cpuAfter.length; i++) total += cpuAfter[i] - cpuBefore[i];

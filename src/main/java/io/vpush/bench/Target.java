@@ -5,7 +5,7 @@ import java.util.List;
 /** The server under test: where to connect and publish, which processes to measure, and how to stop it. */
 public interface Target extends AutoCloseable {
 
-  /** bare, vpush or vpush-local. */
+  /** bare, vpush, vpush-local, vpush-local-redis or vpush-cluster. */
   String name();
 
   String host();
@@ -13,6 +13,18 @@ public interface Target extends AutoCloseable {
   int port();
 
   String apiKey();
+
+  /** The ports clients connect to (several for a cluster's access nodes); by default {@link #port()}. */
+  default List<Integer> clientPorts() { return List.of(port()); }
+
+  /** The TCP event-bus bridge port of the publishing node; -1 when the target has none. */
+  default int bridgePort() { return -1; }
+
+  /** More processes to measure as part of the server, as {@code role=pid} (e.g. {@code redis=123}). */
+  default List<String> extraPids() { return List.of(); }
+
+  /** The Redis the server uses, for commands per message; null when unknown or none. */
+  default String redisUrl() { return null; }
 
   /** Server processes whose CPU, RSS and heap are measured (the bench's own pid when in-process). */
   List<Long> serverPids();
@@ -33,7 +45,8 @@ public interface Target extends AutoCloseable {
       case "bare" -> o.flag("in-process") ? BareTarget.inProcess(o) : BareTarget.forked(o);
       case "vpush" -> RemoteTarget.of(o);
       case "vpush-local" -> VpushLocalTarget.start(o);
-      default -> throw new IllegalArgumentException("unknown --target '" + t + "' (bare, vpush, vpush-local)");
+      case "vpush-cluster" -> ClusterTarget.start(o);
+      default -> throw new IllegalArgumentException("unknown --target '" + t + "' (bare, vpush, vpush-local, vpush-cluster)");
     };
   }
 }

@@ -1,89 +1,99 @@
 package io.vpush.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A vpush node forked from {@code target/vpush.jar} ({@code --jar} to override) with a free port and the bench's
- * JWT secret and API key, so a run is reproducible from one command. Extra env: {@code --server-env K=V,K2=V2}.
+ * A vpush node forked from {@code target/vpush.jar} ({@code --jar} to override) with a free HTTP port, a free TCP
+ * bridge port and the bench's JWT secret and API key, so a run is reproducible from one command. {@code --store redis}
+ * also starts a private redis-server whose CPU counts as the server's; {@code --kafka-bootstrap} is passed on as
+ * {@code VPUSH_KAFKA_BOOTSTRAP}. Extra env: {@code --server-env K=V,K2=V2}.
  */
 final class VpushLocalTarget implements Target {
 
-  private final int port;
+  private final VpushProcess node;
+  private final int bridgePort;
   private final String apiKey;
-  private final Process process;
+  private final LocalRedis redis;
 
-  private VpushLocalTarget(int port, String apiKey, Process process) {
-    this.port = port;
+  private VpushLocalTarget(VpushProcess node, int bridgePort, String apiKey, LocalRedis redis) {
+    this.node = node;
+    this.bridgePort = bridgePort;
     this.apiKey = apiKey;
-    this.process = process;
+    this.redis = redis;
   }
 
   static VpushLocalTarget start(BenchOptions o) throws Exception {
-    Path jar = Path.of(o.str("jar", "target/vpush.jar"));
-    if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " not found: build it with mvn package first");
-    int port = BareServer.freePort();
-    String apiKey = o.str("api-key", "bench-api-key");
-    Map<String, String> env = new HashMap<>(Map.of("VPUSH_HTTP_PORT", Integer.toString(port),
-        "VPUSH_JWT_SECRET", o.str("jwt-secret", "bench-secret-bench-secret-bench-secret"),
-        "VPUSH_API_KEY", apiKey, "VPUSH_MODE", "dev"));
+    String store = o.str("store", "memory");
+    LocalRedis redis = "redis".equals(store) ? LocalRedis.start() : null;
+    try {
+      String apiKey = o.str("api-key", "bench-api-key");
+      int bridgePort = BareServer.freePort();
+      Map<String, String> env = new HashMap<>(baseEnv(o, apiKey));
+      env.put("VPUSH_TCP_BRIDGE_PORT", Integer.toString(bridgePort));
+      if (redis != null) {
+        env.put("VPUSH_STORE", "redis");
+        env.put("VPUSH_REDIS_URL", redis.url());
+      } else if (!"memory".equals(store)) {
+        throw new IllegalArgumentException("unknown --store '" + store + "' (memory, redis)");
+      }
+      if (o.has("kafka-bootstrap")) env.put("VPUSH_KAFKA_BOOTSTRAP", o.str("kafka-bootstrap", ""));
+      env.putAll(serverEnv(o));
+      VpushProcess node = VpushProcess.launch(Path.of(o.str("jar", "target/vpush.jar")), BareServer.freePort(),
+          o.list("server-jvm-args"), List.of(), env).awaitReady(90_000);
+      return new VpushLocalTarget(node, bridgePort, apiKey, redis);
+    } catch (Exception | Error e) {
+      if (redis != null) redis.close();
+      throw e;
+    }
+  }
+
+  /** Credentials and dev mode, shared with the cluster target. */
+  static Map<String, String> baseEnv(BenchOptions o, String apiKey) {
+    return Map.of("VPUSH_JWT_SECRET", o.str("jwt-secret", "bench-secret-bench-secret-bench-secret"),
+        "VPUSH_API_KEY", apiKey, "VPUSH_MODE", "dev");
+  }
+
+  /** {@code --server-env K=V,K2=V2}. */
+  static Map<String, String> serverEnv(BenchOptions o) {
+    Map<String, String> env = new HashMap<>();
     for (String kv : o.list("server-env")) {
       int eq = kv.indexOf('=');
       env.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
-    List<String> cmd = new ArrayList<>(List.of(JvmFork.javaBinary()));
-    cmd.addAll(o.list("server-jvm-args"));
-    cmd.addAll(List.of("-jar", jar.toString()));
-    Path log = Files.createTempFile("vpush-bench-server", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!awaitReady(port, p, 60_000)) {
-      JvmFork.stop(p);
-      throw new IllegalStateException("vpush did not become ready on port " + port + " within 60 s; log: " + log);
-    }
-    return new VpushLocalTarget(port, apiKey, p);
+    return env;
   }
 
-  /** Polls /health/ready: process readiness is the one place a poll with a deadline is the right tool. */
-  private static boolean awaitReady(int port, Process p, long timeoutMs) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-        .timeout(Duration.ofSeconds(2)).build();
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < deadline && p.isAlive()) {
-      try {
-        if (http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return true;
-      } catch (java.io.IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    return false;
-  }
-
-  @Override public String name() { return "vpush-local"; }
+  @Override public String name() { return redis == null ? "vpush-local" : "vpush-local-redis"; }
 
   @Override public String host() { return "127.0.0.1"; }
 
-  @Override public int port() { return port; }
+  @Override public int port() { return node.port; }
+
+  @Override public int bridgePort() { return bridgePort; }
 
   @Override public String apiKey() { return apiKey; }
 
-  @Override public List<Long> serverPids() { return List.of(process.pid()); }
+  @Override public List<Long> serverPids() { return List.of(node.pid()); }
+
+  @Override public List<String> extraPids() {
+    List<String> out = new ArrayList<>();
+    if (redis != null) out.add("redis=" + redis.pid());
+    return out;
+  }
+
+  @Override public String redisUrl() { return redis == null ? null : redis.url(); }
 
   @Override public boolean replays() { return true; }
 
   @Override public boolean inProcess() { return false; }
 
-  @Override public void close() { JvmFork.stop(process); }
+  @Override
+  public void close() {
+    node.close();
+    if (redis != null) redis.close();
+  }
 }

@@ -79,7 +79,7 @@ class BenchSmokeTest {
   }
 
   @Test
-  void clusterIsReportedAsNotImplemented() {
-    assertThat(BenchCommand.run(new String[] {"cluster", "--out", out.toString()})).isEqualTo(2);
+  void clusterRefusesTheBareTarget() {
+    assertThat(BenchCommand.run(new String[] {"cluster", "--target", "bare", "--out", out.toString()})).isEqualTo(2);
   }
 }

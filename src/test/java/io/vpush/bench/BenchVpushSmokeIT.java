@@ -1,0 +1,74 @@
+package io.vpush.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the load generator working against vpush itself: each scenario forks target/vpush.jar ({@code vpush-local})
+ * with a handful of clients for a second or two, and must deliver its messages and write its report. The unicast run
+ * uses the Redis engine and the TCP bridge door. Timings are never asserted.
+ */
+class BenchVpushSmokeIT {
+
+  @TempDir Path out;
+
+  private JsonObject run(String scenario, String reportName, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of(scenario, "--target", "vpush-local", "--jar", "target/vpush.jar",
+        "--clients", "20", "--duration-ms", "1000", "--drain-ms", "15000", "--hold-ms", "100",
+        "--server-jvm-args", "-Xmx256m", "--out", out.toString()));
+    args.addAll(List.of(extra));
+    assertThat(BenchCommand.run(args.toArray(String[]::new))).isZero();
+    Path json = out.resolve(reportName + ".json");
+    assertThat(json).exists();
+    assertThat(out.resolve(reportName + ".html")).exists();
+    return new JsonObject(Files.readString(json));
+  }
+
+  @Test
+  void idleRegistersEveryClientAndMeasuresTheServer() throws Exception {
+    JsonObject r = run("idle", "idle-vpush-local");
+    assertThat(r.getJsonObject("results").getLong("connections")).isEqualTo(20);
+    assertThat(r.getJsonObject("results").getDouble("rssMB")).isPositive();
+    assertThat(r.getJsonObject("clients").getLong("errors")).isZero();
+  }
+
+  @Test
+  void unicastThroughTheTcpBridgeOnRedisDeliversAndAcksEveryMessage() throws Exception {
+    JsonObject r = run("unicast", "unicast-vpush-local-redis-tcp", "--rate", "50", "--door", "tcp",
+        "--store", "redis");
+    JsonObject step = r.getJsonObject("results").getJsonArray("steps").getJsonObject(0);
+    long accepted = step.getJsonObject("publish").getLong("accepted");
+    assertThat(accepted).isPositive();
+    assertThat(step.getLong("delivered")).isEqualTo(accepted);
+    assertThat(step.getLong("acked")).isEqualTo(accepted);
+    assertThat(step.getDouble("redisCommandsPerMessage")).isPositive();
+    assertThat(step.getJsonObject("cpu").getJsonArray("processes").stream()
+        .map(p -> ((JsonObject) p).getString("role"))).contains("server", "redis");
+    assertThat(r.getJsonObject("clients").getLong("duplicates")).isZero();
+  }
+
+  @Test
+  void multicastReachesEveryUser() throws Exception {
+    JsonObject r = run("multicast", "multicast-vpush-local", "--rate", "2", "--users-per-publish", "7");
+    JsonObject step = r.getJsonObject("results").getJsonArray("steps").getJsonObject(0);
+    assertThat(step.getLong("expectedDeliveries")).isPositive();
+    assertThat(step.getLong("delivered")).isEqualTo(step.getLong("expectedDeliveries"));
+  }
+
+  @Test
+  void reconnectCatchesEveryClientUpWithNothingMissing() throws Exception {
+    JsonObject r = run("reconnect", "reconnect-vpush-local", "--unacked", "3");
+    JsonObject rc = r.getJsonObject("results").getJsonObject("reconnect");
+    assertThat(rc.getLong("reconnected")).isEqualTo(20);
+    assertThat(rc.getLong("caughtUp")).isEqualTo(20);
+    assertThat(rc.getLong("missing")).isZero();
+    assertThat(r.getJsonObject("clients").getLong("duplicates")).isZero();
+  }
+}
