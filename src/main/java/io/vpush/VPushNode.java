@@ -132,7 +132,9 @@ public final class VPushNode {
     if (vertx.isClustered()) {
       // Routing by user ID across the cluster (architecture.md): L1 route cache, route table, node addresses.
       RouteCache routes = new RouteCache(config.get(Settings.ROUTE_CACHE_SIZE), config.get(Settings.ROUTE_CACHE_TTL_MS), clock);
-      registry = new NodeRegistry(vertx, nodeId, this::describe, REGISTRY_REFRESH_MS);
+      // Each registry entry also carries the node's stats snapshot, so any node's dashboard shows the whole cluster.
+      registry = new NodeRegistry(vertx, nodeId, () -> describe().put("stats", statsSnapshot()), REGISTRY_REFRESH_MS);
+      statsSource(this::clusterStats);
       dispatcher = new ClusterDispatcher(vertx, nodeId, hub, store, routes, registry, NODE_SEND_TIMEOUT_MS);
       endpoint = new NodeEndpoint(vertx.eventBus(), nodeId, hub, routes);
       directory = new ClusterNodeDirectory(registry);
@@ -329,6 +331,16 @@ public final class VPushNode {
   /** This node's numbers for the dashboard (see {@link NodeStats}). */
   public JsonObject statsSnapshot() {
     return NodeStats.snapshot(nodeId, metrics.registry(), clock.nowMs());
+  }
+
+  /** Every live node's latest published snapshot (at most one registry refresh old), this node's fresh. */
+  private Future<List<JsonObject>> clusterStats() {
+    List<JsonObject> out = new ArrayList<>();
+    for (JsonObject entry : registry.snapshot()) {
+      if (nodeId.equals(entry.getString("id"))) out.add(statsSnapshot());
+      else if (entry.getJsonObject("stats") != null) out.add(entry.getJsonObject("stats"));
+    }
+    return Future.succeededFuture(out);
   }
 
   /** Replaces where the stats endpoint gets its node snapshots (the cluster gathers them from every node). */

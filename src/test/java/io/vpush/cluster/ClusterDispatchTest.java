@@ -200,4 +200,16 @@ class ClusterDispatchTest {
     assertThat(nodes.stream().map(o -> ((JsonObject) o).getString("id"))).containsExactlyInAnyOrder("node-a", "node-b");
     assertThat(nodes.getJsonObject(0).getString("url")).startsWith("ws://127.0.0.1:");
   }
+
+  @Test
+  void theStatsOfEitherNodeCoverTheWholeCluster() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            // Node B started second: its first registry read already held A's entry.
+            URI.create("http://127.0.0.1:" + b.httpPort() + "/api/v1/stats")).header("Authorization", "Bearer " + KEY).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonObject stats = new JsonObject(r.body());
+    assertThat(stats.getJsonArray("nodes").stream().map(o -> ((JsonObject) o).getString("id"))).containsExactlyInAnyOrder("node-a", "node-b");
+    assertThat(stats.getJsonObject("cluster").getInteger("nodes")).isEqualTo(2);
+  }
 }
