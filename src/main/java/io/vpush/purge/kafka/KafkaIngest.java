@@ -115,7 +115,7 @@ public final class KafkaIngest extends VerticleBase {
       consumer.forget(tp);
       // Another node reports this partition's lag now.
       Gauge gauge = lag.remove(tp.partition()) == null ? null
-          : metrics.registry().find("vpush_kafka_lag").tag("partition", String.valueOf(tp.partition())).gauge();
+          : metrics.registry().find("vpush_kafka_consumer_lag").tag("partition", String.valueOf(tp.partition())).gauge();
       if (gauge != null) metrics.registry().remove(gauge);
     }
     LOG.info("revoked {}", partitions);
@@ -217,7 +217,7 @@ public final class KafkaIngest extends VerticleBase {
         if (lane == null || lane.offsets.committable() < 0) return;
         lag.computeIfAbsent(tp.partition(), p -> {
           AtomicLong v = new AtomicLong();
-          Gauge.builder("vpush_kafka_lag", v, AtomicLong::get).description("records of the publish topic not yet accepted, by partition")
+          Gauge.builder("vpush_kafka_consumer_lag", v, AtomicLong::get).description("records of the publish topic not yet accepted, by partition")
               .tag("partition", String.valueOf(p)).register(metrics.registry());
           return v;
         }).set(Math.max(0, end - lane.offsets.committable()));

@@ -92,6 +92,10 @@ class KafkaIngestTest {
     assertThat(reasons).containsExactlyInAnyOrder("not_json", "invalid", "not_object");
     assertThat(dead.stream().filter(d -> d.key().equals("u2")).findFirst().orElseThrow().value()).isEqualTo("{\"user\":\"u2\"}");
     assertThat(node.metrics().scrape()).contains("vpush_dlq_records_total{reason=\"not_json\"} 1.0");
+    assertThat(node.metrics().scrape()).contains("vpush_messages_accepted_total{door=\"kafka\"} " + (users * perUser) + ".0");
+    // The lag gauges (what the dashboard and the alert read) are measured once a second: poll the scrape until
+    // every partition reports, then none may be behind.
+    awaitScrape(s -> java.util.stream.IntStream.range(0, 3).allMatch(p -> s.contains("vpush_kafka_consumer_lag{partition=\"" + p + "\"} 0.0")));
 
     // Closing leaves the group after committing: every record, valid or dead-lettered, is committed.
     node.close().await();
@@ -177,5 +181,16 @@ class KafkaIngestTest {
   private static String header(ConsumerRecord<String, String> r, String name) {
     var h = r.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  /** Polls /metrics' text until it satisfies {@code ready} (gauges that are sampled, not events), failing after WAIT. */
+  private void awaitScrape(java.util.function.Predicate<String> ready) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String last = node.metrics().scrape();
+    while (!ready.test(last)) {
+      assertThat(System.nanoTime()).as("metrics never satisfied the condition; last scrape:%n%s", last).isLessThan(deadline);
+      Thread.sleep(100);
+      last = node.metrics().scrape();
+    }
   }
 }
