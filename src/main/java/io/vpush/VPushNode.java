@@ -11,7 +11,6 @@ import io.vpush.access.AccessNode;
 import io.vpush.access.ClientFrameHandler;
 import io.vpush.access.EventBusUpstream;
 import io.vpush.access.Hub;
-import io.vpush.access.KafkaUpstream;
 import io.vpush.access.Session;
 import io.vpush.access.UpstreamSink;
 import io.vpush.cluster.ClusterNodeDirectory;
@@ -30,23 +29,17 @@ import io.vpush.dispatch.RouteCache;
 import io.vpush.ops.AdminApi;
 import io.vpush.ops.ApiKeyAuth;
 import io.vpush.ops.DevTokenRoute;
-import io.vpush.ops.EventLoopProbe;
-import io.vpush.ops.JvmMeters;
-import io.vpush.ops.MeteredStore;
-import io.vpush.ops.NodeStats;
-import io.vpush.ops.StatsApi;
 import io.vpush.ops.HttpJson;
 import io.vpush.ops.Metrics;
+import io.vpush.ops.NodeOps;
 import io.vpush.ops.OpsRoutes;
 import io.vpush.purge.EventBusPublishDoor;
 import io.vpush.purge.HttpPublishHandler;
 import io.vpush.purge.Publisher;
-import io.vpush.purge.kafka.KafkaIngest;
-import io.vpush.purge.kafka.KafkaReadiness;
+import io.vpush.purge.kafka.KafkaDoors;
 import io.vpush.purge.tcp.TcpBridge;
 import io.vpush.store.Store;
 import io.vpush.store.StoreFactory;
-import io.vpush.store.StoreStats;
 import io.vpush.time.Clock;
 
 import java.io.IOException;
@@ -69,6 +62,8 @@ public final class VPushNode {
   private final Clock clock = Clock.SYSTEM;
   private final Metrics metrics = new Metrics();
   private final Hub hub = new Hub();
+  private final NodeOps nodeOps;
+  private final KafkaDoors kafka;
   private Store store;
   private Dispatcher dispatcher;
   private Publisher publisher;
@@ -80,7 +75,7 @@ public final class VPushNode {
   // Cluster (-cluster): the node registry, this node's clustered endpoint, and the TCP bridge (purge role).
   private NodeRegistry registry;
   private NodeEndpoint endpoint;
-  private TcpBridge tcpBridge;
+  private int tcpBridgePort = -1;
   private int httpPort;
   private long routeRefreshTimer = -1;
   private final List<String> deployments = new ArrayList<>();
@@ -94,6 +89,8 @@ public final class VPushNode {
     this.config = config;
     String id = config.get(Settings.NODE_ID);
     this.nodeId = id != null ? id : "node-" + UUID.randomUUID().toString().substring(0, 8);
+    this.nodeOps = new NodeOps(vertx, nodeId, metrics, clock);
+    this.kafka = new KafkaDoors(vertx, config, nodeId, metrics);
   }
 
   /** Starts a node on {@code vertx} with a validated config. */
@@ -104,7 +101,7 @@ public final class VPushNode {
 
   private Future<Void> startRoles() {
     return StoreFactory.create(vertx, config, clock).compose(s -> {
-      store = opsWrapStore(s);
+      store = nodeOps.metered(s);
       wireServices();
       httpPort = resolvePort(config.get(Settings.HTTP_PORT));
       // Clustered: this node's endpoint and registry entry exist before any client or publish can arrive.
@@ -121,7 +118,8 @@ public final class VPushNode {
         started.add(eventBusDoor.start(vertx.eventBus()));
         if (config.get(Settings.TCP_BRIDGE_ENABLED)) started.add(startTcpBridge());
       }
-      startKafka(started);
+      var kafkaIngest = kafka.ingest(publisher, clock);
+      if (kafkaIngest != null) started.add(deploy(kafkaIngest, 1).onSuccess(intake::add));
       if (access != null) startRouteRefresh();
       return Future.all(started).mapEmpty();
     });
@@ -133,8 +131,8 @@ public final class VPushNode {
       // Routing by user ID across the cluster (architecture.md): L1 route cache, route table, node addresses.
       RouteCache routes = new RouteCache(config.get(Settings.ROUTE_CACHE_SIZE), config.get(Settings.ROUTE_CACHE_TTL_MS), clock);
       // Each registry entry also carries the node's stats snapshot, so any node's dashboard shows the whole cluster.
-      registry = new NodeRegistry(vertx, nodeId, () -> describe().put("stats", statsSnapshot()), REGISTRY_REFRESH_MS);
-      statsSource(this::clusterStats);
+      registry = new NodeRegistry(vertx, nodeId, () -> describe().put("stats", nodeOps.snapshot()), REGISTRY_REFRESH_MS);
+      nodeOps.statsSource(() -> registry.stats(nodeOps::snapshot));
       dispatcher = new ClusterDispatcher(vertx, nodeId, hub, store, routes, registry, NODE_SEND_TIMEOUT_MS);
       endpoint = new NodeEndpoint(vertx.eventBus(), nodeId, hub, routes);
       directory = new ClusterNodeDirectory(registry);
@@ -144,14 +142,15 @@ public final class VPushNode {
     }
     publisher = new Publisher(store, dispatcher, metrics, clock, config.get(Settings.INBOX_TTL_SECONDS), config.get(Settings.PUBLISH_MAX_USERS));
     if (config.hasRole("access")) {
-      UpstreamSink upstream = kafkaUpstreamOr(new EventBusUpstream(vertx.eventBus()));
+      UpstreamSink upstream = kafka.upstreamOr(new EventBusUpstream(vertx.eventBus()));
       access = new AccessNode(nodeId, vertx, config, store, hub, dispatcher, upstream, metrics, clock);
       frames = new ClientFrameHandler(access);
     }
     admin = new AdminApi(store, dispatcher, directory);
     ops = new OpsRoutes(vertx, store, metrics);
-    opsRegisterMeters();
-    registerReadiness();
+    nodeOps.start(store);
+    kafka.registerReadiness(ops.readiness());
+    if (registry != null) new ClusterReadiness(vertx, registry, nodeId).register(ops.readiness());
   }
 
   /** Mounts the API, ops and static routes on one HTTP verticle's router. */
@@ -171,7 +170,7 @@ public final class VPushNode {
     router.route("/api/*").handler(apiKey);
     admin.mount(router);
     ops.mount(vertx, router);
-    opsMount(router);
+    nodeOps.mount(router);
     if (config.isDev()) new DevTokenRoute(config).mount(router);
     router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot"));
@@ -185,12 +184,19 @@ public final class VPushNode {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add);
   }
 
+  /** One bridge instance per event loop, sharing one port (picked here when the setting is 0). */
   private Future<Void> startTcpBridge() {
-    tcpBridge = new TcpBridge(vertx, publisher, config.get(Settings.TCP_BRIDGE_HOST), config.get(Settings.TCP_BRIDGE_PORT),
-        config.get(Settings.API_KEY), config.get(Settings.PUBLISH_MAX_BODY_BYTES), config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS));
-    return tcpBridge.start().recover(e -> Future.failedFuture(new IllegalStateException("the TCP bridge cannot listen on "
-        + config.get(Settings.TCP_BRIDGE_HOST) + ":" + config.get(Settings.TCP_BRIDGE_PORT)
-        + " (tcpBridge.port / VPUSH_TCP_BRIDGE_PORT, or tcpBridge.enabled=false): " + e.getMessage(), e)));
+    int port = resolvePort(config.get(Settings.TCP_BRIDGE_PORT));
+    String host = config.get(Settings.TCP_BRIDGE_HOST);
+    return deploy(() -> new TcpBridge(publisher, host, port, config.get(Settings.API_KEY), config.get(Settings.PUBLISH_MAX_BODY_BYTES),
+        config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS)), config.accessInstances())
+        .onSuccess(id -> {
+          intake.add(id);
+          tcpBridgePort = port;
+        })
+        .<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(new IllegalStateException("the TCP bridge cannot listen on " + host + ":" + port
+            + " (tcpBridge.port / VPUSH_TCP_BRIDGE_PORT, or tcpBridge.enabled=false): " + e.getMessage(), e)));
   }
 
   /** Refreshes this node's route entries in one batch per period, not one store call per connection. */
@@ -219,16 +225,15 @@ public final class VPushNode {
         .transform(ar -> closeSessions())
         .transform(ar -> leaveCluster())
         .transform(ar -> undeploy(deployments.stream().filter(id -> !intake.contains(id) && !id.equals(httpDeployment)).toList()))
-        .transform(ar -> stopKafka())
+        .transform(ar -> kafka.close())
         .transform(ar -> store.close())
-        .andThen(ar -> opsClose());
+        .andThen(ar -> nodeOps.close());
   }
 
   /** Step 1: every door and verticle that accepts messages stops; Kafka ingest commits as it leaves the group. */
   private Future<Void> stopIntake() {
     return Future.join(
         eventBusDoor == null ? Future.succeededFuture() : eventBusDoor.stop(),
-        tcpBridge == null ? Future.succeededFuture() : tcpBridge.stop(),
         undeploy(List.copyOf(intake))).mapEmpty();
   }
 
@@ -255,99 +260,6 @@ public final class VPushNode {
     return Future.join(registry.stop(), endpoint.stop()).mapEmpty();
   }
 
-  // --- Kafka doors (issue 3): on only when kafka.bootstrap is set ---------------------------------------
-  private KafkaUpstream kafkaUpstream;
-
-  /** Upstream and presence go to Kafka (and the event bus) when Kafka is configured, else to the event bus only. */
-  private UpstreamSink kafkaUpstreamOr(UpstreamSink eventBusOnly) {
-    if (config.get(Settings.KAFKA_BOOTSTRAP) == null) return eventBusOnly;
-    kafkaUpstream = new KafkaUpstream(vertx, config, nodeId, metrics);
-    return kafkaUpstream;
-  }
-
-  /** The purge role's Kafka ingest; undeployed with the other verticles on close (it commits what is done). */
-  private void startKafka(List<Future<?>> started) {
-    if (config.get(Settings.KAFKA_BOOTSTRAP) == null || !config.hasRole("purge")) return;
-    started.add(deploy(() -> new KafkaIngest(config, nodeId, publisher, metrics, clock), 1).onSuccess(intake::add));
-  }
-
-  private Future<Void> stopKafka() {
-    return Future.join(
-        kafkaUpstream == null ? Future.succeededFuture() : kafkaUpstream.close(),
-        kafkaReadiness == null ? Future.succeededFuture() : kafkaReadiness.close()).<Void>mapEmpty().otherwiseEmpty();
-  }
-
-  // --- readiness (issue 5): the store (OpsRoutes), Kafka where the purge role consumes, cluster membership ------
-  private KafkaReadiness kafkaReadiness;
-
-  private void registerReadiness() {
-    if (config.get(Settings.KAFKA_BOOTSTRAP) != null && config.hasRole("purge")) {
-      kafkaReadiness = new KafkaReadiness(vertx, config, nodeId, READINESS_CACHE_MS);
-      kafkaReadiness.register(ops.readiness());
-    }
-    if (registry != null) new ClusterReadiness(vertx, registry, nodeId).register(ops.readiness());
-  }
-
-  /** A Kafka readiness answer is reused this long, so probes cost one broker request per period. */
-  private static final long READINESS_CACHE_MS = 2_000;
-  // --- end Kafka doors ----------------------------------------------------------------------------------
-
-
-  // ---- ops (issue 5): metered store, meters, stats JSON, dashboard. Kept together; see docs/metrics.md. ----
-  private EventLoopProbe loopProbe;
-  private JvmMeters jvmMeters;
-  /** Where GET /api/v1/stats gets node snapshots; a cluster replaces it with one that asks every node. */
-  private java.util.function.Supplier<Future<List<JsonObject>>> statsSource =
-      () -> Future.succeededFuture(List.of(statsSnapshot()));
-
-  private Store opsWrapStore(Store engine) {
-    return new MeteredStore(engine, metrics.registry());
-  }
-
-  private void opsRegisterMeters() {
-    if (store instanceof StoreStats stats) {
-      metrics.functionCounter("vpush_inbox_dropped_cap_total", "messages dropped because an inbox passed its cap", stats::droppedByCap);
-      metrics.functionCounter("vpush_inbox_expired_total", "messages dropped because their TTL passed", stats::expired);
-    }
-    jvmMeters = new JvmMeters(metrics.registry());
-    loopProbe = new EventLoopProbe(vertx, metrics.registry(), 100);
-    loopProbe.start();
-  }
-
-  private void opsMount(Router router) {
-    new StatsApi(() -> statsSource.get(), clock::nowMs).mount(router);
-    // "/dashboard" also matches "/dashboard/" in Vert.x routing: redirect only the bare path (relative URLs need the slash).
-    router.get("/dashboard").handler(ctx -> {
-      if (ctx.request().path().endsWith("/")) ctx.next();
-      else ctx.response().setStatusCode(301).putHeader("location", "/dashboard/").end();
-    });
-  }
-
-  private void opsClose() {
-    if (loopProbe != null) loopProbe.stop();
-    if (jvmMeters != null) jvmMeters.close();
-  }
-
-  /** This node's numbers for the dashboard (see {@link NodeStats}). */
-  public JsonObject statsSnapshot() {
-    return NodeStats.snapshot(nodeId, metrics.registry(), clock.nowMs());
-  }
-
-  /** Every live node's latest published snapshot (at most one registry refresh old), this node's fresh. */
-  private Future<List<JsonObject>> clusterStats() {
-    List<JsonObject> out = new ArrayList<>();
-    for (JsonObject entry : registry.snapshot()) {
-      if (nodeId.equals(entry.getString("id"))) out.add(statsSnapshot());
-      else if (entry.getJsonObject("stats") != null) out.add(entry.getJsonObject("stats"));
-    }
-    return Future.succeededFuture(out);
-  }
-
-  /** Replaces where the stats endpoint gets its node snapshots (the cluster gathers them from every node). */
-  public void statsSource(java.util.function.Supplier<Future<List<JsonObject>>> source) {
-    this.statsSource = source;
-  }
-  // ---- end ops ----
 
   JsonObject describe() {
     double load = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
@@ -380,7 +292,7 @@ public final class VPushNode {
 
   public String nodeId() { return nodeId; }
   /** The TCP bridge's bound port, or -1 when it is not running. */
-  public int tcpBridgePort() { return tcpBridge == null ? -1 : tcpBridge.port(); }
+  public int tcpBridgePort() { return tcpBridgePort; }
   public int httpPort() { return httpPort; }
   public Hub hub() { return hub; }
   public Store store() { return store; }

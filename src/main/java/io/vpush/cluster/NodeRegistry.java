@@ -129,6 +129,19 @@ public final class NodeRegistry implements ClusterView {
     return new ArrayList<>(nodes.values());
   }
 
+  /**
+   * The stats snapshot each live node published with its entry (at most one refresh old), this node's taken
+   * fresh from {@code self}: the dashboard of any node covers the whole cluster.
+   */
+  public List<JsonObject> stats(Supplier<JsonObject> self) {
+    List<JsonObject> out = new ArrayList<>();
+    for (JsonObject entry : nodes.values()) {
+      if (nodeId.equals(entry.getString("id"))) out.add(self.get());
+      else if (entry.getJsonObject("stats") != null) out.add(entry.getJsonObject("stats"));
+    }
+    return out;
+  }
+
   /** A node accepts messages, and so dispatches and caches routes, when it runs purge, delay or dispatch. */
   static boolean dispatches(JsonArray roles) {
     return roles.contains("purge") || roles.contains("delay") || roles.contains("dispatch");

@@ -1,7 +1,7 @@
 package io.vpush.purge.tcp;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vpush.purge.Publisher;
@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
  * JSON) on {@code tcpBridge.host:tcpBridge.port}, permitting only {@code send} to {@code vpush.publish} and
  * {@code ping}. vpush owns the socket handling: a maximum frame length, an idle timeout, the API key, and no
  * consumers at all (so a {@code register} cannot leak anything: it is refused).
+ *
+ * <p>A verticle, deployed once per event loop like the HTTP server, so connections spread over the event loops
+ * instead of sharing the one context the node was started from.
  */
-public final class TcpBridge {
+public final class TcpBridge extends VerticleBase {
 
   /** Room for the frame's envelope (type, address, replyAddress, headers) around a maximal publish body. */
   static final int ENVELOPE_BYTES = 4_096;
 
-  private final Vertx vertx;
   private final Publisher publisher;
   private final String apiKey;
   private final int maxFrameBytes;
@@ -27,12 +29,12 @@ public final class TcpBridge {
   private NetServer server;
 
   /**
+   * @param port          the port to listen on (not 0: every instance must share one port)
    * @param apiKey        required in each frame's {@code headers.apiKey} when not null
    * @param maxBodyBytes  {@code publish.maxBodyBytes}; a frame may be this plus {@link #ENVELOPE_BYTES}
    * @param idleTimeoutMs a connection that sends nothing for this long is closed
    */
-  public TcpBridge(Vertx vertx, Publisher publisher, String host, int port, String apiKey, int maxBodyBytes, long idleTimeoutMs) {
-    this.vertx = vertx;
+  public TcpBridge(Publisher publisher, String host, int port, String apiKey, int maxBodyBytes, long idleTimeoutMs) {
     this.publisher = publisher;
     this.apiKey = apiKey;
     this.maxFrameBytes = maxBodyBytes + ENVELOPE_BYTES;
@@ -41,18 +43,15 @@ public final class TcpBridge {
         .setReadIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
-  public Future<Void> start() {
+  @Override
+  public Future<?> start() {
     server = vertx.createNetServer(options)
         .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, apiKey, maxFrameBytes).start());
-    return server.listen().mapEmpty();
+    return server.listen();
   }
 
-  /** The bound port (useful when configured as 0). */
-  public int port() {
-    return server.actualPort();
-  }
-
-  public Future<Void> stop() {
+  @Override
+  public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
   }
 }
