@@ -21,6 +21,8 @@ import java.security.MessageDigest;
  */
 final class TcpBridgeConnection {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TcpBridgeConnection.class);
+
   private final NetSocket socket;
   private final Publisher publisher;
   private final byte[] apiKey;
@@ -38,7 +40,11 @@ final class TcpBridgeConnection {
 
   void start() {
     socket.handler(parser);
-    socket.exceptionHandler(e -> socket.close());
+    // Also where an exception thrown while handling a frame ends up (RecordParser rethrows): log it, never hide it.
+    socket.exceptionHandler(e -> {
+      LOG.warn("TCP bridge connection from {} closed: {}", socket.remoteAddress(), e.toString(), e);
+      socket.close();
+    });
   }
 
   private void record(Buffer buf) {
