@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 /**
  * vpush's own meters, on one Prometheus registry per node. Label values are from fixed sets (doors,
  * reasons, transports, known device types), never user ids or addresses, so the series count stays bounded.
- * Every meter is listed in docs/metrics.md.
+ * Every meter is listed in docs/operations.md.
  */
 public final class Metrics {
 

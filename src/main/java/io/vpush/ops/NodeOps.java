@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * A node's operations wiring beside {@link Metrics}: the metered store, JVM and event-loop meters, the stats JSON
- * behind the dashboard, and the dashboard route. See docs/metrics.md.
+ * behind the dashboard, and the dashboard route. See docs/operations.md.
  */
 public final class NodeOps {
 
