@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -32,12 +31,12 @@ final class HttpPublisher implements Publisher {
 
   @Override
   public Future<Void> toUser(String user, JsonObject payload) {
-    return post(new JsonObject().put("user", user).put("payload", payload));
+    return post(Publisher.userBody(user, payload));
   }
 
   @Override
   public Future<Void> toUsers(List<String> users, JsonObject payload) {
-    return post(new JsonObject().put("users", new JsonArray(List.copyOf(users))).put("payload", payload));
+    return post(Publisher.usersBody(users, payload));
   }
 
   private Future<Void> post(JsonObject body) {

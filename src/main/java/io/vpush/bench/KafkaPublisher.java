@@ -2,7 +2,6 @@ package io.vpush.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
@@ -43,12 +42,12 @@ final class KafkaPublisher implements Publisher {
 
   @Override
   public Future<Void> toUser(String user, JsonObject payload) {
-    return send(user, new JsonObject().put("user", user).put("payload", payload));
+    return send(user, Publisher.userBody(user, payload));
   }
 
   @Override
   public Future<Void> toUsers(List<String> users, JsonObject payload) {
-    return send(users.get(0), new JsonObject().put("users", new JsonArray(List.copyOf(users))).put("payload", payload));
+    return send(users.get(0), Publisher.usersBody(users, payload));
   }
 
   private Future<Void> send(String key, JsonObject value) {

@@ -1,6 +1,7 @@
 package io.vpush.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -20,6 +21,16 @@ public interface Publisher {
   Future<Void> toUsers(List<String> users, JsonObject payload);
 
   Future<Void> close();
+
+  /** The publish body (protocol.md section 9) for one user; every door sends the same JSON. */
+  static JsonObject userBody(String user, JsonObject payload) {
+    return new JsonObject().put("user", user).put("payload", payload);
+  }
+
+  /** The publish body for many users (the {@code users} form). */
+  static JsonObject usersBody(List<String> users, JsonObject payload) {
+    return new JsonObject().put("users", new JsonArray(List.copyOf(users))).put("payload", payload);
+  }
 
   /** Creates the publisher for {@code --door}. */
   static Publisher create(io.vertx.core.Vertx vertx, String door, Target target, BenchOptions o) {

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
@@ -56,12 +55,12 @@ final class TcpPublisher implements Publisher {
 
   @Override
   public Future<Void> toUser(String user, JsonObject payload) {
-    return send(new JsonObject().put("user", user).put("payload", payload));
+    return send(Publisher.userBody(user, payload));
   }
 
   @Override
   public Future<Void> toUsers(List<String> users, JsonObject payload) {
-    return send(new JsonObject().put("users", new JsonArray(List.copyOf(users))).put("payload", payload));
+    return send(Publisher.usersBody(users, payload));
   }
 
   private Future<Void> send(JsonObject body) {
