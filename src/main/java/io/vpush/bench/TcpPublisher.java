@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -20,27 +21,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * persistent connections (default 4), requests pipelined with a replyAddress each (never waiting for an answer before
  * the next send), and every frame queued within one event-loop turn written in one buffer, so the server reads many
  * publishes per read.
+ *
+ * <p>The publisher holds its {@link NetClient} for as long as it runs: Vert.x closes a client (and every socket it
+ * opened) once the client object is garbage collected, which had closed the bridge connections in mid-run.
  */
 final class TcpPublisher implements Publisher {
 
-  private final Vertx vertx;
   private final String door;
   private final String apiKey;
+  private final NetClient client;
   private final List<Conn> conns = new ArrayList<>();
   private final Map<String, Promise<Void>> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
 
-  private TcpPublisher(Vertx vertx, String door, String apiKey) {
-    this.vertx = vertx;
+  private TcpPublisher(String door, String apiKey, NetClient client) {
     this.door = door;
     this.apiKey = apiKey;
+    this.client = client;
   }
 
   /** Connects {@code connections} sockets to the bridge; blocking (call it from the scenario thread, not Vert.x's). */
   static TcpPublisher connect(Vertx vertx, String door, String host, int port, String apiKey, int connections) {
     if (port <= 0) throw new IllegalArgumentException("door '" + door + "' needs the TCP bridge port (--bridge-port)");
-    TcpPublisher p = new TcpPublisher(vertx, door, apiKey);
-    var client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
+    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
+    TcpPublisher p = new TcpPublisher(door, apiKey, client);
     for (int i = 0; i < connections; i++) {
       // Called off Vert.x threads, getOrCreateContext() gives a fresh event-loop context each time: one per socket.
       Context ctx = vertx.getOrCreateContext();
@@ -82,9 +86,14 @@ final class TcpPublisher implements Publisher {
     else p.tryFail(f.getString("failureType", "error") + ": " + f.getString("message"));
   }
 
+  /** The client this publisher's sockets belong to (held for the whole run, see the type's Javadoc). */
+  NetClient client() {
+    return client;
+  }
+
   @Override
   public Future<Void> close() {
-    return Future.join(conns.stream().map(c -> c.socket.close()).toList()).mapEmpty();
+    return client.close();
   }
 
   /** One bridge connection with its write queue, flushed once per event-loop turn of its context. */

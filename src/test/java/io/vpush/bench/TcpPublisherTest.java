@@ -1,0 +1,72 @@
+package io.vpush.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The TCP door of the load generator against a peer speaking the bridge framing that answers every {@code send}: a
+ * garbage collection in mid-run must not close its connections (Vert.x closes a client once it is collected, and a
+ * client held by nobody had silently closed the bridge sockets under load).
+ */
+class TcpPublisherTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void survivesAGarbageCollectionInMidRun() {
+    NetServer bridge = vertx.createNetServer().connectHandler(TcpPublisherTest::answerEverySend);
+    int port = bridge.listen(0, "127.0.0.1").await().actualPort();
+    TcpPublisher publisher = TcpPublisher.connect(vertx, "tcp", "127.0.0.1", port, "key", 2);
+    assertThat(publishAll(publisher, 50)).allMatch(Future::succeeded);
+
+    WeakReference<Object> client = new WeakReference<>(publisher.client());
+    System.gc(); // a full collection clears every weak reference whose object is unreachable
+
+    assertThat(client.get()).as("the publisher's NetClient is still reachable after a GC").isNotNull();
+    assertThat(publishAll(publisher, 50)).allMatch(Future::succeeded);
+    publisher.close().await();
+  }
+
+  private static List<Future<Void>> publishAll(TcpPublisher publisher, int n) {
+    List<Future<Void>> sent = new ArrayList<>();
+    for (int i = 0; i < n; i++) sent.add(publisher.toUser("u" + i, new JsonObject().put("i", i)));
+    Future.join(sent).await();
+    return sent;
+  }
+
+  /** The bridge's answer to a {@code send}: a {@code message} frame to its replyAddress. */
+  private static void answerEverySend(NetSocket socket) {
+    boolean[] length = {true};
+    RecordParser parser = RecordParser.newFixed(4);
+    parser.handler(b -> {
+      if (length[0]) {
+        parser.fixedSizeMode(b.getInt(0));
+      } else {
+        parser.fixedSizeMode(4);
+        JsonObject send = b.toJsonObject();
+        Buffer answer = new JsonObject().put("type", "message").put("address", send.getString("replyAddress"))
+            .put("body", new JsonObject().put("seq", 1)).toBuffer();
+        socket.write(Buffer.buffer().appendInt(answer.length()).appendBuffer(answer));
+      }
+      length[0] = !length[0];
+    });
+    socket.handler(parser);
+  }
+}
