@@ -92,10 +92,10 @@ for side in $TARGETS; do
     fi
   fi
   if [[ $side == vpush ]] && wants cluster; then
-    # HTTP door: the TCP bridge stalls under overload (open defect, docs/benchmarks.md). Clients plus one route
-    # round must stay under the load generator's 20,000 file descriptors, so the cluster step uses fewer clients.
+    # Clients plus one route round must stay under the load generator's 20,000 file descriptors, so the cluster
+    # step uses fewer clients.
     bench cluster cluster --target vpush-cluster --clients "$CLUSTER_N" --rate "$RATES" --duration-ms "$DUR" \
-      --warmup-ms "$WARMUP" --door http $FIND --route-users "$ROUTE_USERS" --route-round "$ROUTE_ROUND"
+      --warmup-ms "$WARMUP" --door tcp $FIND --route-users "$ROUTE_USERS" --route-round "$ROUTE_ROUND"
   fi
   if [[ $side == vpush ]] && wants kafka; then
     started_kafka=; scripts/kafka.sh status >/dev/null 2>&1 || started_kafka=1

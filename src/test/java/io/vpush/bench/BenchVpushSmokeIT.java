@@ -13,14 +13,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Keeps the load generator working against vpush itself: each scenario forks target/vpush.jar ({@code vpush-local})
  * with a handful of clients for a second or two, and must deliver its messages and write its report. The unicast run
- * uses the Redis engine and the TCP bridge door. Timings are never asserted.
+ * uses the Redis engine and the TCP bridge door; the cluster run forks three clustered nodes (twice: the route-state
+ * phase has its own cluster). Timings are never asserted.
  */
 class BenchVpushSmokeIT {
 
   @TempDir Path out;
 
   private JsonObject run(String scenario, String reportName, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of(scenario, "--target", "vpush-local", "--jar", "target/vpush.jar",
+    return runOn("vpush-local", scenario, reportName, extra);
+  }
+
+  private JsonObject runOn(String target, String scenario, String reportName, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of(scenario, "--target", target, "--jar", "target/vpush.jar",
         "--clients", "20", "--duration-ms", "1000", "--drain-ms", "15000", "--hold-ms", "100",
         "--server-jvm-args", "-Xmx256m", "--out", out.toString()));
     args.addAll(List.of(extra));
@@ -69,6 +74,24 @@ class BenchVpushSmokeIT {
     assertThat(rc.getLong("reconnected")).isEqualTo(20);
     assertThat(rc.getLong("caughtUp")).isEqualTo(20);
     assertThat(rc.getLong("missing")).isZero();
+    assertThat(r.getJsonObject("clients").getLong("duplicates")).isZero();
+  }
+
+  @Test
+  void clusterDeliversAcrossThreeNodesAndMeasuresTheDispatchNodesRouteState() throws Exception {
+    JsonObject r = runOn("vpush-cluster", "cluster", "cluster-vpush-cluster-tcp", "--rate", "50", "--door", "tcp",
+        "--route-users", "60", "--route-round", "20");
+    JsonObject results = r.getJsonObject("results");
+    JsonObject step = results.getJsonArray("steps").getJsonObject(0);
+    long accepted = step.getJsonObject("publish").getLong("accepted");
+    assertThat(accepted).isPositive();
+    assertThat(step.getLong("delivered")).isEqualTo(accepted);
+    assertThat(step.getLong("acked")).isEqualTo(accepted);
+    assertThat(step.getJsonObject("cpu").getJsonArray("processes")).hasSizeGreaterThanOrEqualTo(4); // 3 nodes + Redis
+    JsonObject routes = results.getJsonObject("routeState");
+    assertThat(routes.getLong("delivered")).isEqualTo(60);
+    assertThat(routes.getLong("connectFailed")).isZero();
+    assertThat(routes.containsKey("heapBytesPerUser")).isTrue();
     assertThat(r.getJsonObject("clients").getLong("duplicates")).isZero();
   }
 }
