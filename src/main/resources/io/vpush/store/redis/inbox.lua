@@ -1,5 +1,5 @@
 -- One user's inbox, atomically. All keys share the user's hash tag {u:<id>}.
--- KEYS[1] meta  hash: seq -> the user's last seq
+-- KEYS[1] meta  hash: seq -> the user's last seq; k -> the time (ms) until which the inbox keys are known to live
 -- KEYS[2] inbox zset: score seq, member "<seq>:<idByteLen>:<id><entry json>"
 -- KEYS[3] exp   zset: score expiresAt (ms), member seq
 -- KEYS[4] ids   hash: message id -> seq, for exactly as long as the message is retained
@@ -33,9 +33,22 @@ local function purge(now)
   return #due
 end
 
--- Real key expiry only for cleanup of abandoned users; it is only ever extended.
-local function extend(key, secs)
-  if redis.call('TTL', key) < secs then redis.call('EXPIRE', key, secs) end
+-- Real key expiry only for cleanup of abandoned users; it is only ever extended. Refreshing it on every accept cost
+-- seven calls per message (three TTL, four EXPIRE); the horizon kept in meta field k makes it one HGET, and the keys
+-- are refreshed when the wanted horizon passes k by more than an hour (they live at least their TTL plus the day of
+-- margin the caller adds, less that hour), or when the inbox was just created (an emptied zset is deleted by Redis).
+local SLACK_MS = 3600000
+local function extend(now, keepSecs, metaSecs, created)
+  local known = tonumber(redis.call('HGET', KEYS[1], 'k') or '0')
+  local wanted = now + keepSecs * 1000
+  if wanted <= known + SLACK_MS and not created then return end
+  local horizon = math.max(known, wanted)
+  local secs = math.ceil((horizon - now) / 1000)
+  redis.call('EXPIRE', KEYS[2], secs)
+  redis.call('EXPIRE', KEYS[3], secs)
+  redis.call('EXPIRE', KEYS[4], secs)
+  redis.call('HSET', KEYS[1], 'k', string.format('%d', horizon))
+  redis.call('EXPIRE', KEYS[1], metaSecs)
 end
 
 -- Times go to Redis as the caller's decimal strings: a Lua number could be formatted in exponent form.
@@ -52,6 +65,8 @@ if ARGV[1] == 'read' then
 end
 
 local cap = tonumber(ARGV[3])
+local now = tonumber(ARGV[2])
+local created = false
 local capped = 0
 local keep = 0
 local out = {0, 0}
@@ -76,6 +91,7 @@ for k = 5, #ARGV, 4 do
     redis.call('ZADD', KEYS[3], ARGV[k + 1], seq)
     redis.call('HSET', KEYS[4], id, seq)
     local n = redis.call('ZCARD', KEYS[2])
+    if n == 1 then created = true end
     if n > cap then
       local old = redis.call('ZRANGE', KEYS[2], 0, n - cap - 1)
       for i = 1, #old do
@@ -87,19 +103,14 @@ for k = 5, #ARGV, 4 do
       capped = capped + #old
     end
     -- A message already past its expiry (released late) is accepted and dropped at once.
-    expired = expired + purge(ARGV[2])
+    if tonumber(ARGV[k + 1]) <= now then expired = expired + purge(ARGV[2]) end
     keep = math.max(keep, tonumber(ARGV[k + 3]))
     out[#out + 1] = 0
     out[#out + 1] = member
   end
 end
 
-if keep > 0 then
-  extend(KEYS[2], keep)
-  extend(KEYS[3], keep)
-  extend(KEYS[4], keep)
-  redis.call('EXPIRE', KEYS[1], ARGV[4])
-end
+if keep > 0 then extend(now, keep, ARGV[4], created) end
 out[1] = expired
 out[2] = capped
 return out

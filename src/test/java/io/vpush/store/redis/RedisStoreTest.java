@@ -93,6 +93,45 @@ class RedisStoreTest extends StoreContractTest {
   }
 
   @Test
+  void keyExpiryIsRefreshedOncePerHourNotPerMessage() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      await(s.accept(new NewMessage("a", "u1", clock.nowMs(), 60, "{}", List.of())));
+      long expires = expireCalls();
+      for (int i = 0; i < 5; i++) await(s.accept(new NewMessage("b" + i, "u1", clock.nowMs(), 60, "{}", List.of())));
+      assertThat(expireCalls()).as("EXPIRE calls for 5 accepts within the hour").isEqualTo(expires);
+      clock.advance(3_600_001);
+      await(s.accept(new NewMessage("c", "u1", clock.nowMs(), 60, "{}", List.of())));
+      assertThat(expireCalls()).as("one refresh of the 4 keys after an hour").isEqualTo(expires + 4);
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
+  void anInboxEmptiedByExpiryGetsItsKeyExpiryBackWhenRecreated() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      await(s.accept(new NewMessage("a", "u1", clock.nowMs(), 30, "{}", List.of())));
+      clock.advance(31_000);
+      assertThat(await(s.read("u1", 0, 10)).messages()).isEmpty();   // purged: Redis deletes the emptied keys
+      assertThat(redis.call("EXISTS", "{u:u1}:inbox")).isEqualTo("0");
+      await(s.accept(new NewMessage("b", "u1", clock.nowMs(), 30, "{}", List.of())));
+      for (String key : List.of("{u:u1}:inbox", "{u:u1}:exp", "{u:u1}:ids")) {
+        assertThat(Long.parseLong(redis.call("TTL", key))).as(key).isPositive();
+      }
+    } finally {
+      await(s.close());
+    }
+  }
+
+  private long expireCalls() throws java.io.IOException {
+    String stats = redis.call("INFO", "commandstats");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_expire:calls=(\\d+)").matcher(stats);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  @Test
   void answersArriveOnTheCallersContextEvenWhenTheLaneConnectsFirst() throws Exception {
     // A lane that is not connected yet connects on its own event loop; the answer must still come back on the
     // caller's context (verticle state is not thread-safe).
