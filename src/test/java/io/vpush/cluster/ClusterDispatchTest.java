@@ -10,7 +10,9 @@ import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.ops.TokenMinter;
 import io.vpush.purge.PublishRequest;
+import io.vpush.testing.Deliveries;
 import io.vpush.testing.RedisServer;
+import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,7 @@ class ClusterDispatchTest {
 
   private static final String KEY = "cluster-key";
   private static final String SECRET = "0123456789abcdef0123456789abcdef";
+  private static final Duration WAIT = Duration.ofSeconds(10);
   private static RedisServer redis;
   private static Vertx vertxA;
   private static Vertx vertxB;
@@ -90,6 +94,11 @@ class ClusterDispatchTest {
     return TokenMinter.mint(vertxA, configA, user, 3600, List.of("*"), List.of());
   }
 
+  /** A client of {@code node} that acks every message as it arrives, registered with {@code lastSeq}. */
+  private static WsTestClient connect(VPushNode node, String user, String clientId, long lastSeq) {
+    return WsTestClient.connectAcking(vertxA, node.httpPort(), new Deliveries(user, clientId, lastSeq), token(user), Duration.ofSeconds(20));
+  }
+
   private static void publish(String user, int n) throws Exception {
     for (int i = 0; i < n; i++) {
       PublishRequest r = a.publisher().parse(new JsonObject().put("user", user).put("payload", new JsonObject().put("i", i)), null);
@@ -101,29 +110,27 @@ class ClusterDispatchTest {
   void aUserWhoConnectsRightAfterDispatchesGetsEveryLaterMessageLive() throws Exception {
     String u = user();
     publish(u, 5);   // dispatched from A while u has no route anywhere
-    try (WsClient c = WsClient.connect(b.httpPort())) {
-      c.register(u, token(u), "c1", 0L);
-      c.awaitSeqs(5, 10_000);
+    try (WsTestClient c = connect(b, u, "c1", 0)) {
+      Deliveries got = c.deliveries();
+      got.awaitRange(1, 5, WAIT);
       publish(u, 20);
-      c.awaitSeqs(25, 10_000);
-      assertThat(c.duplicates()).isEmpty();
-      assertThat(c.distinct()).isEqualTo(25);
+      got.awaitRange(1, 25, WAIT);
+      assertThat(got.duplicates()).isEmpty();
+      assertThat(got.distinct()).isEqualTo(25);
     }
   }
 
   @Test
   void aSecondDeviceOnAnotherNodeGetsLiveMessagesDespiteACachedRoute() throws Exception {
     String u = user();
-    try (WsClient onA = WsClient.connect(a.httpPort())) {
-      onA.register(u, token(u), "phone", 0L);
+    try (WsTestClient onA = connect(a, u, "phone", 0)) {
       publish(u, 3);   // A's L1 now says u -> [node-a]
-      onA.awaitSeqs(3, 10_000);
-      try (WsClient onB = WsClient.connect(b.httpPort())) {
-        onB.register(u, token(u), "desk", 0L);   // the register holds u in A's L1
+      onA.deliveries().awaitRange(1, 3, WAIT);
+      try (WsTestClient onB = connect(b, u, "desk", 0)) {   // the register holds u in A's L1
         publish(u, 10);
-        onB.awaitSeqs(13, 10_000);
-        onA.awaitSeqs(13, 10_000);
-        assertThat(onB.duplicates()).isEmpty();
+        onB.deliveries().awaitRange(1, 13, WAIT);
+        onA.deliveries().awaitRange(1, 13, WAIT);
+        assertThat(onB.deliveries().duplicates()).isEmpty();
       }
     }
   }
@@ -131,56 +138,50 @@ class ClusterDispatchTest {
   @Test
   void aClientThatMovesKeepsReceiving() throws Exception {
     String u = user();
-    try (WsClient first = WsClient.connect(b.httpPort())) {
-      first.register(u, token(u), "c1", 0L);
+    try (WsTestClient first = connect(b, u, "c1", 0)) {
       publish(u, 3);   // A caches u -> [node-b]
-      first.awaitSeqs(3, 10_000);
+      first.deliveries().awaitRange(1, 3, WAIT);
     }
-    try (WsClient moved = WsClient.connect(a.httpPort())) {
-      moved.register(u, token(u), "c1", 3L);
+    try (WsTestClient moved = connect(a, u, "c1", 3)) {
       publish(u, 5);
-      moved.awaitFrame(f -> "8".equals(f.getJsonObject("headers", new JsonObject()).getString("seq")), 10_000);
+      moved.awaitFrame(f -> WsTestClient.seq(f) == 8, WAIT);
     }
   }
 
   @Test
   void theSameClientOnAnotherNodeKicksTheOldConnection() throws Exception {
     String u = user();
-    try (WsClient old = WsClient.connect(b.httpPort()); WsClient fresh = WsClient.connect(a.httpPort())) {
-      old.register(u, token(u), "same", 0L);
-      fresh.register(u, token(u), "same", 0L);
-      old.awaitFrame(f -> "kicked".equals(WsClient.control(f)), 10_000);
-      assertThat(old.awaitClose(10_000)).isEqualTo(4003);
+    try (WsTestClient old = connect(b, u, "same", 0); WsTestClient fresh = connect(a, u, "same", 0)) {
+      old.awaitControl("kicked", WAIT);
+      assertThat(old.awaitClose(WAIT)).isEqualTo((short) 4003);
     }
   }
 
   @Test
   void theAdminKickWorksFromANodeWithoutTheUser() throws Exception {
     String u = user();
-    try (WsClient c = WsClient.connect(b.httpPort())) {
-      c.register(u, token(u), "c1", 0L);
+    try (WsTestClient c = connect(b, u, "c1", 0)) {
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + a.httpPort() + "/api/v1/users/" + u + "/connections"))
           .header("Authorization", "Bearer " + KEY).DELETE().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(new JsonObject(r.body()).getInteger("kicked")).isEqualTo(1);
-      assertThat(c.awaitClose(10_000)).isEqualTo(4003);
+      assertThat(c.awaitClose(WAIT)).isEqualTo((short) 4003);
     }
   }
 
   @Test
   void topicsReachSubscribersOnEveryNode() throws Exception {
     String u = user();
-    try (WsClient c = WsClient.connect(b.httpPort())) {
-      c.register(u, token(u), "c1", 0L);
-      c.subscribe("news", token(u));
+    try (WsTestClient c = connect(b, u, "c1", 0)) {
+      c.send(new JsonObject().put("type", "register").put("address", "vpush.topic.news").put("headers", new JsonObject().put("token", token(u))));
       // A subscription is confirmed by nothing on the wire; publish until one arrives (each publish is an event).
       PublishRequest r = a.publisher().parse(new JsonObject().put("topic", "news").put("payload", "hello"), null);
       JsonObject got = null;
       for (int i = 0; i < 50 && got == null; i++) {
         a.publisher().publish(r, "test").await(10, TimeUnit.SECONDS);
         try {
-          got = c.awaitFrame(f -> "vpush.topic.news".equals(f.getString("address")), 200);
+          got = c.awaitFrame(f -> "vpush.topic.news".equals(f.getString("address")), Duration.ofMillis(200));
         } catch (AssertionError e) {
           // not subscribed yet
         }

@@ -7,10 +7,12 @@ import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.ops.TokenMinter;
+import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
 import io.vpush.testing.Ports;
 import io.vpush.testing.RedisServer;
 import io.vpush.testing.VPushProcess;
+import io.vpush.testing.WsTestClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,6 +53,7 @@ class ClusterIT {
   private static final String KEY = "cluster-it-key";
   private static final String SECRET = "0123456789abcdef0123456789abcdef-it";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static RedisServer redis;
   private static VPushProcess n1;
   private static VPushProcess n2;
@@ -125,13 +128,11 @@ class ClusterIT {
   void everyDoorEveryClientExactlyOnceThenAnAccessNodeDies() throws Exception {
     int users = 6;
     List<String> ids = new ArrayList<>();
-    List<WsClient> clients = new ArrayList<>();
+    List<WsTestClient> clients = new ArrayList<>();
     for (int i = 0; i < users; i++) {
       String u = "it-" + i + "-" + System.nanoTime();
       ids.add(u);
-      WsClient c = WsClient.connect((i % 2 == 0 ? n1 : n2).port());
-      c.register(u, token(u), "c" + i, 0L);
-      clients.add(c);
+      clients.add(connect(i % 2 == 0 ? n1 : n2, new Deliveries(u, "c" + i)));
     }
     // Phase 1: every door the accepting node has (HTTP, TCP bridge, Kafka), interleaved.
     int perDoor = 10;
@@ -147,10 +148,10 @@ class ClusterIT {
       }
       for (java.util.concurrent.Future<?> a : acks) a.get(30, TimeUnit.SECONDS);
     }
-    for (WsClient c : clients) c.awaitSeqs((long) doors * perDoor, 30_000);
-    for (WsClient c : clients) {
-      assertThat(c.duplicates()).isEmpty();
-      assertThat(c.distinct()).isEqualTo(doors * perDoor);
+    for (WsTestClient c : clients) c.deliveries().awaitRange(1, (long) doors * perDoor, WAIT);
+    for (WsTestClient c : clients) {
+      assertThat(c.deliveries().duplicates()).isEmpty();
+      assertThat(c.deliveries().distinct()).isEqualTo(doors * perDoor);
     }
 
     // Phase 2: a stream to everyone (HTTP and Kafka) while n1 is SIGKILLed; its clients reconnect to n2 with their lastSeq.
@@ -174,41 +175,35 @@ class ClusterIT {
     // The accepting node drops the dead node from its view (Hazelcast failure detection: seconds).
     awaitNodeGone(n3, "n1", Duration.ofSeconds(30));
     System.out.println("n1 dropped from n3's node list " + (System.nanoTime() - killAt) / 1_000_000 + " ms after SIGKILL");
-    List<WsClient> moved = new ArrayList<>();
+    List<WsTestClient> moved = new ArrayList<>();
     for (int i = 0; i < users; i += 2) {
-      WsClient old = clients.get(i);
-      old.awaitClose(30_000);
+      Deliveries old = clients.get(i).deliveries();
+      clients.get(i).awaitClose(WAIT);
       long lastSeq = old.contiguous();
-      WsClient again = WsClient.connect(n2.port());
-      again.register(ids.get(i), token(ids.get(i)), "c" + i, lastSeq);
+      WsTestClient again = connect(n2, new Deliveries(ids.get(i), "c" + i, lastSeq));
       moved.add(again);
-      awaitAll(again, lastSeq, total);
-      assertThat(again.duplicates()).isEmpty();
+      Deliveries got = again.deliveries();
+      // It only gets seqs lastSeq+1..total after registering with lastSeq.
+      got.await(d -> d.distinct() >= total - lastSeq, (total - lastSeq) + " messages after lastSeq " + lastSeq, WAIT);
+      assertThat(got.duplicates()).isEmpty();
       // Exactly once across both connections: the new one starts right after what the old one had.
-      assertThat(again.distinct() + lastSeq).isEqualTo(total);
+      assertThat(got.distinct() + lastSeq).isEqualTo(total);
       assertThat(old.duplicates()).isEmpty();
       assertThat(old.distinct()).isEqualTo((int) lastSeq);
     }
     for (int i = 1; i < users; i += 2) {
-      clients.get(i).awaitSeqs(total, 30_000);
-      assertThat(clients.get(i).duplicates()).isEmpty();
-      assertThat(clients.get(i).distinct()).isEqualTo(total);
+      Deliveries got = clients.get(i).deliveries();
+      got.awaitRange(1, total, WAIT);
+      assertThat(got.duplicates()).isEmpty();
+      assertThat(got.distinct()).isEqualTo(total);
     }
-    for (WsClient c : clients) c.close();
-    for (WsClient c : moved) c.close();
+    for (WsTestClient c : clients) c.close();
+    for (WsTestClient c : moved) c.close();
   }
 
-  /** Waits until the client has seqs lastSeq+1..total (it only gets those after registering with lastSeq). */
-  private static void awaitAll(WsClient c, long lastSeq, int total) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (c.distinct() < total - lastSeq) {
-      if (System.nanoTime() > deadline) throw new AssertionError("got " + c.distinct() + " of " + (total - lastSeq) + " after lastSeq " + lastSeq);
-      try {
-        c.awaitFrame(f -> true, 200);
-      } catch (AssertionError e) {
-        // nothing this round
-      }
-    }
+  /** A client of {@code node} that acks every message as it arrives. */
+  private static WsTestClient connect(VPushProcess node, Deliveries app) {
+    return WsTestClient.connectAcking(vertx, node.port(), app, token(app.user()), Duration.ofSeconds(20));
   }
 
   private static long awaitNodeGone(VPushProcess from, String id, Duration timeout) throws Exception {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vpush.VPushNode;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 
+import static io.vpush.testing.WsTestClient.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -93,10 +96,10 @@ class DashboardTest {
 
       // Traffic: one registered client, 5 messages to it.
       WsTestClient client = WsTestClient.connect(vertx, port);
-      client.register("dash", MetricsTest.token(vertx, "dash"), "web");
-      client.nextControl("registered");
+      client.register("dash", MetricsTest.token(vertx, "dash"), Map.of("device", "web", "clientId", "c-web"));
+      client.awaitControl("registered", WAIT);
       for (int i = 0; i < 5; i++) publish("dash");
-      for (int i = 0; i < 5; i++) client.nextMessage();
+      for (int i = 0; i < 5; i++) client.awaitMessage(WAIT);
 
       JsonObject after = json(chrome.eval(AWAIT_STATS.formatted("d.cluster.accepted === 5 && d.cluster.delivered === 5")));
       assertThat(after.getString("connections")).isEqualTo("1");

@@ -3,12 +3,13 @@ package io.vpush.ops;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vpush.cluster.TestClusterConfig;
-import io.vpush.cluster.WsClient;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.testing.Deliveries;
 import io.vpush.testing.RedisServer;
 import io.vpush.testing.VPushProcess;
+import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ class GracefulShutdownClusterIT {
   private static final String SECRET = "0123456789abcdef0123456789abcdef-sd";
   private static final long WINDOW_MS = 3_000;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static RedisServer redis;
   private static VPushProcess a;
   private static VPushProcess b;
@@ -89,41 +91,37 @@ class GracefulShutdownClusterIT {
   void sigtermHandsClientsToAnotherNodeWithoutLossOrDuplicate() throws Exception {
     int users = 8;
     List<String> ids = new ArrayList<>();
-    List<WsClient> onA = new ArrayList<>();
+    List<WsTestClient> onA = new ArrayList<>();
     for (int i = 0; i < users; i++) {
       String u = "sd-" + i + "-" + System.nanoTime();
       ids.add(u);
-      WsClient client = WsClient.connect(a.port());
-      client.register(u, token(u), "c" + i, 0L);
-      onA.add(client);
+      onA.add(connect(a, new Deliveries(u, "c" + i)));
     }
     Stream stream = new Stream(ids);
     stream.start();
-    for (WsClient client : onA) client.awaitSeqs(5, 30_000);
+    for (WsTestClient client : onA) client.deliveries().awaitRange(1, 5, WAIT);
 
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> a.sigterm(Duration.ofSeconds(40)));
     ScheduledExecutorService reconnects = Executors.newScheduledThreadPool(2);
     Set<Long> afterMs = new HashSet<>();
-    List<CompletableFuture<WsClient>> onB = new ArrayList<>();
+    List<CompletableFuture<WsTestClient>> onB = new ArrayList<>();
     try {
       for (int i = 0; i < users; i++) {
-        WsClient old = onA.get(i);
-        JsonObject notice = old.awaitFrame(f -> "reconnect".equals(WsClient.control(f)), 30_000);
+        WsTestClient old = onA.get(i);
+        JsonObject notice = old.awaitControl("reconnect", WAIT);
         long after = notice.getJsonObject("body").getLong("afterMs");
         assertThat(after).isBetween(0L, WINDOW_MS - 1);
         afterMs.add(after);
-        assertThat(old.awaitClose(30_000)).as("close code").isEqualTo(1012);
+        assertThat(old.awaitClose(WAIT)).as("close code").isEqualTo((short) 1012);
         String user = ids.get(i);
         String clientId = "c" + i;
-        long lastSeq = old.contiguous();
+        long lastSeq = old.deliveries().contiguous();
         // The client's side of the contract: wait afterMs, then reconnect elsewhere with the last seq it has.
-        CompletableFuture<WsClient> moved = new CompletableFuture<>();
+        CompletableFuture<WsTestClient> moved = new CompletableFuture<>();
         reconnects.schedule(() -> {
           try {
-            WsClient again = WsClient.connect(b.port());
-            again.register(user, token(user), clientId, lastSeq);
-            moved.complete(again);
-          } catch (Exception e) {
+            moved.complete(connect(b, new Deliveries(user, clientId, lastSeq)));
+          } catch (Throwable e) {
             moved.completeExceptionally(e);
           }
         }, after, TimeUnit.MILLISECONDS);
@@ -141,12 +139,12 @@ class GracefulShutdownClusterIT {
     assertThat(afterMs).as("reconnect delays are jittered").hasSizeGreaterThan(1);
     assertThat(stream.failures.get()).as("publishes not answered 202").isZero();
     for (int i = 0; i < users; i++) {
-      WsClient old = onA.get(i);
-      WsClient again = onB.get(i).get();
+      Deliveries old = onA.get(i).deliveries();
+      Deliveries again = onB.get(i).get().deliveries();
       TreeSet<Long> accepted = new TreeSet<>(stream.accepted.get(ids.get(i)));
       assertThat(accepted.first()).isEqualTo(1L);
       assertThat(accepted.last()).isEqualTo(accepted.size());
-      again.awaitRange(old.contiguous() + 1, accepted.last(), 30_000);
+      again.awaitRange(old.contiguous() + 1, accepted.last(), WAIT);
       Map<Long, Integer> before = old.counts();
       Map<Long, Integer> after = again.counts();
       assertThat(before.values()).as("duplicates on A").allMatch(n -> n == 1);
@@ -157,8 +155,13 @@ class GracefulShutdownClusterIT {
       assertThat(all).as(ids.get(i) + ": every accepted seq once").isEqualTo(accepted);
       System.out.printf("%s: %d on A, %d on B after afterMs, %d accepted%n", ids.get(i), before.size(), after.size(), accepted.size());
     }
-    onA.forEach(WsClient::close);
-    for (CompletableFuture<WsClient> f : onB) f.get().close();
+    onA.forEach(WsTestClient::close);
+    for (CompletableFuture<WsTestClient> f : onB) f.get().close();
+  }
+
+  /** A client of {@code node} that acks every message as it arrives. */
+  private static WsTestClient connect(VPushProcess node, Deliveries app) {
+    return WsTestClient.connectAcking(vertx, node.port(), app, token(app.user()), Duration.ofSeconds(20));
   }
 
   private static String token(String user) {

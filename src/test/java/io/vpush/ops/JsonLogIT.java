@@ -4,13 +4,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vpush.testing.VPushProcess;
+import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import static io.vpush.testing.WsTestClient.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fat jar with JSON logging: every line is a JSON object, lifecycle lines are there, tokens and payloads never are. */
@@ -58,16 +61,16 @@ class JsonLogIT {
   private String traffic(VPushProcess node) throws Exception {
     String token = ProcessTraffic.token(vertx, "alice");
     WsTestClient alice = WsTestClient.connect(vertx, node.port());
-    alice.register("alice", token, "pc");
-    alice.nextControl("registered");
+    alice.register("alice", token, Map.of("device", "pc", "clientId", "c-pc"));
+    alice.awaitControl("registered", WAIT);
     ProcessTraffic.publish(node, new JsonObject().put("user", "alice").put("payload", new JsonObject().put("secret", "PAYLOAD-MARKER-7f3a")));
-    alice.nextMessage();
+    alice.awaitMessage(WAIT);
     // A token for someone else: rejected, and its text must not reach the log either.
     WsTestClient mallory = WsTestClient.connect(vertx, node.port());
-    mallory.register("mallory", token, "pc");
-    assertThat(mallory.awaitClose()).isEqualTo((short) 4001);
-    alice.ws.close();
-    assertThat(alice.awaitClose()).isPositive();
+    mallory.register("mallory", token, Map.of("device", "pc", "clientId", "c-pc"));
+    assertThat(mallory.awaitClose(WAIT)).isEqualTo((short) 4001);
+    alice.closeSocket();
+    assertThat(alice.awaitClose(WAIT)).isPositive();
     return token;
   }
 

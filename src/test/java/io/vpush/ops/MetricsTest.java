@@ -7,6 +7,7 @@ import io.vpush.VPushNode;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.vpush.testing.WsTestClient.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -70,11 +72,11 @@ class MetricsTest {
 
     // A registered pos client gets 5 messages and acks 3; one publish repeats an id.
     WsTestClient alice = WsTestClient.connect(vertx, port);
-    alice.register("alice", token("alice"), "pos");
-    alice.nextControl("registered");
+    alice.register("alice", token("alice"), Map.of("device", "pos", "clientId", "c-pos"));
+    alice.awaitControl("registered", WAIT);
     for (int i = 1; i <= 5; i++) publish("alice", "a" + i);
-    for (int i = 1; i <= 5; i++) assertThat(alice.nextMessage().getJsonObject("headers").getString("seq")).isEqualTo("" + i);
-    alice.ack(3);
+    for (int i = 1; i <= 5; i++) assertThat(alice.awaitMessage(WAIT).getJsonObject("headers").getString("seq")).isEqualTo("" + i);
+    alice.ackConfirmed(3);
     publish("alice", "a1");
     Scrape s1 = Scrape.of(port);
     assertThat(s1.count("vpush_connections", "transport", "websocket", "device", "pos")).isEqualTo(1);
@@ -89,44 +91,44 @@ class MetricsTest {
     assertThat(s1.count("vpush_store_op_duration_seconds_count", "op", "accept")).isEqualTo(6);
 
     // Seqs 4 and 5 stay unacked: re-sent once (ack.maxRetries=1), then given up.
-    assertThat(alice.nextMessage().getJsonObject("headers").getString("seq")).isEqualTo("4");
-    assertThat(alice.nextMessage().getJsonObject("headers").getString("seq")).isEqualTo("5");
+    assertThat(alice.awaitMessage(WAIT).getJsonObject("headers").getString("seq")).isEqualTo("4");
+    assertThat(alice.awaitMessage(WAIT).getJsonObject("headers").getString("seq")).isEqualTo("5");
     Scrape s2 = Scrape.await(port, s -> s.count("vpush_messages_given_up_total") == 2);
     assertThat(s2.count("vpush_messages_resent_total", "attempt", "1")).isEqualTo(2);
     assertThat(s2.count("vpush_messages_resent_total")).isEqualTo(2);
 
     // An operator kick.
     kick("alice");
-    alice.nextControl("kicked");
-    assertThat(alice.awaitClose()).isEqualTo((short) 4003);
+    alice.awaitControl("kicked", WAIT);
+    assertThat(alice.awaitClose(WAIT)).isEqualTo((short) 4003);
 
     // A bad token.
     WsTestClient bob = WsTestClient.connect(vertx, port);
-    bob.register("bob", "not-a-token", "web");
-    assertThat(bob.next(f -> "err".equals(f.getString("type"))).getString("failureType")).isEqualTo("access_denied");
-    assertThat(bob.awaitClose()).isEqualTo((short) 4001);
+    bob.register("bob", "not-a-token", Map.of("device", "web", "clientId", "c-web"));
+    assertThat(bob.awaitFrame(f -> "err".equals(f.getString("type")), WAIT).getString("failureType")).isEqualTo("access_denied");
+    assertThat(bob.awaitClose(WAIT)).isEqualTo((short) 4001);
 
     // A frame over frame.maxBytes (1 KiB here).
     WsTestClient carol = WsTestClient.connect(vertx, port);
     carol.send(new JsonObject().put("type", "ping").put("pad", "x".repeat(2_000)));
-    assertThat(carol.awaitClose()).isEqualTo((short) 1009);
+    assertThat(carol.awaitClose(WAIT)).isEqualTo((short) 1009);
 
     // 30 messages for an offline user with inbox.cap 20: 10 dropped; its catch-up overflows outbound.maxMessages 10.
     for (int i = 1; i <= 30; i++) publish("dave", "d" + i);
     WsTestClient dave = WsTestClient.connect(vertx, port);
-    dave.register("dave", token("dave"), "mobile");
-    assertThat(dave.awaitClose()).isEqualTo((short) 1008);
+    dave.register("dave", token("dave"), Map.of("device", "mobile", "clientId", "c-mobile"));
+    assertThat(dave.awaitClose(WAIT)).isEqualTo((short) 1008);
 
     // A client that closes itself: the server sees it after the socket is gone.
     WsTestClient erin = WsTestClient.connect(vertx, port);
-    erin.register("erin", token("erin"), "tablet");
-    erin.nextControl("registered");
+    erin.register("erin", token("erin"), Map.of("device", "tablet", "clientId", "c-tablet"));
+    erin.awaitControl("registered", WAIT);
     erin.close();
 
     // Broken SockJS framing on the SockJS WebSocket transport.
-    WsTestClient frank = WsTestClient.connect(vertx, port, "/eventbus/000/abcdefgh/websocket");
-    frank.ws.writeTextMessage("not sockjs");
-    assertThat(frank.awaitClose()).isEqualTo((short) 1008);
+    WsTestClient frank = WsTestClient.connectPath(vertx, port, "/eventbus/000/abcdefgh/websocket");
+    frank.sendText("not sockjs");
+    assertThat(frank.awaitClose(WAIT)).isEqualTo((short) 1008);
 
     Scrape s3 = Scrape.await(port, s -> s.count("vpush_disconnects_total", "reason", "client_close") == 1);
     assertThat(s3.count("vpush_disconnects_total", "reason", "kicked")).isEqualTo(1);
@@ -174,7 +176,7 @@ class MetricsTest {
     VPushNode idle = await(VPushNode.start(vertx, VPushConfig.defaults().with(s, "test")));
     try {
       WsTestClient quiet = WsTestClient.connect(vertx, idle.httpPort());
-      assertThat(quiet.awaitClose()).isEqualTo((short) 1008);
+      assertThat(quiet.awaitClose(WAIT)).isEqualTo((short) 1008);
       Scrape after = Scrape.of(idle.httpPort());
       assertThat(after.count("vpush_disconnects_total", "reason", "idle_timeout")).isEqualTo(1);
       assertThat(after.count("vpush_disconnects_total")).isEqualTo(1);

@@ -3,6 +3,7 @@ package io.vpush.ops;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vpush.testing.VPushProcess;
+import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import static io.vpush.testing.WsTestClient.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SIGTERM on the fat jar: every client is told to reconnect (jittered within the window), closed with 1012, and the exit code is 0. */
@@ -36,8 +39,8 @@ class ShutdownIT {
       List<WsTestClient> clients = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         WsTestClient c = WsTestClient.connect(vertx, node.port());
-        c.register("u" + i, ProcessTraffic.token(vertx, "u" + i), "pc");
-        c.nextControl("registered");
+        c.register("u" + i, ProcessTraffic.token(vertx, "u" + i), Map.of("device", "pc", "clientId", "c-pc"));
+        c.awaitControl("registered", WAIT);
         clients.add(c);
       }
 
@@ -45,9 +48,9 @@ class ShutdownIT {
 
       assertThat(exit).as(node.logTail(30)).isZero();
       for (WsTestClient c : clients) {
-        JsonObject reconnect = c.nextControl("reconnect");
+        JsonObject reconnect = c.awaitControl("reconnect", WAIT);
         assertThat(reconnect.getJsonObject("body").getLong("afterMs")).isBetween(0L, (long) WINDOW_MS - 1);
-        assertThat(c.awaitClose()).isEqualTo((short) 1012);
+        assertThat(c.awaitClose(WAIT)).isEqualTo((short) 1012);
       }
       assertThat(node.log()).contains("vpush stopped in");
     }

@@ -14,6 +14,7 @@ import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.ops.TokenMinter;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.UUID;
 
 /**
  * An in-process vpush node on a free port for integration tests, with fast test timings, tokens minted with its
- * secret, and an HTTP client for the publish and admin API.
+ * secret, and an HTTP client for the publish and admin API; on its own Vert.x or on one the test shares.
  */
 public final class TestNode implements AutoCloseable {
 
@@ -37,20 +38,46 @@ public final class TestNode implements AutoCloseable {
   }
 
   private final Vertx vertx;
+  private final boolean ownsVertx;
   private final VPushConfig config;
   private final VPushNode node;
   private final HttpClient http;
 
-  private TestNode(Vertx vertx, VPushConfig config, VPushNode node) {
+  private TestNode(Vertx vertx, boolean ownsVertx, VPushConfig config, VPushNode node) {
     this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
     this.config = config;
     this.node = node;
     this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
         new PoolOptions().setHttp1MaxSize(16));
   }
 
-  /** Starts a node with test defaults (short wheel tick, no TCP bridge, two access instances) plus {@code overrides}. */
+  /** Starts a node on its own Vert.x with {@link #config test defaults} plus {@code overrides}. */
   public static TestNode start(Map<Setting<?>, Object> overrides) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return start(vertx, true, config(overrides));
+    } catch (AssertionError e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public static TestNode start() {
+    return start(Map.of());
+  }
+
+  /** Starts a node on the test's Vert.x (e.g. two nodes on one, or a test's own event bus consumer); close() leaves it open. */
+  public static TestNode start(Vertx vertx, VPushConfig config) {
+    return start(vertx, false, config);
+  }
+
+  private static TestNode start(Vertx vertx, boolean ownsVertx, VPushConfig config) {
+    return new TestNode(vertx, ownsVertx, config, WsTestClient.await(VPushNode.start(vertx, config)));
+  }
+
+  /** Test defaults (loopback on a free port, short wheel tick, no TCP bridge, two access instances) plus {@code overrides}. */
+  public static VPushConfig config(Map<Setting<?>, Object> overrides) {
     Map<Setting<?>, Object> settings = new HashMap<>();
     settings.put(Settings.HTTP_HOST, "127.0.0.1");
     settings.put(Settings.HTTP_PORT, 0);
@@ -61,19 +88,26 @@ public final class TestNode implements AutoCloseable {
     settings.put(Settings.ACCESS_INSTANCES, 2);
     settings.put(Settings.DELAY_POLL_MS, 20);
     settings.putAll(overrides);
-    VPushConfig config = VPushConfig.defaults().with(settings, "test");
-    Vertx vertx = Vertx.vertx();
-    try {
-      VPushNode node = WsTestClient.await(VPushNode.start(vertx, config));
-      return new TestNode(vertx, config, node);
-    } catch (AssertionError e) {
-      vertx.close();
-      throw e;
-    }
+    return VPushConfig.defaults().with(settings, "test");
   }
 
-  public static TestNode start() {
-    return start(Map.of());
+  /**
+   * Test defaults with Kafka on, every Kafka name starting with {@code prefix} (a test's own topics and group), one
+   * access instance and patient idle and ack timeouts (the broker paces delivery), plus {@code extra}.
+   */
+  public static VPushConfig kafkaConfig(String bootstrap, String prefix, Map<Setting<?>, Object> extra) {
+    Map<Setting<?>, Object> m = new HashMap<>();
+    m.put(Settings.ACCESS_INSTANCES, 1);
+    m.put(Settings.IDLE_TIMEOUT_MS, 120_000);
+    m.put(Settings.ACK_TIMEOUT_MS, 30_000);
+    m.put(Settings.KAFKA_BOOTSTRAP, bootstrap);
+    m.put(Settings.KAFKA_TOPIC, prefix + ".messages");
+    m.put(Settings.KAFKA_GROUP, prefix + "-purge");
+    m.put(Settings.KAFKA_DLQ_TOPIC, prefix + ".dlq");
+    m.put(Settings.KAFKA_UPSTREAM_TOPIC, prefix + ".upstream");
+    m.put(Settings.KAFKA_PRESENCE_TOPIC, prefix + ".presence");
+    m.putAll(extra);
+    return config(m);
   }
 
   public Vertx vertx() { return vertx; }
@@ -109,6 +143,11 @@ public final class TestNode implements AutoCloseable {
     WsTestClient c = connect();
     c.registered(user, token, headers);
     return c;
+  }
+
+  /** Connects as an app that acks each user message into {@code into} (see {@link WsTestClient#connectAcking}). */
+  public WsTestClient connectAcking(Deliveries into, Duration timeout) {
+    return WsTestClient.connectAcking(vertx, port(), into, token(into.user()), timeout);
   }
 
   // --- HTTP ---
@@ -172,12 +211,13 @@ public final class TestNode implements AutoCloseable {
     return sum;
   }
 
+  /** Closes the node, its HTTP client, and its Vert.x when it made it. */
   @Override
   public void close() {
     try {
       WsTestClient.await(node.close());
     } finally {
-      WsTestClient.await(vertx.close());
+      WsTestClient.await(ownsVertx ? vertx.close() : http.close());
     }
   }
 }

@@ -15,29 +15,39 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * A raw WebSocket client of {@code /eventbus/websocket} for tests: sends bridge frames, queues every frame received
- * (as JSON) for the test thread, and waits for frames and for the close with deadlines instead of sleeps.
+ * (as JSON) for the test thread, and waits for frames and for the close with deadlines instead of sleeps. It can
+ * also act as a well-behaved app ({@link #connectAcking}): ack each user message on arrival, tallied in {@link Deliveries}.
  */
 public final class WsTestClient implements AutoCloseable {
 
   /** How long the helpers wait by default; generous because the 2-core machine is shared. */
   public static final Duration WAIT = Duration.ofSeconds(10);
 
+  // Held for the life of this object: Vert.x closes a client, and every socket it opened, once it is garbage collected.
   private final WebSocketClient client;
   private final WebSocket ws;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final Map<String, CompletableFuture<JsonObject>> replies = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private volatile Deliveries acking;
 
   private WsTestClient(WebSocketClient client, WebSocket ws) {
     this.client = client;
     this.ws = ws;
-    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    ws.textMessageHandler(this::onText);
     ws.closeHandler(v -> closed.complete(null));
+  }
+
+  /** Connects to {@code ws://127.0.0.1:port/eventbus/websocket}. */
+  public static WsTestClient connect(Vertx vertx, int port) {
+    return connect(vertx, port, null);
   }
 
   /** Connects to {@code ws://127.0.0.1:port/eventbus/websocket} plus an optional query (e.g. {@code "?token=..."}). */
@@ -47,11 +57,67 @@ public final class WsTestClient implements AutoCloseable {
 
   /** As {@link #connect(Vertx, int, String)} with client options (e.g. a small receive buffer for a slow reader). */
   public static WsTestClient connect(Vertx vertx, int port, String query, WebSocketClientOptions options) {
+    return open(vertx, port, "/eventbus/websocket" + (query == null ? "" : query), options);
+  }
+
+  /** Connects to any path, e.g. SockJS's WebSocket transport {@code /eventbus/000/abcdefgh/websocket} (frames kept as {@code {raw}}). */
+  public static WsTestClient connectPath(Vertx vertx, int port, String path) {
+    return open(vertx, port, path, new WebSocketClientOptions());
+  }
+
+  private static WsTestClient open(Vertx vertx, int port, String path, WebSocketClientOptions options) {
     WebSocketClient client = vertx.createWebSocketClient(options.setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
-    WebSocketConnectOptions connect = new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket" + (query == null ? "" : query));
-    // Handlers are set in the connect callback, on the socket's event loop, so no early frame or close is missed.
-    return await(client.connect(connect).map(ws -> new WsTestClient(client, ws)));
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
+    try {
+      // Handlers are set in the connect callback, on the socket's event loop, so no early frame or close is missed.
+      return await(client.connect(connect).map(ws -> new WsTestClient(client, ws)));
+    } catch (AssertionError e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Connects as the app installation {@code into} describes: every user message is acked (cumulatively, on the
+   * socket's thread, as it arrives) and tallied in {@code into}; registers with its clientId and lastSeq and waits up
+   * to {@code timeout} for {@code control: registered} (frames before it are dropped from the queue, not the tally).
+   */
+  public static WsTestClient connectAcking(Vertx vertx, int port, Deliveries into, String token, Duration timeout) {
+    WsTestClient c = connect(vertx, port);
+    c.acking = into;
+    try {
+      c.register(into.user(), token, Map.of("clientId", into.clientId(), "lastSeq", Long.toString(into.lastSeq())));
+      c.awaitControl("registered", timeout);
+      return c;
+    } catch (AssertionError e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** The tally of a client made by {@link #connectAcking}. */
+  public Deliveries deliveries() {
+    if (acking == null) throw new IllegalStateException("not an acking client");
+    return acking;
+  }
+
+  private void onText(String text) {
+    // SockJS framing ("o", "a[...]") is kept raw; vpush frames are JSON objects.
+    JsonObject f = text.startsWith("{") ? new JsonObject(text) : new JsonObject().put("raw", text);
+    CompletableFuture<JsonObject> reply = replies.remove(f.getString("address", ""));
+    if (reply != null) {
+      reply.complete(f);
+      return;
+    }
+    Deliveries into = acking;
+    if (into != null && seq(f) >= 0 && f.getString("address", "").startsWith("vpush.user.")) {
+      // Acked at once so no re-send can count as a duplicate.
+      long upTo = into.record(seq(f), f.getValue("body"));
+      ws.writeTextMessage(ackFrame(upTo).encode());
+    } else if (into != null && "err".equals(f.getString("type"))) {
+      into.problem("error frame " + f.encode());
+    }
+    frames.add(f);
   }
 
   // --- sending ---
@@ -61,6 +127,7 @@ public final class WsTestClient implements AutoCloseable {
     sendText(frame.encode());
   }
 
+  /** Sends any text (e.g. a malformed frame). */
   public void sendText(String text) {
     await(ws.writeTextMessage(text));
   }
@@ -94,7 +161,11 @@ public final class WsTestClient implements AutoCloseable {
 
   /** Sends a cumulative ack without waiting. */
   public void ack(long seq) {
-    send(new JsonObject().put("type", "send").put("address", "vpush.ack").put("body", new JsonObject().put("seq", seq)));
+    send(ackFrame(seq));
+  }
+
+  private static JsonObject ackFrame(long seq) {
+    return new JsonObject().put("type", "send").put("address", "vpush.ack").put("body", new JsonObject().put("seq", seq));
   }
 
   /** Acks with a replyAddress and waits for the {@code {ok:true}} reply, so the server has processed it. */
@@ -114,9 +185,23 @@ public final class WsTestClient implements AutoCloseable {
    * to it (other frames meanwhile are dropped); returns that whole frame.
    */
   public JsonObject request(String address, Object body) {
-    String reply = "r-" + UUID.randomUUID();
-    send(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", reply));
+    String reply = sendWithReply(address, body, null);
     return awaitFrame(f -> reply.equals(f.getString("address")), WAIT);
+  }
+
+  /** Sends to {@code address} with a fresh replyAddress; completes with the {@code rec} or {@code err} frame answering it (not queued). */
+  public CompletableFuture<JsonObject> requestAsync(String address, Object body) {
+    CompletableFuture<JsonObject> answer = new CompletableFuture<>();
+    sendWithReply(address, body, answer);
+    return answer;
+  }
+
+  /** Sends with a fresh replyAddress, returned; when {@code answer} is given, the reply completes it instead of being queued. */
+  private String sendWithReply(String address, Object body, CompletableFuture<JsonObject> answer) {
+    String reply = "r-" + UUID.randomUUID();
+    if (answer != null) replies.put(reply, answer);
+    send(new JsonObject().put("type", "send").put("address", address).put("body", body).put("replyAddress", reply));
+    return reply;
   }
 
   // --- receiving ---
@@ -157,6 +242,16 @@ public final class WsTestClient implements AutoCloseable {
       seen.add(f);
       if (match.test(f)) return seen;
     }
+  }
+
+  /** The next user message (a frame with a seq header); the frames before it are dropped. */
+  public JsonObject awaitMessage(Duration timeout) {
+    return awaitFrame(f -> seq(f) >= 0, timeout);
+  }
+
+  /** The next {@code control: kind} notice; the frames before it are dropped. */
+  public JsonObject awaitControl(String kind, Duration timeout) {
+    return awaitFrame(f -> isControl(f, kind), timeout);
   }
 
   /** The next {@code n} user messages (frames with a seq header), failing on anything else but ignoring nothing. */
@@ -209,6 +304,11 @@ public final class WsTestClient implements AutoCloseable {
 
   public void resume() {
     ws.resume();
+  }
+
+  /** Starts a normal close from this side; {@link #awaitClose} then sees the server's answer. */
+  public void closeSocket() {
+    ws.close();
   }
 
   @Override

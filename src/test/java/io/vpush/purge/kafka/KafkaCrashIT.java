@@ -4,9 +4,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.ops.TokenMinter;
+import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
 import io.vpush.testing.RedisServer;
+import io.vpush.testing.TestNode;
 import io.vpush.testing.VPushProcess;
+import io.vpush.testing.WsTestClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -55,7 +59,8 @@ class KafkaCrashIT {
     String topic = prefix + ".messages";
     broker.createTopic(topic, 4);
     Vertx vertx = Vertx.vertx();
-    List<RawClient> clients = new ArrayList<>();
+    List<Deliveries> clients = new ArrayList<>();
+    List<WsTestClient> connections = new ArrayList<>();
     VPushProcess a = null;
     VPushProcess b = null;
     try (RedisServer redis = RedisServer.start()) {
@@ -70,12 +75,12 @@ class KafkaCrashIT {
       env.put("VPUSH_KAFKA_DLQ_TOPIC", prefix + ".dlq");
       env.put("VPUSH_KAFKA_UPSTREAM_TOPIC", prefix + ".upstream");
       env.put("VPUSH_KAFKA_PRESENCE_TOPIC", prefix + ".presence");
-      env.put("VPUSH_JWT_SECRET", TestNodes.SECRET);
-      env.put("VPUSH_API_KEY", TestNodes.API_KEY);
+      env.put("VPUSH_JWT_SECRET", TestNode.SECRET);
+      env.put("VPUSH_API_KEY", TestNode.API_KEY);
       env.put("VPUSH_TCP_BRIDGE_ENABLED", "false");
       env.put("VPUSH_IDLE_TIMEOUT_MS", "120000");
       env.put("VPUSH_ACK_TIMEOUT_MS", "30000");
-      VPushConfig tokens = VPushConfig.defaults().with(Settings.JWT_SECRET, TestNodes.SECRET);
+      VPushConfig tokens = VPushConfig.defaults().with(Settings.JWT_SECRET, TestNode.SECRET);
 
       a = VPushProcess.builder().name("crash-a").env(env).heap("384m").start();
       CountDownLatch midStream = new CountDownLatch(TOTAL * 2 / 5);
@@ -90,8 +95,8 @@ class KafkaCrashIT {
         lastOnB.set(now);
       };
       for (int u = 0; u < USERS; u++) {
-        clients.add(new RawClient("c" + u, "app").onProcessed(onProcessed)
-            .connect(a.port(), TestNodes.token(vertx, tokens, "c" + u), WAIT));
+        clients.add(new Deliveries("c" + u, "app").onProcessed(onProcessed));
+        connections.add(WsTestClient.connectAcking(vertx, a.port(), clients.get(u), token(vertx, tokens, "c" + u), WAIT));
       }
 
       long started = System.nanoTime();
@@ -104,28 +109,29 @@ class KafkaCrashIT {
       killed.set(true);
 
       b = VPushProcess.builder().name("crash-b").env(env).heap("384m").start();
-      for (RawClient c : clients) c.connect(b.port(), TestNodes.token(vertx, tokens, c.user), WAIT);
+      // Each app reconnects with the lastSeq it processed.
+      for (Deliveries c : clients) connections.add(WsTestClient.connectAcking(vertx, b.port(), c, token(vertx, tokens, c.user()), WAIT));
       producing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      for (RawClient c : clients) c.awaitProcessed(PER_USER, WAIT);
+      for (Deliveries c : clients) c.awaitProcessed(PER_USER, WAIT);
       double recovery = (System.nanoTime() - killedAt) / 1e9;
       double bRate = (TOTAL - deliveredByA) / Math.max(1e-3, (lastOnB.get() - firstOnB.get()) / 1e9);
 
       List<Long> seqs = LongStream.rangeClosed(1, PER_USER).boxed().toList();
       List<Integer> order = IntStream.range(0, PER_USER).boxed().toList();
-      for (RawClient c : clients) {
-        assertThat(c.processed()).as(c.user + " seqs").containsExactlyElementsOf(seqs);
-        assertThat(c.bodies().stream().map(x -> x.getInteger("n")).toList()).as(c.user + ": seq n+1 carries record n").isEqualTo(order);
-        assertThat(c.problems()).as(c.user).isEmpty();
-        assertThat(lastSeq(b, c.user)).as(c.user + " lastSeq in the store").isEqualTo(PER_USER);
+      for (Deliveries c : clients) {
+        assertThat(c.processed()).as(c.user() + " seqs").containsExactlyElementsOf(seqs);
+        assertThat(c.bodies().stream().map(x -> x.getInteger("n")).toList()).as(c.user() + ": seq n+1 carries record n").isEqualTo(order);
+        assertThat(c.problems()).as(c.user()).isEmpty();
+        assertThat(lastSeq(b, c.user())).as(c.user() + " lastSeq in the store").isEqualTo(PER_USER);
       }
       String metrics = HTTP.send(HttpRequest.newBuilder(b.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
       System.out.printf("crash test: A delivered %d of %d before SIGKILL (%.0f msg/s, paced by the producer), all delivered %.1f s"
               + " after the kill; B caught up the backlog at %.0f msg/s (consume, accept, deliver, ack);"
               + " B re-consumed %s records already accepted by A (kept their seq); client-side duplicates dropped: %d%n",
           deliveredByA, TOTAL, aRate, recovery, bRate, counter(metrics, "vpush_messages_duplicate_total\\{door=\"kafka\"}"),
-          clients.stream().mapToInt(RawClient::duplicates).sum());
+          clients.stream().mapToInt(Deliveries::dropped).sum());
     } finally {
-      clients.forEach(RawClient::abort);
+      connections.forEach(WsTestClient::close);
       if (a != null) a.close();
       if (b != null) b.close();
       vertx.close().await();
@@ -151,9 +157,13 @@ class KafkaCrashIT {
 
   private static long lastSeq(VPushProcess node, String user) throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(node.uri("/api/v1/users/" + user))
-        .header("Authorization", "Bearer " + TestNodes.API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        .header("Authorization", "Bearer " + TestNode.API_KEY).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return new JsonObject(r.body()).getLong("lastSeq");
+  }
+
+  private static String token(Vertx vertx, VPushConfig tokens, String user) {
+    return TokenMinter.mint(vertx, tokens, user, 3600, List.of(), List.of());
   }
 
   private static String counter(String metrics, String series) {

@@ -2,10 +2,12 @@ package io.vpush.purge.kafka;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vpush.VPushNode;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
+import io.vpush.testing.TestNode;
+import io.vpush.testing.WsTestClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +34,8 @@ class KafkaIngestTest {
 
   private final KafkaBroker broker = KafkaBroker.shared();
   private Vertx vertx;
-  private VPushNode node;
-  private final List<RawClient> clients = new ArrayList<>();
+  private TestNode node;
+  private final List<WsTestClient> clients = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
@@ -42,23 +44,23 @@ class KafkaIngestTest {
 
   @AfterEach
   void tearDown() {
-    clients.forEach(RawClient::abort);
-    if (node != null) node.close().await();
+    clients.forEach(WsTestClient::close);
+    if (node != null) node.close();
     vertx.close().await();
   }
 
   @Test
   void acceptsEachUsersRecordsInOrderSendsInvalidOnesToTheDlqAndCommitsWhatIsDone() throws Exception {
     String prefix = "ingest" + System.nanoTime();
-    VPushConfig config = TestNodes.config(broker.bootstrap(), prefix, Map.of());
+    VPushConfig config = TestNode.kafkaConfig(broker.bootstrap(), prefix, Map.of());
     String topic = config.get(Settings.KAFKA_TOPIC);
     broker.createTopic(topic, 3);
     broker.createTopic(config.get(Settings.KAFKA_DLQ_TOPIC), 1);
-    node = TestNodes.start(vertx, config);
+    node = TestNode.start(vertx, config);
     int users = 5;
     int perUser = 40;
     for (int u = 0; u < users; u++) {
-      clients.add(new RawClient("u" + u, "c").connect(node.httpPort(), TestNodes.token(vertx, config, "u" + u), WAIT));
+      clients.add(node.connectAcking(new Deliveries("u" + u, "c"), WAIT));
     }
 
     List<ProducerRecord<String, String>> records = new ArrayList<>();
@@ -74,10 +76,11 @@ class KafkaIngestTest {
     }
     KafkaTesting.produce(broker.bootstrap(), topic, records);
 
-    for (RawClient c : clients) {
+    for (WsTestClient client : clients) {
+      Deliveries c = client.deliveries();
       c.awaitProcessed(perUser, WAIT);
-      assertThat(c.processed()).as(c.user).containsExactlyElementsOf(LongStream.rangeClosed(1, perUser).boxed().toList());
-      assertThat(c.bodies().stream().map(b -> b.getInteger("n")).toList()).as(c.user + " in produce order")
+      assertThat(c.processed()).as(c.user()).containsExactlyElementsOf(LongStream.rangeClosed(1, perUser).boxed().toList());
+      assertThat(c.bodies().stream().map(b -> b.getInteger("n")).toList()).as(c.user() + " in produce order")
           .isEqualTo(java.util.stream.IntStream.range(0, perUser).boxed().toList());
       assertThat(c.problems()).isEmpty();
     }
@@ -91,14 +94,14 @@ class KafkaIngestTest {
     }
     assertThat(reasons).containsExactlyInAnyOrder("not_json", "invalid", "not_object");
     assertThat(dead.stream().filter(d -> d.key().equals("u2")).findFirst().orElseThrow().value()).isEqualTo("{\"user\":\"u2\"}");
-    assertThat(node.metrics().scrape()).contains("vpush_dlq_records_total{reason=\"not_json\"} 1.0");
-    assertThat(node.metrics().scrape()).contains("vpush_messages_accepted_total{door=\"kafka\"} " + (users * perUser) + ".0");
+    assertThat(node.node().metrics().scrape()).contains("vpush_dlq_records_total{reason=\"not_json\"} 1.0");
+    assertThat(node.node().metrics().scrape()).contains("vpush_messages_accepted_total{door=\"kafka\"} " + (users * perUser) + ".0");
     // The lag gauges (what the dashboard and the alert read) are measured once a second: poll the scrape until
     // every partition reports, then none may be behind.
     awaitScrape(s -> java.util.stream.IntStream.range(0, 3).allMatch(p -> s.contains("vpush_kafka_consumer_lag{partition=\"" + p + "\"} 0.0")));
 
     // Closing leaves the group after committing: every record, valid or dead-lettered, is committed.
-    node.close().await();
+    node.close();
     node = null;
     assertThat(KafkaTesting.committed(broker.bootstrap(), config.get(Settings.KAFKA_GROUP), topic))
         .isEqualTo(KafkaTesting.endOffsets(broker.bootstrap(), topic, 3));
@@ -107,18 +110,18 @@ class KafkaIngestTest {
   @Test
   void upstreamIsAnsweredAfterKafkaAcknowledgedAndPresenceIsPublished() throws Exception {
     String prefix = "upstream" + System.nanoTime();
-    VPushConfig config = TestNodes.config(broker.bootstrap(), prefix, Map.of());
+    VPushConfig config = TestNode.kafkaConfig(broker.bootstrap(), prefix, Map.of());
     broker.createTopic(config.get(Settings.KAFKA_TOPIC), 1);
     broker.createTopic(config.get(Settings.KAFKA_UPSTREAM_TOPIC), 2);
     broker.createTopic(config.get(Settings.KAFKA_PRESENCE_TOPIC), 1);
-    node = TestNodes.start(vertx, config);
+    node = TestNode.start(vertx, config);
     CompletableFuture<JsonObject> onBus = new CompletableFuture<>();
     vertx.eventBus().<JsonObject>consumer("vpush.upstream.in", m -> onBus.complete(m.body())).completion().await();
 
-    RawClient client = new RawClient("alice", "phone").connect(node.httpPort(), TestNodes.token(vertx, config, "alice"), WAIT);
+    WsTestClient client = node.connectAcking(new Deliveries("alice", "phone"), WAIT);
     clients.add(client);
-    JsonObject reply = client.upstream(new JsonObject().put("order", 42)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(reply).isEqualTo(new JsonObject().put("ok", true));
+    JsonObject reply = client.requestAsync("vpush.upstream", new JsonObject().put("order", 42)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(reply.getJsonObject("body")).as(reply.encode()).isEqualTo(new JsonObject().put("ok", true));
 
     ConsumerRecord<String, String> up = KafkaTesting.read(broker.bootstrap(), config.get(Settings.KAFKA_UPSTREAM_TOPIC), 1, WAIT).get(0);
     assertThat(up.key()).isEqualTo("alice");
@@ -135,12 +138,12 @@ class KafkaIngestTest {
   @Test
   void aSmallInFlightLimitPausesAndResumesThePartitionWithoutReorderingOrLoss() throws Exception {
     String prefix = "pause" + System.nanoTime();
-    VPushConfig config = TestNodes.config(broker.bootstrap(), prefix, Map.of(Settings.KAFKA_MAX_IN_FLIGHT, 5));
+    VPushConfig config = TestNode.kafkaConfig(broker.bootstrap(), prefix, Map.of(Settings.KAFKA_MAX_IN_FLIGHT, 5));
     String topic = config.get(Settings.KAFKA_TOPIC);
     broker.createTopic(topic, 1);
-    node = TestNodes.start(vertx, config);
-    RawClient client = new RawClient("p", "c").connect(node.httpPort(), TestNodes.token(vertx, config, "p"), WAIT);
-    clients.add(client);
+    node = TestNode.start(vertx, config);
+    Deliveries client = new Deliveries("p", "c");
+    clients.add(node.connectAcking(client, WAIT));
     List<ProducerRecord<String, String>> records = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       records.add(new ProducerRecord<>(topic, "p", new JsonObject().put("user", "p").put("payload", new JsonObject().put("n", i)).encode()));
@@ -150,8 +153,8 @@ class KafkaIngestTest {
     client.awaitProcessed(300, WAIT);
     assertThat(client.bodies().stream().map(b -> b.getInteger("n")).toList())
         .isEqualTo(java.util.stream.IntStream.range(0, 300).boxed().toList());
-    assertThat(node.metrics().scrape()).containsPattern("vpush_kafka_partition_pauses_total\\{cause=\"in_flight\"} [1-9]");
-    node.close().await();
+    assertThat(node.node().metrics().scrape()).containsPattern("vpush_kafka_partition_pauses_total\\{cause=\"in_flight\"} [1-9]");
+    node.close();
     node = null;
     assertThat(KafkaTesting.committed(broker.bootstrap(), config.get(Settings.KAFKA_GROUP), topic)).isEqualTo(Map.of(0, 300L));
   }
@@ -159,12 +162,12 @@ class KafkaIngestTest {
   @Test
   void scheduledRecordsGoToTheDelayQueueAndAreCommittedOnceQueued() throws Exception {
     String prefix = "sched" + System.nanoTime();
-    VPushConfig config = TestNodes.config(broker.bootstrap(), prefix, Map.of());
+    VPushConfig config = TestNode.kafkaConfig(broker.bootstrap(), prefix, Map.of());
     String topic = config.get(Settings.KAFKA_TOPIC);
     broker.createTopic(topic, 1);
-    node = TestNodes.start(vertx, config);
-    RawClient client = new RawClient("s", "c").connect(node.httpPort(), TestNodes.token(vertx, config, "s"), WAIT);
-    clients.add(client);
+    node = TestNode.start(vertx, config);
+    Deliveries client = new Deliveries("s", "c");
+    clients.add(node.connectAcking(client, WAIT));
     long due = System.currentTimeMillis() + 1_000;
     KafkaTesting.produce(broker.bootstrap(), topic, List.of(
         new ProducerRecord<>(topic, "s", "{\"user\":\"s\",\"payload\":{\"n\":0}}"),
@@ -173,7 +176,7 @@ class KafkaIngestTest {
 
     client.awaitProcessed(3, WAIT);
     assertThat(client.bodies().stream().map(b -> b.getInteger("n")).toList()).containsExactly(0, 1, 99);
-    node.close().await();
+    node.close();
     node = null;
     assertThat(KafkaTesting.committed(broker.bootstrap(), config.get(Settings.KAFKA_GROUP), topic)).isEqualTo(Map.of(0, 3L));
   }
@@ -186,11 +189,11 @@ class KafkaIngestTest {
   /** Polls /metrics' text until it satisfies {@code ready} (gauges that are sampled, not events), failing after WAIT. */
   private void awaitScrape(java.util.function.Predicate<String> ready) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    String last = node.metrics().scrape();
+    String last = node.node().metrics().scrape();
     while (!ready.test(last)) {
       assertThat(System.nanoTime()).as("metrics never satisfied the condition; last scrape:%n%s", last).isLessThan(deadline);
       Thread.sleep(100);
-      last = node.metrics().scrape();
+      last = node.node().metrics().scrape();
     }
   }
 }

@@ -3,8 +3,8 @@ package io.vpush.purge.kafka;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vpush.VPushNode;
 import io.vpush.testing.KafkaBroker;
+import io.vpush.testing.TestNode;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -28,10 +28,10 @@ class KafkaReadinessTest {
   @Test
   void readyFollowsTheBroker() throws Exception {
     Vertx vertx = Vertx.vertx();
-    VPushNode node = null;
+    TestNode node = null;
     try (KafkaBroker broker = KafkaBroker.start()) {
-      node = TestNodes.start(vertx, TestNodes.config(broker.bootstrap(), "ready" + System.nanoTime(), Map.of()));
-      URI ready = URI.create("http://127.0.0.1:" + node.httpPort() + "/health/ready");
+      node = TestNode.start(vertx, TestNode.kafkaConfig(broker.bootstrap(), "ready" + System.nanoTime(), Map.of()));
+      URI ready = URI.create("http://127.0.0.1:" + node.port() + "/health/ready");
 
       JsonObject up = awaitReady(ready, 200);
       assertThat(statusOf(up, "store")).isEqualTo("UP");
@@ -47,7 +47,7 @@ class KafkaReadinessTest {
       JsonObject back = awaitReady(ready, 200);
       assertThat(statusOf(back, "kafka")).isEqualTo("UP");
     } finally {
-      if (node != null) node.close().await();
+      if (node != null) node.close();
       vertx.close().await();
     }
   }

@@ -2,19 +2,17 @@ package io.vpush.purge.kafka;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vpush.VPushNode;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
 import io.vpush.testing.RedisServer;
+import io.vpush.testing.TestNode;
+import io.vpush.testing.WsTestClient;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RedisOutageTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final int USERS = 10;
   private static final int PER_PHASE = 10;
 
@@ -41,46 +38,48 @@ class RedisOutageTest {
   void nothingIsLostAndNothingCrashesWhileRedisIsFrozen() throws Exception {
     KafkaBroker broker = KafkaBroker.shared();
     Vertx vertx = Vertx.vertx();
-    List<RawClient> clients = new ArrayList<>();
-    VPushNode node = null;
+    List<WsTestClient> connections = new ArrayList<>();
+    List<Deliveries> clients = new ArrayList<>();
+    TestNode node = null;
     try (RedisServer redis = RedisServer.start()) {
-      VPushConfig config = TestNodes.config(broker.bootstrap(), "redisout" + System.nanoTime(),
+      VPushConfig config = TestNode.kafkaConfig(broker.bootstrap(), "redisout" + System.nanoTime(),
           Map.<Setting<?>, Object>of(Settings.STORE, "redis", Settings.REDIS_URL, List.of(redis.url())));
       String topic = config.get(Settings.KAFKA_TOPIC);
       broker.createTopic(topic, 3);
-      node = TestNodes.start(vertx, config);
+      node = TestNode.start(vertx, config);
       for (int u = 0; u < USERS; u++) {
-        clients.add(new RawClient("r" + u, "c").connect(node.httpPort(), TestNodes.token(vertx, config, "r" + u), WAIT));
+        clients.add(new Deliveries("r" + u, "c"));
+        connections.add(node.connectAcking(clients.get(u), WAIT));
       }
 
       KafkaTesting.produce(broker.bootstrap(), topic, phase(topic, 0));
-      for (RawClient c : clients) c.awaitProcessed(PER_PHASE, WAIT);
+      for (Deliveries c : clients) c.awaitProcessed(PER_PHASE, WAIT);
 
       redis.pause();
-      HttpResponse<String> refused;
+      TestNode.Response refused;
       try {
         KafkaTesting.produce(broker.bootstrap(), topic, phase(topic, 1)); // Kafka is up: these wait in the purger
         refused = publish(node, "outage-1"); // the store call times out (5 s): Redis stays frozen at least that long
-        clients.get(0).ping();
-        clients.get(0).awaitPongs(1, WAIT);
+        connections.get(0).ping();
+        connections.get(0).awaitFrame(f -> "pong".equals(f.getString("type")), WAIT);
       } finally {
         redis.resume();
       }
-      assertThat(refused.statusCode()).isEqualTo(503);
-      assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("unavailable");
-      assertThat(clients).allMatch(RawClient::isOpen);
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.json().getString("error")).isEqualTo("unavailable");
+      assertThat(connections).noneMatch(WsTestClient::isClosed);
 
       // A well-behaved publisher retries a 503 with the same id: it is accepted once, whatever happened to the first try.
-      assertThat(publish(node, "outage-1").statusCode()).isEqualTo(202);
-      assertThat(publish(node, "after-1").statusCode()).isEqualTo(202);
+      assertThat(publish(node, "outage-1").status()).isEqualTo(202);
+      assertThat(publish(node, "after-1").status()).isEqualTo(202);
       KafkaTesting.produce(broker.bootstrap(), topic, phase(topic, 2));
 
       int lost = 0;
-      for (RawClient c : clients) {
+      for (Deliveries c : clients) {
         int expected = 3 * PER_PHASE + (c == clients.get(0) ? 2 : 0);
         c.awaitProcessed(expected, WAIT);
-        assertThat(c.processed()).as(c.user).containsExactlyElementsOf(LongStream.rangeClosed(1, expected).boxed().toList());
-        assertThat(c.problems()).as(c.user).isEmpty();
+        assertThat(c.processed()).as(c.user()).containsExactlyElementsOf(LongStream.rangeClosed(1, expected).boxed().toList());
+        assertThat(c.problems()).as(c.user()).isEmpty();
         Set<String> distinct = new HashSet<>();
         for (JsonObject b : c.bodies()) distinct.add(b.encode());
         lost += expected - distinct.size();
@@ -88,13 +87,13 @@ class RedisOutageTest {
       assertThat(lost).as("messages lost").isZero();
       List<Integer> kafkaOrder = clients.get(1).bodies().stream().map(b -> b.getInteger("n")).toList();
       assertThat(kafkaOrder).isEqualTo(java.util.stream.IntStream.range(0, 3 * PER_PHASE).boxed().toList());
-      assertThat(clients).allMatch(RawClient::isOpen);
-      String metrics = node.metrics().scrape();
+      assertThat(connections).noneMatch(WsTestClient::isClosed);
+      String metrics = node.node().metrics().scrape();
       assertThat(metrics).containsPattern("vpush_problems_total\\{kind=\"store\",level=\"warn\"} [1-9]");
       assertThat(metrics).as("the purger paused the failing partitions").containsPattern("vpush_kafka_partition_pauses_total\\{cause=\"failing\"} [1-9]");
     } finally {
-      clients.forEach(RawClient::abort);
-      if (node != null) node.close().await();
+      connections.forEach(WsTestClient::close);
+      if (node != null) node.close();
       vertx.close().await();
     }
   }
@@ -109,10 +108,7 @@ class RedisOutageTest {
     return out;
   }
 
-  private static HttpResponse<String> publish(VPushNode node, String id) throws Exception {
-    String body = new JsonObject().put("user", "r0").put("id", id).put("payload", new JsonObject().put("http", id)).encode();
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/api/v1/messages"))
-        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestNodes.API_KEY)
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  private static TestNode.Response publish(TestNode node, String id) {
+    return node.publish(new JsonObject().put("user", "r0").put("id", id).put("payload", new JsonObject().put("http", id)));
   }
 }

@@ -2,14 +2,16 @@ package io.vpush.purge.kafka;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vpush.VPushNode;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.store.InboxPage;
 import io.vpush.store.StoredMessage;
+import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
 import io.vpush.testing.RedisServer;
+import io.vpush.testing.TestNode;
+import io.vpush.testing.WsTestClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -43,36 +45,36 @@ class SharedGroupTest {
   void aSecondPurgeNodeJoiningMidStreamTakesPartitionsWithoutLossReorderOrRenumbering() throws Exception {
     KafkaBroker broker = KafkaBroker.shared();
     Vertx vertx = Vertx.vertx();
-    List<RawClient> clients = new ArrayList<>();
-    VPushNode first = null;
-    VPushNode second = null;
+    List<WsTestClient> clients = new ArrayList<>();
+    TestNode first = null;
+    TestNode second = null;
     try (RedisServer redis = RedisServer.start()) {
-      VPushConfig config = TestNodes.config(broker.bootstrap(), "shared" + System.nanoTime(),
+      VPushConfig config = TestNode.kafkaConfig(broker.bootstrap(), "shared" + System.nanoTime(),
           Map.<Setting<?>, Object>of(Settings.STORE, "redis", Settings.REDIS_URL, List.of(redis.url())));
       String topic = config.get(Settings.KAFKA_TOPIC);
       broker.createTopic(topic, 4);
-      first = TestNodes.start(vertx, config);
+      first = TestNode.start(vertx, config);
       List<String> users = IntStream.range(0, USERS).mapToObj(u -> "g" + u).toList();
       Progress progress = new Progress();
       CountDownLatch secondDelivered = new CountDownLatch(1);
 
       // Each user has a client on each node: a message is delivered live by the node that accepted it.
       for (String user : users) {
-        RawClient c = new RawClient(user, "one");
-        clients.add(c.onProcessed(() -> progress.seen(user, c.lastSeq())).connect(first.httpPort(), TestNodes.token(vertx, config, user), WAIT));
+        Deliveries c = new Deliveries(user, "one");
+        clients.add(first.connectAcking(c.onProcessed(() -> progress.seen(user, c.lastSeq())), WAIT));
       }
       try (KafkaProducer<String, String> producer = KafkaTesting.producer(broker.bootstrap())) {
         for (int n = 0; n < FIRST_ROUNDS; n++) round(producer, topic, users, n);
         producer.flush();
         progress.awaitTotal(USERS * FIRST_ROUNDS / 2);
 
-        second = TestNodes.start(vertx, config);
+        second = TestNode.start(vertx, config);
         for (String user : users) {
-          RawClient c = new RawClient(user, "two");
-          clients.add(c.onProcessed(() -> {
+          Deliveries c = new Deliveries(user, "two");
+          clients.add(second.connectAcking(c.onProcessed(() -> {
             progress.seen(user, c.lastSeq());
             secondDelivered.countDown();
-          }).connect(second.httpPort(), TestNodes.token(vertx, config, user), WAIT));
+          }), WAIT));
         }
         // Keep producing, a round per 50 ms (pacing, not waiting), until the second node got partitions and accepted some.
         int rounds = FIRST_ROUNDS;
@@ -87,7 +89,7 @@ class SharedGroupTest {
         progress.awaitTotal(USERS * rounds);
 
         for (String user : users) {
-          InboxPage page = first.store().read(user, 0, 1_000).await();
+          InboxPage page = first.node().store().read(user, 0, 1_000).await();
           assertThat(page.messages()).extracting(StoredMessage::seq).as(user)
               .containsExactlyElementsOf(LongStream.rangeClosed(1, rounds).boxed().toList());
           assertThat(page.messages()).extracting(m -> new JsonObject(m.payload()).getInteger("n")).as(user + " in produce order")
@@ -95,9 +97,9 @@ class SharedGroupTest {
         }
       }
     } finally {
-      clients.forEach(RawClient::abort);
-      if (second != null) second.close().await();
-      if (first != null) first.close().await();
+      clients.forEach(WsTestClient::close);
+      if (second != null) second.close();
+      if (first != null) first.close();
       vertx.close().await();
     }
   }
