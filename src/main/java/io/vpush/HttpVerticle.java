@@ -29,7 +29,7 @@ final class HttpVerticle extends VerticleBase {
       long tick = node.wheelTickMs();
       TimingWheel wheel = new TimingWheel(tick, 512, node.clock().nowMs());
       tickTimer = vertx.setPeriodic(tick, id -> wheel.advance(node.clock().nowMs()));
-      new AccessEndpoints(node.access(), node.frames(), wheel).mount(vertx, router);
+      new AccessEndpoints(node.access(), node.frames(), wheel, node.frameMaxBytes() * 4).mount(vertx, router);
     }
     node.mountApi(vertx, router);
     int frameMax = node.frameMaxBytes();

@@ -3,6 +3,7 @@ package io.vpush.access;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
@@ -12,8 +13,9 @@ import io.vpush.time.TimingWheel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The client endpoints of one event loop: raw WebSocket at {@code /eventbus/websocket} and SockJS at
- * {@code /eventbus} (its WebSocket transport framed by vpush, the polling transports by vertx-web). vpush owns the socket handling (not the stock SockJS bridge, which makes a clustered
+ * The client endpoints of one event loop: raw WebSocket at {@code /eventbus/websocket} (on a plain Netty pipeline, see
+ * {@link NettyWebSocketUpgrade}) and SockJS at {@code /eventbus} (its WebSocket transport framed by vpush, the polling
+ * transports by vertx-web). vpush owns the socket handling (not the stock SockJS bridge, which makes a clustered
  * consumer per register) and speaks the same frames.
  */
 public final class AccessEndpoints {
@@ -21,11 +23,14 @@ public final class AccessEndpoints {
   private final AccessNode node;
   private final ClientFrameHandler frames;
   private final TimingWheel wheel;
+  private final NettyWebSocketUpgrade upgrade;
 
-  public AccessEndpoints(AccessNode node, ClientFrameHandler frames, TimingWheel wheel) {
+  /** @param maxMessageBytes the WebSocket codec's limit: a larger frame or message is closed with 1009 */
+  public AccessEndpoints(AccessNode node, ClientFrameHandler frames, TimingWheel wheel, int maxMessageBytes) {
     this.node = node;
     this.frames = frames;
     this.wheel = wheel;
+    this.upgrade = new NettyWebSocketUpgrade(maxMessageBytes);
   }
 
   public void mount(Vertx vertx, Router router) {
@@ -34,7 +39,8 @@ public final class AccessEndpoints {
         ctx.response().setStatusCode(400).end("expected a WebSocket upgrade");
         return;
       }
-      ctx.request().toWebSocket().onSuccess(this::acceptWebSocket);
+      String query = ctx.request().query();
+      upgrade.upgrade(ctx.request(), channel -> acceptWebSocket(channel, query));
     });
     router.route("/eventbus/:server/:session/websocket").handler(ctx -> {
       if (!ctx.request().canUpgradeToWebSocket()) {
@@ -47,13 +53,11 @@ public final class AccessEndpoints {
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::acceptSockJs));
   }
 
-  private void acceptWebSocket(ServerWebSocket ws) {
-    Session session = new Session(node, new WebSocketTransport(ws), Vertx.currentContext(), wheel);
-    ws.textMessageHandler(text -> frames.handle(session, text));
-    ws.binaryMessageHandler(buf -> frames.handle(session, buf.toString(StandardCharsets.UTF_8)));
-    // Frames past the WebSocket codec limit (4x frame.maxBytes) fail here; the codec closes the socket with 1009 itself.
-    ws.exceptionHandler(e -> session.closed());
-    ws.closeHandler(v -> session.closed());
+  private NettyWebSocket acceptWebSocket(io.netty.channel.Channel channel, String query) {
+    ContextInternal context = (ContextInternal) Vertx.currentContext();
+    NettyWebSocket socket = new NettyWebSocket(channel, context, query, frames::handle);
+    socket.session(new Session(node, socket, context, wheel));
+    return socket;
   }
 
   private void acceptSockJsWebSocket(ServerWebSocket ws) {

@@ -1,0 +1,94 @@
+package io.vpush.access;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.impl.ConnectionBase;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Moves a raw WebSocket upgrade off Vert.x's HTTP connection onto a plain Netty pipeline: Vert.x's HTTP handlers are
+ * removed from the channel, Netty's handshaker answers the upgrade, and a {@link NettyWebSocket} becomes the channel's
+ * last handler.
+ *
+ * <p>Why: a Vert.x 5.0.5 {@code ServerWebSocket} keeps ~9 KB of heap per idle connection that vpush cannot trim (an
+ * MPSC outbound queue that ignores strict thread mode, and the upgrade request, response and header maps it keeps
+ * reachable), and its write API flushes every frame. Measured in {@code docs/benchmarks.md} (idle scenario). The rest
+ * of the HTTP server (API, SockJS, pages) stays on Vert.x.
+ */
+final class NettyWebSocketUpgrade {
+
+  /** Vert.x 5's HTTP/1.x handler names (HttpServerConnectionInitializer); whichever are present are removed. */
+  private static final List<String> VERTX_HTTP_HANDLERS =
+      List.of("httpDecoder", "httpEncoder", "inflater", "deflater", "h2c", "chunkedWriter", "idle", "handler");
+
+  private final WebSocketDecoderConfig decoderConfig;
+  private final int maxMessageBytes;
+
+  /** @param maxMessageBytes the largest frame (and message, fragments joined) the codec accepts; past it, 1009 */
+  NettyWebSocketUpgrade(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+    this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(maxMessageBytes)
+        .allowExtensions(false)
+        .closeOnProtocolViolation(true)
+        .build();
+  }
+
+  /**
+   * Takes the request's connection over; call it from the request handler, on the connection's event loop.
+   *
+   * @param socketFor makes the connection's handler (and its session) once the channel is known
+   */
+  void upgrade(HttpServerRequest request, Function<Channel, NettyWebSocket> socketFor) {
+    ContextInternal context = (ContextInternal) Vertx.currentContext();
+    Channel channel = ((ConnectionBase) request.connection()).channelHandlerContext().channel();
+    FullHttpRequest handshake = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(),
+        Unpooled.EMPTY_BUFFER);
+    request.headers().forEach(h -> handshake.headers().add(h.getKey(), h.getValue()));
+    // Vert.x is inside its own read of this channel: let it return first, then rebuild the pipeline.
+    request.pause();
+    context.runOnContext(v -> takeOver(channel, handshake, socketFor));
+  }
+
+  private void takeOver(Channel channel, FullHttpRequest handshake, Function<Channel, NettyWebSocket> socketFor) {
+    ChannelPipeline pipeline = channel.pipeline();
+    for (String name : VERTX_HTTP_HANDLERS) {
+      if (pipeline.get(name) != null) pipeline.remove(name);
+    }
+    NettyWebSocket socket = socketFor.apply(channel);
+    pipeline.addLast("vpush-http", new HttpServerCodec());
+    pipeline.addLast("vpush-ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+    // Flushes are consolidated per event-loop turn (and per read), so frames queued together leave in one write.
+    pipeline.addLast("vpush-flush", new FlushConsolidationHandler(256, true));
+    pipeline.addLast("vpush-ws", socket);
+    String url = "ws://" + handshake.headers().get("Host") + handshake.uri();
+    WebSocketServerHandshaker handshaker =
+        new WebSocketServerHandshakerFactory(url, null, decoderConfig).newHandshaker(handshake);
+    if (handshaker == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
+      channel.close();
+      return;
+    }
+    handshaker.handshake(channel, handshake).addListener(f -> {
+      if (!f.isSuccess()) channel.close();
+    });
+    // Vert.x may have turned reads off while it held the request.
+    channel.config().setAutoRead(true);
+  }
+}
