@@ -81,6 +81,8 @@ public final class VPush {
     }
     if (config.get(Settings.LOG_JSON) || Boolean.getBoolean("vpush.log.json")) System.setProperty("vpush.log.appender", "JSON");
     Logger log = LoggerFactory.getLogger(VPush.class);
+    java.util.List<String> heap = io.vpush.ops.HeapReturn.apply();
+    if (!heap.isEmpty()) log.info("returning freed heap to the OS: {}", String.join(" ", heap));
     // -cluster: join the Hazelcast cluster (conf/cluster.xml) before the node starts; needs store=redis.
     Vertx vertx;
     try {
