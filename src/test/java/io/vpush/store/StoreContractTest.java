@@ -134,6 +134,31 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void acceptAllOfManyUsersAnswersEachMessageInPlace() throws Exception {
+    // More users than one Redis call carries: every answer must still land on its own message.
+    Store s = store(100);
+    await(s.accept(msg("user-7", "seen", "before")));
+    List<NewMessage> batch = new java.util.ArrayList<>();
+    for (int round = 0; round < 2; round++) {
+      for (int u = 0; u < 150; u++) batch.add(msg("user-" + u, "m" + round, "user-" + u + "/" + round));
+    }
+    batch.add(msg("user-7", "seen", "again"));
+    List<Accepted> out = await(s.acceptAll(batch));
+    for (int i = 0; i < 300; i++) {
+      Accepted a = out.get(i);
+      int u = i % 150;
+      assertThat(a.message().payload()).isEqualTo("user-" + u + "/" + (i / 150));
+      assertThat(a.message().user()).isEqualTo("user-" + u);
+      assertThat(a.message().seq()).isEqualTo((u == 7 ? 1 : 0) + 1 + i / 150);
+      assertThat(a.duplicate()).isFalse();
+    }
+    assertThat(out.get(300).duplicate()).isTrue();
+    assertThat(out.get(300).message().payload()).isEqualTo("before");
+    assertThat(await(s.read("user-149", 0, 10)).messages()).extracting(StoredMessage::payload)
+        .containsExactly("user-149/0", "user-149/1");
+  }
+
+  @Test
   void acceptAllOfManyMessagesForOneUserAssignsConsecutiveSeqs() throws Exception {
     Store s = store(1000);
     List<NewMessage> batch = IntStream.rangeClosed(1, 300).mapToObj(i -> msg("u1", "m" + i, "" + i)).toList();

@@ -1,5 +1,6 @@
 package io.vpush.store.redis;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -51,9 +52,14 @@ public final class RedisStore implements Store, StoreStats {
   /** Seq counters and cursors outlive any message TTL (max 365 days): a seq must never restart under a client. */
   static final long META_KEEP_SECONDS = 400L * 24 * 3600;
   private static final long INBOX_KEEP_MARGIN_SECONDS = 24 * 3600;
+  /** Users per accept call on standalone Redis: Redis runs nothing else while a script runs (~10 calls per user). */
+  static final int USERS_PER_CALL = 64;
   private static final long ROUTE_KEEP_MARGIN_MS = 60_000;
   private static final LuaScript INBOX = LuaScript.load("inbox.lua");
   private static final LuaScript ACK = LuaScript.load("ack.lua");
+  private static final java.util.concurrent.atomic.AtomicLong STORES = new java.util.concurrent.atomic.AtomicLong();
+  /** Context data key of a context's {@link AckBatcher}; unique per store, so two stores never share one. */
+  private final String ackBatcherKey = "vpush.redis.acks." + STORES.incrementAndGet();
   private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
 
   private final RedisLanes lanes;
@@ -120,10 +126,14 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Accepted> accept(NewMessage message) {
-    return INBOX.run(lanes, acceptCall(List.of(message))).map(r -> accepted(message.user(), r, 0));
+    return INBOX.run(lanes, acceptCall(List.of(List.of(message)))).map(r -> accepted(message.user(), r.get(0), 0));
   }
 
-  /** One script call per user (its messages in the given order), all calls pipelined; answers in the given order. */
+  /**
+   * One script call per group of users (each user's messages in the given order), all calls pipelined; answers in the
+   * given order. On standalone Redis a call carries up to {@link #USERS_PER_CALL} users; in a cluster, one (a script's
+   * keys must share a slot).
+   */
   @Override
   public Future<List<Accepted>> acceptAll(List<NewMessage> messages) {
     if (messages.isEmpty()) return Future.succeededFuture(List.of());
@@ -131,35 +141,49 @@ public final class RedisStore implements Store, StoreStats {
     for (int i = 0; i < messages.size(); i++) {
       positions.computeIfAbsent(messages.get(i).user(), u -> new ArrayList<>()).add(i);
     }
-    List<LuaScript.Call> calls = new ArrayList<>(positions.size());
-    for (List<Integer> idx : positions.values()) calls.add(acceptCall(idx.stream().map(messages::get).toList()));
+    List<List<Integer>> users = new ArrayList<>(positions.values());
+    int perCall = lanes.cluster() ? 1 : USERS_PER_CALL;
+    List<LuaScript.Call> calls = new ArrayList<>(users.size() / perCall + 1);
+    for (int from = 0; from < users.size(); from += perCall) {
+      List<List<NewMessage>> group = new ArrayList<>(perCall);
+      for (List<Integer> idx : users.subList(from, Math.min(users.size(), from + perCall))) {
+        group.add(idx.stream().map(messages::get).toList());
+      }
+      calls.add(acceptCall(group));
+    }
     return INBOX.runAll(lanes, calls).map(rs -> {
       Accepted[] out = new Accepted[messages.size()];
-      int call = 0;
-      for (Map.Entry<String, List<Integer>> e : positions.entrySet()) {
-        Response r = rs.get(call++);
-        List<Integer> idx = e.getValue();
-        for (int j = 0; j < idx.size(); j++) out[idx.get(j)] = accepted(e.getKey(), r, j);
+      for (int u = 0; u < users.size(); u++) {
+        Response r = rs.get(u / perCall).get(u % perCall);
+        List<Integer> idx = users.get(u);
+        String user = messages.get(idx.get(0)).user();
+        for (int j = 0; j < idx.size(); j++) out[idx.get(j)] = accepted(user, r, j);
       }
       return List.of(out);
     });
   }
 
-  private LuaScript.Call acceptCall(List<NewMessage> sameUser) {
-    List<String> args = new ArrayList<>(4 + 4 * sameUser.size());
+  /** One accept call for several users, each with its messages in order (see inbox.lua). */
+  private LuaScript.Call acceptCall(List<List<NewMessage>> byUser) {
+    List<String> keys = new ArrayList<>(4 * byUser.size());
+    List<String> args = new ArrayList<>(4 + 5 * byUser.size());
     args.addAll(List.of("accept", Long.toString(clock.nowMs()), Integer.toString(inboxCap), Long.toString(META_KEEP_SECONDS)));
-    for (NewMessage m : sameUser) {
-      long ttl = m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
-      long expiresAt = m.ts() + ttl * 1000L;
-      args.add(m.id());
-      args.add(Long.toString(expiresAt));
-      args.add(RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()));
-      args.add(Long.toString(ttl + INBOX_KEEP_MARGIN_SECONDS));
+    for (List<NewMessage> sameUser : byUser) {
+      keys.addAll(userKeys(sameUser.get(0).user()));
+      args.add(Integer.toString(sameUser.size()));
+      for (NewMessage m : sameUser) {
+        long ttl = m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
+        long expiresAt = m.ts() + ttl * 1000L;
+        args.add(m.id());
+        args.add(Long.toString(expiresAt));
+        args.add(RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()));
+        args.add(Long.toString(ttl + INBOX_KEEP_MARGIN_SECONDS));
+      }
     }
-    return new LuaScript.Call(userKeys(sameUser.get(0).user()), args);
+    return new LuaScript.Call(keys, args);
   }
 
-  /** The j-th answer of one accept call: {expired, capped, then duplicate flag and member per message}. */
+  /** The j-th answer of one user's accept: {expired, capped, then duplicate flag and member per message}. */
   private Accepted accepted(String user, Response r, int j) {
     if (j == 0) {
       expired.add(r.get(0).toLong());
@@ -199,8 +223,18 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Void> ack(String user, String clientId, long seq) {
-    return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user)),
-        List.of(clientId, Long.toString(seq), Long.toString(META_KEEP_SECONDS)))).mapEmpty();
+    Context context = Vertx.currentContext();
+    if (lanes.cluster() || context == null) {
+      return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user)),
+          List.of(Long.toString(META_KEEP_SECONDS), clientId, Long.toString(seq)))).mapEmpty();
+    }
+    // Standalone: the acks of this event loop's turn go as one script call (AckBatcher), one batcher per context.
+    AckBatcher batcher = context.get(ackBatcherKey);
+    if (batcher == null) {
+      batcher = new AckBatcher(context, ACK, lanes, META_KEEP_SECONDS);
+      context.put(ackBatcherKey, batcher);
+    }
+    return batcher.ack(RedisKeys.cursors(user), clientId, seq);
   }
 
   // --- delay queue ---
