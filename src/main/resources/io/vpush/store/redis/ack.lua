@@ -1,6 +1,10 @@
--- Moves the ack cursor of (user, clientId) forward only.
--- KEYS[1] cursors hash {u:<id>}:cur, field clientId -> seq; ARGV[1] clientId, ARGV[2] seq, ARGV[3] key TTL s
-local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-if tonumber(ARGV[2]) > cur then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-redis.call('EXPIRE', KEYS[1], ARGV[3])
+-- Moves ack cursors forward only: KEYS[i] is the cursors hash {u:<id>}:cur of the i-th ack, field clientId -> seq.
+-- ARGV[1] key TTL s, then per key: clientId, seq. Several users' acks go in one call on standalone Redis only (a
+-- cluster call must stay in one slot).
+for i = 1, #KEYS do
+  local client, seq = ARGV[2 * i], tonumber(ARGV[2 * i + 1])
+  local cur = tonumber(redis.call('HGET', KEYS[i], client) or '0')
+  if seq > cur then redis.call('HSET', KEYS[i], client, seq) end
+  redis.call('EXPIRE', KEYS[i], ARGV[1])
+end
 return 0

@@ -125,6 +125,37 @@ class RedisStoreTest extends StoreContractTest {
     }
   }
 
+  @Test
+  void acksOfOneEventLoopTurnLeaveAsOneCallAndEachOnlyMovesItsCursorForward() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      await(s.ack("u0", "c0", 50));
+      long evals = evalCalls();
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      java.util.concurrent.CompletableFuture<List<Long>> done = new java.util.concurrent.CompletableFuture<>();
+      ctx.runOnContext(v -> {
+        List<io.vertx.core.Future<Void>> acks = new java.util.ArrayList<>();
+        for (int u = 0; u < 100; u++) acks.add(s.ack("u" + u, "c" + u, 10 + u));   // u0: 10 < 50, stays at 50
+        acks.add(s.ack("u1", "c1", 5));                                             // behind u1's 11 in the same call
+        io.vertx.core.Future.all(acks).onComplete(ar -> done.complete(List.of(ar.succeeded() ? 1L : 0L)));
+      });
+      assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(1L);
+      assertThat(evalCalls() - evals).as("script calls for 101 acks in one turn").isEqualTo(1);
+      assertThat(await(s.cursor("u0", "c0"))).isEqualTo(50);
+      assertThat(await(s.cursor("u1", "c1"))).isEqualTo(11);
+      assertThat(await(s.cursor("u99", "c99"))).isEqualTo(109);
+      assertThat(Long.parseLong(redis.call("TTL", "{u:u99}:cur"))).isPositive();
+    } finally {
+      await(s.close());
+    }
+  }
+
+  private long evalCalls() throws java.io.IOException {
+    String stats = redis.call("INFO", "commandstats");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(stats);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
   private long expireCalls() throws java.io.IOException {
     String stats = redis.call("INFO", "commandstats");
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_expire:calls=(\\d+)").matcher(stats);
