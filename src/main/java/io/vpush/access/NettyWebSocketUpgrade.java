@@ -67,6 +67,7 @@ final class NettyWebSocketUpgrade {
   }
 
   private void takeOver(Channel channel, FullHttpRequest handshake, Function<Channel, NettyWebSocket> socketFor) {
+    if (!channel.isActive()) return; // the client left during the hand-over: no session to make
     ChannelPipeline pipeline = channel.pipeline();
     for (String name : VERTX_HTTP_HANDLERS) {
       if (pipeline.get(name) != null) pipeline.remove(name);
