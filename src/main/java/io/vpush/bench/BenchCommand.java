@@ -31,7 +31,8 @@ public final class BenchCommand {
                                           pipelined, writes coalesced); eventbus: the same door, since the
                                           bridge IS the event bus for processes outside the cluster;
                                           kafka: --kafka-bootstrap H:P (required; scripts/kafka.sh start),
-                                          --kafka-topic vpush.messages; vpush-local passes it on to the node
+                                          --kafka-topic (default: a fresh vpush.bench.<ms> per run); the
+                                          vpush-local and vpush-cluster targets pass it on to the node
         --rate R[,R2..] (unicast 1000/s; multicast 1 publish/s)   --duration-ms (3000) --drain-ms (10000)
         --warmup-ms W                     unmeasured load first (keeps JIT out of CPU/message)
         --find-max                        unicast/cluster: raise the rate (--find-start 5000, --find-factor
@@ -56,6 +57,11 @@ public final class BenchCommand {
       if ("table".equals(pos.get(0))) {
         System.out.print(MarkdownTable.render(Path.of(pos.size() > 1 ? pos.get(1) : o.str("out", "bench-out"))));
         return 0;
+      }
+      // A fresh topic per run unless one is named: a consumer group that resumed an earlier run's unconsumed
+      // backlog (a run that ended before its node caught up) delivered nothing of this run for a whole step.
+      if (o.has("kafka-bootstrap") && !o.has("kafka-topic")) {
+        o = o.with("kafka-topic", "vpush.bench." + System.currentTimeMillis());
       }
       return runScenario(Scenario.named(pos.get(0)), o);
     } catch (IllegalArgumentException e) {

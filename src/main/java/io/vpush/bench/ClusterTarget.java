@@ -47,6 +47,7 @@ final class ClusterTarget implements Target {
         env.putAll(VpushLocalTarget.serverEnv(o));
         if (i == 2) {
           if (o.has("kafka-bootstrap")) env.put("VPUSH_KAFKA_BOOTSTRAP", o.str("kafka-bootstrap", ""));
+          if (o.has("kafka-topic")) env.put("VPUSH_KAFKA_TOPIC", o.str("kafka-topic", ""));
           env.putAll(n3Env);
         }
         List<String> jvm = new ArrayList<>(o.list("server-jvm-args"));

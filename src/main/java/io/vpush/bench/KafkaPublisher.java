@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Kafka door: records on {@code --kafka-topic} (default {@code vpush.messages}), key = user id, value = the publish
- * JSON. A send succeeds when the broker has the record (acks=all), not when vpush accepted it: vpush answers Kafka
- * publishers only by committing offsets, so delivery is what the clients count.
+ * The Kafka door: records on {@code --kafka-topic} (by default a fresh topic per run, see {@link BenchCommand}),
+ * key = user id, value = the publish JSON. A send succeeds when the broker has the record (acks=all), not when vpush
+ * accepted it: vpush answers Kafka publishers only by committing offsets, so delivery is what the clients count.
  */
 final class KafkaPublisher implements Publisher {
 

@@ -41,6 +41,7 @@ final class VpushLocalTarget implements Target {
         throw new IllegalArgumentException("unknown --store '" + store + "' (memory, redis)");
       }
       if (o.has("kafka-bootstrap")) env.put("VPUSH_KAFKA_BOOTSTRAP", o.str("kafka-bootstrap", ""));
+      if (o.has("kafka-topic")) env.put("VPUSH_KAFKA_TOPIC", o.str("kafka-topic", ""));
       env.putAll(serverEnv(o));
       VpushProcess node = VpushProcess.launch(Path.of(o.str("jar", "target/vpush.jar")), BareServer.freePort(),
           o.list("server-jvm-args"), List.of(), env).awaitReady(90_000);
