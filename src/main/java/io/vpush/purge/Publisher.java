@@ -65,13 +65,52 @@ public final class Publisher {
     return stored.onSuccess(list -> dispatchAll(list, door));
   }
 
+  /**
+   * Publishes requests that arrived together (one read of a pipelining door): the messages of those to be accepted
+   * now go to the store in one {@code acceptAll}, so Redis sees a few multi-user calls instead of one call per
+   * request; topic and scheduled requests go on their own. Answers are in the requests' order; if the store fails,
+   * every request of the shared call fails with it (none was acknowledged).
+   */
+  public List<Future<JsonObject>> publishAll(List<PublishRequest> requests, String door) {
+    if (requests.size() == 1) return List.of(publish(requests.get(0), door));
+    long start = System.nanoTime();
+    long now = clock.nowMs();
+    List<Future<JsonObject>> answers = new ArrayList<>(requests.size());
+    List<NewMessage> together = new ArrayList<>();
+    List<Integer> firsts = new ArrayList<>();
+    for (PublishRequest r : requests) {
+      if (r.topic() != null || r.scheduled(now)) {
+        answers.add(publish(r, door));
+        firsts.add(-1);
+      } else {
+        answers.add(null);
+        firsts.add(together.size());
+        together.addAll(r.messages(now));
+      }
+    }
+    if (together.isEmpty()) return answers;
+    Future<List<Accepted>> stored = acceptAll(together, door)
+        .onComplete(ar -> metrics.publishDuration(door, System.nanoTime() - start));
+    for (int i = 0; i < requests.size(); i++) {
+      int first = firsts.get(i);
+      if (first < 0) continue;
+      PublishRequest r = requests.get(i);
+      int count = r.users().size();
+      answers.set(i, stored.map(list -> answer(r, list.subList(first, first + count))));
+    }
+    return answers;
+  }
+
   private Future<JsonObject> accept(PublishRequest request, long now, String door) {
-    return acceptAll(request.messages(now), door).map(list -> {
-      if (request.single()) return answer(list.get(0));
-      JsonArray results = new JsonArray();
-      for (Accepted a : list) results.add(answer(a).put("user", a.message().user()));
-      return new JsonObject().put("results", results);
-    });
+    return acceptAll(request.messages(now), door).map(list -> answer(request, list));
+  }
+
+  /** The answer to one request from its accepted messages, in its users' order. */
+  private static JsonObject answer(PublishRequest request, List<Accepted> list) {
+    if (request.single()) return answer(list.get(0));
+    JsonArray results = new JsonArray();
+    for (Accepted a : list) results.add(answer(a).put("user", a.message().user()));
+    return new JsonObject().put("results", results);
   }
 
   private Future<JsonObject> schedule(PublishRequest request, long now) {

@@ -1,5 +1,7 @@
 package io.vpush.purge.tcp;
 
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
@@ -13,11 +15,14 @@ import io.vpush.store.StoreUnavailableException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One TCP bridge connection: reads length-prefixed JSON frames (checking the length before buffering the body),
  * answers {@code ping} with {@code pong} and {@code send} to {@code vpush.publish} with a {@code message} frame
- * to the caller's {@code replyAddress}; everything else gets an {@code err} frame.
+ * to the caller's {@code replyAddress}; everything else gets an {@code err} frame. The publishes of one read (a
+ * pipelining caller sends many per write) are published together, as one store call.
  */
 final class TcpBridgeConnection {
 
@@ -29,6 +34,8 @@ final class TcpBridgeConnection {
   private final int maxFrameBytes;
   private final RecordParser parser;
   private boolean expectLength = true;
+  private List<PublishRequest> gathered = new ArrayList<>();
+  private List<String> replyTo = new ArrayList<>();
 
   TcpBridgeConnection(NetSocket socket, Publisher publisher, String apiKey, int maxFrameBytes) {
     this.socket = socket;
@@ -39,7 +46,14 @@ final class TcpBridgeConnection {
   }
 
   void start() {
-    socket.handler(parser);
+    // The publishes of one read are gathered while the parser runs and published together after it.
+    socket.handler(buffer -> {
+      try {
+        parser.handle(buffer);
+      } finally {
+        publishGathered();
+      }
+    });
     // Also where an exception thrown while handling a frame ends up (RecordParser rethrows): log it, never hide it.
     socket.exceptionHandler(e -> {
       LOG.warn("TCP bridge connection from {} closed: {}", socket.remoteAddress(), e.toString(), e);
@@ -104,16 +118,31 @@ final class TcpBridgeConnection {
       err(replyAddress, ErrorCode.BAD_FRAME, e.getMessage());
       return;
     }
-    publisher.publish(request, "tcp").onComplete(ar -> {
-      if (replyAddress == null) return;
-      if (ar.succeeded()) {
-        write(new JsonObject().put("type", "message").put("address", replyAddress).put("body", ar.result()));
-      } else if (ar.cause() instanceof StoreUnavailableException) {
-        err(replyAddress, ErrorCode.UNAVAILABLE, "the store is unavailable, retry later");
-      } else {
-        err(replyAddress, ErrorCode.INTERNAL_ERROR, "internal error");
-      }
-    });
+    gathered.add(request);
+    replyTo.add(replyAddress);
+  }
+
+  /** Publishes what this read brought (one store call for all of it, see {@link Publisher#publishAll}). */
+  private void publishGathered() {
+    if (gathered.isEmpty()) return;
+    List<Future<JsonObject>> answers = publisher.publishAll(gathered, "tcp");
+    for (int i = 0; i < answers.size(); i++) {
+      String replyAddress = replyTo.get(i);
+      answers.get(i).onComplete(ar -> reply(replyAddress, ar));
+    }
+    gathered = new ArrayList<>();
+    replyTo = new ArrayList<>();
+  }
+
+  private void reply(String replyAddress, AsyncResult<JsonObject> ar) {
+    if (replyAddress == null) return;
+    if (ar.succeeded()) {
+      write(new JsonObject().put("type", "message").put("address", replyAddress).put("body", ar.result()));
+    } else if (ar.cause() instanceof StoreUnavailableException) {
+      err(replyAddress, ErrorCode.UNAVAILABLE, "the store is unavailable, retry later");
+    } else {
+      err(replyAddress, ErrorCode.INTERNAL_ERROR, "internal error");
+    }
   }
 
   private boolean keyMatches(Object given) {

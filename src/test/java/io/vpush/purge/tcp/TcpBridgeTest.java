@@ -61,6 +61,54 @@ class TcpBridgeTest {
   }
 
   @Test
+  void publishesOfOneWriteAreEachAnsweredToTheirOwnAddressInOrder() throws Exception {
+    // One socket write, so the node reads them together and publishes them as one store call.
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    DataOutputStream frames = new DataOutputStream(all);
+    java.util.function.Consumer<JsonObject> add = f -> {
+      byte[] bytes = f.encode().getBytes(StandardCharsets.UTF_8);
+      try {
+        frames.writeInt(bytes.length);
+        frames.write(bytes);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    for (int i = 1; i <= 30; i++) {
+      add.accept(send("vpush.publish", "one-" + i, KEY, new JsonObject().put("user", "batch-a").put("payload", i)));
+      if (i == 10) add.accept(send("vpush.publish", "bad", KEY, new JsonObject().put("payload", "no user")));
+      if (i == 20) {
+        add.accept(send("vpush.publish", "many", KEY,
+            new JsonObject().put("users", new io.vertx.core.json.JsonArray().add("batch-b").add("batch-a")).put("payload", 0)));
+        add.accept(send("vpush.publish", "again", KEY,
+            new JsonObject().put("user", "batch-c").put("id", "fixed").put("payload", 1)));
+        add.accept(send("vpush.publish", "again-dup", KEY,
+            new JsonObject().put("user", "batch-c").put("id", "fixed").put("payload", 1)));
+      }
+    }
+    try (Bridge b = new Bridge()) {
+      b.out.write(all.toByteArray());
+      b.out.flush();
+      Map<String, JsonObject> replies = new java.util.HashMap<>();
+      for (int i = 0; i < 34; i++) {
+        JsonObject r = b.read();
+        assertThat(replies.put(r.getString("address"), r)).as("one reply per address").isNull();
+      }
+      for (int i = 1; i <= 30; i++) {
+        // batch-a's own publishes, in send order; the users publish after #20 takes seq 21 among them.
+        long expected = i <= 20 ? i : i + 1;
+        assertThat(replies.get("one-" + i).getJsonObject("body").getLong("seq")).as("one-" + i).isEqualTo(expected);
+      }
+      assertErr(replies.get("bad"), "bad", "bad_frame");
+      JsonObject many = replies.get("many").getJsonObject("body");
+      assertThat(many.getJsonArray("results").getJsonObject(0).getString("user")).isEqualTo("batch-b");
+      assertThat(many.getJsonArray("results").getJsonObject(1).getLong("seq")).isEqualTo(21L);
+      assertThat(replies.get("again").getJsonObject("body").containsKey("duplicate")).isFalse();
+      assertThat(replies.get("again-dup").getJsonObject("body").getBoolean("duplicate")).isTrue();
+    }
+  }
+
+  @Test
   void refusesWithoutTheApiKey() throws Exception {
     try (Bridge b = new Bridge()) {
       b.write(send("vpush.publish", "r2", "wrong", new JsonObject().put("user", "tcp-u2").put("payload", 1)));
