@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,18 +105,7 @@ final class TcpPublisher implements Publisher {
     Conn(Context ctx, NetSocket socket) {
       this.ctx = ctx;
       this.socket = socket;
-      boolean[] length = {true};
-      RecordParser parser = RecordParser.newFixed(4);
-      parser.handler(b -> {
-        if (length[0]) {
-          parser.fixedSizeMode(b.getInt(0));
-        } else {
-          parser.fixedSizeMode(4);
-          answer(b);
-        }
-        length[0] = !length[0];
-      });
-      socket.handler(parser);
+      socket.handler(BridgeFrames.parser(TcpPublisher.this::answer));
       socket.closeHandler(v -> pending.values().forEach(p -> p.tryFail("bridge connection closed")));
     }
 

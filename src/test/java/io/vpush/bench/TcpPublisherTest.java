@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,20 +52,11 @@ class TcpPublisherTest {
 
   /** The bridge's answer to a {@code send}: a {@code message} frame to its replyAddress. */
   private static void answerEverySend(NetSocket socket) {
-    boolean[] length = {true};
-    RecordParser parser = RecordParser.newFixed(4);
-    parser.handler(b -> {
-      if (length[0]) {
-        parser.fixedSizeMode(b.getInt(0));
-      } else {
-        parser.fixedSizeMode(4);
-        JsonObject send = b.toJsonObject();
-        Buffer answer = new JsonObject().put("type", "message").put("address", send.getString("replyAddress"))
-            .put("body", new JsonObject().put("seq", 1)).toBuffer();
-        socket.write(Buffer.buffer().appendInt(answer.length()).appendBuffer(answer));
-      }
-      length[0] = !length[0];
-    });
-    socket.handler(parser);
+    socket.handler(BridgeFrames.parser(b -> {
+      JsonObject send = b.toJsonObject();
+      Buffer answer = new JsonObject().put("type", "message").put("address", send.getString("replyAddress"))
+          .put("body", new JsonObject().put("seq", 1)).toBuffer();
+      socket.write(Buffer.buffer().appendInt(answer.length()).appendBuffer(answer));
+    }));
   }
 }
