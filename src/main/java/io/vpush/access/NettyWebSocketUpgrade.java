@@ -2,6 +2,7 @@ package io.vpush.access;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -82,8 +83,8 @@ final class NettyWebSocketUpgrade {
     WebSocketServerHandshaker handshaker =
         new WebSocketServerHandshakerFactory(url, null, decoderConfig).newHandshaker(handshake);
     if (handshaker == null) {
-      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
-      channel.close();
+      // 426 with the versions we speak; closed once written (the session learns it from channelInactive).
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     handshaker.handshake(channel, handshake).addListener(f -> {

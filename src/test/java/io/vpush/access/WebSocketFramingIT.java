@@ -87,6 +87,18 @@ class WebSocketFramingIT {
   }
 
   @Test
+  void anUnsupportedWebSocketVersionGets426WithTheVersionSpokenAndIsClosed() throws Exception {
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", node.port())) {
+      raw.setSoTimeout(10_000);
+      raw.getOutputStream().write(("GET /eventbus/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 426").containsIgnoringCase("sec-websocket-version: 13");
+    }
+  }
+
+  @Test
   void aFramePastTheCodecLimitIsClosedWith1009WithoutAnAnswer() throws Exception {
     // The codec takes up to 4x frame.maxBytes (vpush answers frame_too_large below that); past it Netty closes.
     await(ws.writeFinalTextFrame("x".repeat(4 * 1024 + 1)));
