@@ -34,9 +34,14 @@ import java.util.function.Function;
  */
 final class NettyWebSocketUpgrade {
 
-  /** Vert.x 5's HTTP/1.x handler names (HttpServerConnectionInitializer); whichever are present are removed. */
-  private static final List<String> VERTX_HTTP_HANDLERS =
-      List.of("httpDecoder", "httpEncoder", "inflater", "deflater", "h2c", "chunkedWriter", "idle", "handler");
+  /**
+   * Vert.x 5's HTTP/1.x handler names (HttpServerConnectionInitializer, HttpServerConnectionHandler); whichever are
+   * present are removed. That includes Vert.x's WebSocket extension handler, which negotiates nothing for this
+   * handshake (it is not the one that answers it) but otherwise stayed in every connection's read path (JFR).
+   * No extension (permessage-deflate) is offered on this endpoint.
+   */
+  private static final List<String> VERTX_HTTP_HANDLERS = List.of("httpDecoder", "httpEncoder", "inflater", "deflater",
+      "h2c", "chunkedWriter", "idle", "webSocketExtensionHandler", "handler");
 
   private final WebSocketDecoderConfig decoderConfig;
   private final int maxMessageBytes;
