@@ -25,6 +25,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -57,10 +58,11 @@ public final class RedisStore implements Store, StoreStats {
   private static final long ROUTE_KEEP_MARGIN_MS = 60_000;
   private static final LuaScript INBOX = LuaScript.load("inbox.lua");
   private static final LuaScript ACK = LuaScript.load("ack.lua");
-  private static final java.util.concurrent.atomic.AtomicLong STORES = new java.util.concurrent.atomic.AtomicLong();
+  private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
+  private static final AtomicLong STORES = new AtomicLong();
+
   /** Context data key of a context's {@link AckBatcher}; unique per store, so two stores never share one. */
   private final String ackBatcherKey = "vpush.redis.acks." + STORES.incrementAndGet();
-  private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
 
   private final RedisLanes lanes;
   private final RedisDelayQueue delay;
