@@ -55,7 +55,7 @@ public final class AccessEndpoints {
 
   private NettyWebSocket acceptWebSocket(io.netty.channel.Channel channel, String query) {
     ContextInternal context = (ContextInternal) Vertx.currentContext();
-    NettyWebSocket socket = new NettyWebSocket(channel, context, query, frames::handle);
+    NettyWebSocket socket = new NettyWebSocket(channel, context, query, frames);
     socket.session(new Session(node, socket, context, wheel));
     return socket;
   }

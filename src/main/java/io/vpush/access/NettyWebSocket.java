@@ -29,19 +29,14 @@ import java.nio.charset.StandardCharsets;
  */
 final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> implements Transport, Handler<String> {
 
-  /** What the endpoint does with a connection's text: the session's frame handler. */
-  interface Frames {
-    void handle(Session session, String text);
-  }
-
   private final Channel channel;
   private final ContextInternal context;
   private final String query;
-  private final Frames frames;
+  private final ClientFrameHandler frames;
   private Session session;
   private boolean closing;
 
-  NettyWebSocket(Channel channel, ContextInternal context, String query, Frames frames) {
+  NettyWebSocket(Channel channel, ContextInternal context, String query, ClientFrameHandler frames) {
     this.channel = channel;
     this.context = context;
     this.query = query;

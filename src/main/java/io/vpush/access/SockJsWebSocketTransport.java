@@ -17,11 +17,23 @@ import java.util.List;
  * messages, {@code c[code,"reason"]} before the close; the client sends JSON arrays of message strings.
  * The polling transports stay on vertx-web's SockJS handler.
  */
-final class SockJsWebSocketTransport extends ServerWebSocketTransport {
+final class SockJsWebSocketTransport implements Transport {
+
+  private final ServerWebSocket ws;
 
   SockJsWebSocketTransport(ServerWebSocket ws) {
-    super(ws);
+    this.ws = ws;
     ws.writeTextMessage("o");
+  }
+
+  @Override
+  public String queryParam(String name) {
+    return QueryParams.get(ws.query(), name);
+  }
+
+  @Override
+  public String remoteAddress() {
+    return String.valueOf(ws.remoteAddress());
   }
 
   @Override
