@@ -50,6 +50,16 @@ class FrameCodecTest {
   }
 
   @Test
+  void idsAndUsersThatNeedEscapingSurviveTheRoundTrip() {
+    for (String odd : List.of("plain-id", "q\"uote", "back\\slash", "tab\tnl\n", "ctl\u0001", "ünï€😀", "")) {
+      StoredMessage m = new StoredMessage(odd, "user" + odd, 1, 2, 3, "{}", List.of());
+      JsonObject f = new JsonObject(ServerFrames.message(m));
+      assertThat(f.getJsonObject("headers").getString("id")).isEqualTo(odd);
+      assertThat(f.getString("address")).isEqualTo("vpush.user.user" + odd);
+    }
+  }
+
+  @Test
   void errorFrameHasCodeTypeAndBodyLikeTheBridge() {
     JsonObject e = new JsonObject(ServerFrames.error("r9", ErrorCode.NOT_REGISTERED, "register first"));
     assertThat(e.getString("type")).isEqualTo("err");
