@@ -14,28 +14,29 @@ import java.util.regex.Pattern;
 public final class ProcStats {
   private ProcStats() {}
 
-  private static final double TICKS_PER_SECOND = 100.0; // USER_HZ; getconf CLK_TCK is 100 on Linux
   private static final Pattern USED = Pattern.compile("^ \\S.*total \\d+K, used (\\d+)K");
 
-  /** A reading of one process. */
-  public record Sample(long pid, double cpuSeconds, long rssBytes) {
+  /** A reading of one process: its CPU seconds in user mode and in the kernel (utime, stime), and its RSS. */
+  public record Sample(long pid, double userSeconds, double sysSeconds, long rssBytes) {
+    public double cpuSeconds() { return userSeconds + sysSeconds; }
+
     public JsonObject toJson() {
-      return new JsonObject().put("pid", pid).put("cpuSeconds", cpuSeconds).put("rssMB", rssBytes / 1048576.0);
+      return new JsonObject().put("pid", pid).put("cpuSeconds", cpuSeconds()).put("rssMB", rssBytes / 1048576.0);
     }
   }
 
   /** Reads /proc/pid/stat (utime + stime) and /proc/pid/status (VmRSS); null when the process is gone. */
   public static Sample sample(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
-      // Fields after the command name (which may contain spaces) start after the last ')'.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+      ThreadCpu.Stat stat = ThreadCpu.Stat.parse(
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII));
+      if (stat == null) return null;
       long rss = 0;
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmRSS:")) rss = Long.parseLong(line.replaceAll("\\D", "")) * 1024;
       }
-      return new Sample(pid, cpu, rss);
+      return new Sample(pid, stat.utimeTicks() / ThreadCpu.TICKS_PER_SECOND,
+          stat.stimeTicks() / ThreadCpu.TICKS_PER_SECOND, rss);
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -1,0 +1,107 @@
+package io.vpush.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.security.MessageDigest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The thread classification, the stat-line parse, and a real split of this JVM's own threads. */
+class ThreadCpuTest {
+
+  private static final double TOLERANCE_SECONDS = 0.05; // per-thread and process reads are not one atomic snapshot
+
+  private static String statLine(long id, String comm, long utime, long stime, long start) {
+    // Fields 3..22: state, ppid, pgrp, session, tty, tpgid, flags, minflt, cminflt, majflt, cmajflt, utime, stime,
+    // cutime, cstime, priority, nice, num_threads, itrealvalue, starttime; then a few more.
+    return id + " (" + comm + ") S 1 100 100 0 -1 1077936192 5000 0 3 0 " + utime + " " + stime
+        + " 0 0 20 0 25 0 " + start + " 3000000000 40000 18446744073709551615 1 1 0 0 0 0\n";
+  }
+
+  @Test
+  void classifiesJvmThreadsByTheirTruncatedNames() {
+    assertThat(ThreadCpu.classify("C1 CompilerThre")).isEqualTo(ThreadCpu.Kind.JIT);
+    assertThat(ThreadCpu.classify("C2 CompilerThre")).isEqualTo(ThreadCpu.Kind.JIT);
+    for (String gc : new String[] {"GC Thread#0", "GC Thread#1", "G1 Refine#0", "G1 Conc#0", "G1 Main Marker",
+        "G1 Service", "G1 Young RemSet", "VM Thread"}) {
+      assertThat(ThreadCpu.classify(gc)).as(gc).isEqualTo(ThreadCpu.Kind.GC);
+    }
+    assertThat(ThreadCpu.classify("vert.x-eventloo")).isEqualTo(ThreadCpu.Kind.EVENT_LOOP);
+    for (String other : new String[] {"java", "VM Periodic Tas", "vert.x-acceptor", "vert.x-worker-t",
+        "Sweeper thread", "Signal Dispatch", "G1"}) {
+      assertThat(ThreadCpu.classify(other)).as(other).isEqualTo(ThreadCpu.Kind.OTHER);
+    }
+  }
+
+  @Test
+  void parsesAStatLineWhoseNameHasSpacesAndParentheses() {
+    ThreadCpu.Stat c2 = ThreadCpu.Stat.parse(statLine(1234, "C2 CompilerThre", 812, 37, 1500));
+    assertThat(c2).isEqualTo(new ThreadCpu.Stat(1234, "C2 CompilerThre", 812, 37, 1500));
+    ThreadCpu.Stat refine = ThreadCpu.Stat.parse(statLine(1235, "(G1 Refine#0)", 5, 6, 7));
+    assertThat(refine).isEqualTo(new ThreadCpu.Stat(1235, "(G1 Refine#0)", 5, 6, 7));
+    ThreadCpu.Stat odd = ThreadCpu.Stat.parse(statLine(9, "a) S 1 2 (b", 1, 2, 3));
+    assertThat(odd).isEqualTo(new ThreadCpu.Stat(9, "a) S 1 2 (b", 1, 2, 3));
+    assertThat(ThreadCpu.Stat.parse("1234 (truncated) S 1 2")).isNull();
+    assertThat(ThreadCpu.Stat.parse("")).isNull();
+  }
+
+  @Test
+  void splitCountsNewThreadsFromZeroAndLeavesEndedOnesOut() {
+    Map<Long, ThreadCpu.Stat> before = Map.of(
+        1L, new ThreadCpu.Stat(1, "vert.x-eventloo", 100, 50, 10),
+        2L, new ThreadCpu.Stat(2, "C2 CompilerThre", 300, 0, 10),
+        3L, new ThreadCpu.Stat(3, "GC Thread#0", 40, 0, 10));
+    Map<Long, ThreadCpu.Stat> after = Map.of(
+        1L, new ThreadCpu.Stat(1, "vert.x-eventloo", 180, 90, 10), // +120 ticks
+        // 2 ended; its id was reused by a new GC thread: counted from 0
+        2L, new ThreadCpu.Stat(2, "G1 Refine#1", 7, 3, 900),
+        4L, new ThreadCpu.Stat(4, "C1 CompilerThre", 25, 0, 950), // born within the window
+        5L, new ThreadCpu.Stat(5, "Cleaner-0", 1, 0, 5));          // not seen before either
+    Map<ThreadCpu.Kind, Double> split = ThreadCpu.split(before, after);
+    assertThat(split.get(ThreadCpu.Kind.EVENT_LOOP)).isCloseTo(1.20, within(1e-9));
+    assertThat(split.get(ThreadCpu.Kind.GC)).isCloseTo(0.10, within(1e-9));
+    assertThat(split.get(ThreadCpu.Kind.JIT)).isCloseTo(0.25, within(1e-9));
+    assertThat(split.get(ThreadCpu.Kind.OTHER)).isCloseTo(0.01, within(1e-9));
+    assertThat(ThreadCpu.toJson(split).fieldNames())
+        .containsExactlyInAnyOrder("jitSeconds", "gcSeconds", "eventLoopSeconds", "otherSeconds");
+  }
+
+  @Test
+  void splitsThisJvmWithinItsProcessTotal() throws Exception {
+    long pid = ProcessHandle.current().pid();
+    ProcStats.Sample a = ProcStats.sample(pid);
+    Map<Long, ThreadCpu.Stat> threadsA = ThreadCpu.threads(pid);
+    burnSomeCpu();
+    Map<Long, ThreadCpu.Stat> threadsB = ThreadCpu.threads(pid);
+    ProcStats.Sample b = ProcStats.sample(pid);
+
+    assertThat(a).isNotNull();
+    assertThat(b).isNotNull();
+    // Every JVM has a VM Thread: the names came through the parse.
+    assertThat(threadsB.values()).anyMatch(t -> ThreadCpu.classify(t.comm()) == ThreadCpu.Kind.GC);
+
+    Map<ThreadCpu.Kind, Double> window = ThreadCpu.split(threadsA, threadsB);
+    assertThat(window.values()).allMatch(v -> v >= 0);
+    assertThat(b.userSeconds() - a.userSeconds()).isNotNegative();
+    assertThat(b.sysSeconds() - a.sysSeconds()).isNotNegative();
+    assertThat(sum(window)).isLessThanOrEqualTo(b.cpuSeconds() - a.cpuSeconds() + TOLERANCE_SECONDS);
+
+    // Over the JVM's life (all threads counted from 0): the live threads' time is part of the process's.
+    double lifetime = sum(ThreadCpu.split(Map.of(), threadsB));
+    assertThat(lifetime).isPositive().isLessThanOrEqualTo(b.cpuSeconds() + TOLERANCE_SECONDS);
+  }
+
+  private static double sum(Map<ThreadCpu.Kind, Double> split) {
+    return split.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  private static void burnSomeCpu() throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    byte[] data = new byte[1 << 20];
+    for (int i = 0; i < 50; i++) {
+      sha.update(data);
+      data[i] = sha.digest()[0];
+    }
+  }
+}
