@@ -42,6 +42,8 @@ final class MarkdownTable {
           JsonObject s = steps.getJsonObject(i);
           double perSec = s.getDouble("deliveredPerSecond", s.getDouble("deliveriesPerSecond", 0.0));
           String other = String.format("steal %.0f%%", s.getJsonObject("cpu").getDouble("stealPercent", 0.0));
+          String split = cpuSplit(s);
+          if (!split.isEmpty()) other += ", " + split;
           if (s.getDouble("redisCommandsPerMessage") != null) {
             other += ", " + num(s.getDouble("redisCommandsPerMessage")) + " Redis cmds/msg";
           }
@@ -85,6 +87,17 @@ final class MarkdownTable {
     }
     return "";
   }
+
+  /** "sys 18 / jit 1 / gc 12 µs": the parts of the server CPU per message; empty for reports without them. */
+  static String cpuSplit(JsonObject step) {
+    Double sys = step.getDouble("serverSysMicrosPerMessage");
+    Double jit = step.getDouble("serverJitMicrosPerMessage");
+    Double gc = step.getDouble("serverGcMicrosPerMessage");
+    if (sys == null && jit == null && gc == null) return "";
+    return String.format("sys %s / jit %s / gc %s µs", whole(sys), whole(jit), whole(gc));
+  }
+
+  private static String whole(Double d) { return d == null ? "-" : String.format("%.0f", d); }
 
   private static String row(String scenario, String target, String clients, String offered, String perSec,
                             JsonObject lat, String cpu, String other) {

@@ -93,15 +93,24 @@ final class Report {
         JsonObject s = steps.getJsonObject(i);
         JsonObject p = s.getJsonObject("publish");
         b.append(String.format("step %d: offered %.0f/s sent=%d accepted=%d failed=%d skipped=%d delivered=%d (%.0f/s)"
-                + " cpu=%s µs/msg loadgen=%s µs/msg steal=%.0f%%%n      %s%n",
+                + " cpu=%s µs/msg%s loadgen=%s µs/msg steal=%.0f%%%n      %s%n",
             i + 1, p.getDouble("offeredRate"), p.getLong("sent"), p.getLong("accepted"), p.getLong("failed"),
             p.getLong("skipped"), s.getLong("delivered"),
             s.getDouble("deliveredPerSecond", s.getDouble("deliveriesPerSecond", 0.0)),
-            fmt(s.getDouble("serverCpuMicrosPerMessage")), fmt(s.getDouble("loadgenCpuMicrosPerMessage")),
+            fmt(s.getDouble("serverCpuMicrosPerMessage")), cpuSplit(s), fmt(s.getDouble("loadgenCpuMicrosPerMessage")),
             s.getJsonObject("cpu").getDouble("stealPercent", 0.0), latencyLine(s.getJsonObject("latency"))));
       }
     }
     return b.toString();
+  }
+
+  /** " (sys 18.1, jit 1.0, gc 11.6)": the parts of the server CPU per message; empty for reports without them. */
+  static String cpuSplit(JsonObject step) {
+    Double sys = step.getDouble("serverSysMicrosPerMessage");
+    Double jit = step.getDouble("serverJitMicrosPerMessage");
+    Double gc = step.getDouble("serverGcMicrosPerMessage");
+    if (sys == null && jit == null && gc == null) return "";
+    return String.format(" (sys %s, jit %s, gc %s)", fmt(sys), fmt(jit), fmt(gc));
   }
 
   private static void flat(StringBuilder b, String prefix, JsonObject o) {

@@ -98,9 +98,17 @@ public final class ScenarioContext {
     Double cpu = meter.getDouble("serverCpuSeconds");
     double gen = meter.getDouble("loadgenCpuSeconds");
     Long redis = meter.getLong("redisCommands");
+    JsonObject split = meter.getJsonObject("serverSplit", new JsonObject());
     return new JsonObject()
         .put("serverCpuMicrosPerMessage", messages == 0 || cpu == null ? null : cpu * 1e6 / messages)
+        .put("serverSysMicrosPerMessage", micros(split.getDouble("sysSeconds"), messages))
+        .put("serverJitMicrosPerMessage", micros(split.getDouble("jitSeconds"), messages))
+        .put("serverGcMicrosPerMessage", micros(split.getDouble("gcSeconds"), messages))
         .put("loadgenCpuMicrosPerMessage", messages == 0 ? null : gen * 1e6 / messages)
         .put("redisCommandsPerMessage", messages == 0 || redis == null ? null : redis / (double) messages);
+  }
+
+  private static Double micros(Double seconds, long messages) {
+    return messages == 0 || seconds == null ? null : seconds * 1e6 / messages;
   }
 }

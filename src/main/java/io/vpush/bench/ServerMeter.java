@@ -13,11 +13,14 @@ import java.util.Map;
 /**
  * CPU seconds of every process involved over a measurement window: the server(s), Redis/Kafka ({@code --extra-pid
  * redis=123,kafka=456}) and the load generator itself, plus the hypervisor steal of the window (it moves tail latency).
+ * Each is split into user and kernel time, and for the JVMs (server, loadgen) by kind of thread (see {@link ThreadCpu}),
+ * since JIT and GC threads share the cores with the event loops and would otherwise hide in the CPU per message.
  */
 final class ServerMeter {
 
   private final Map<Long, String> roles = new LinkedHashMap<>();
   private final Map<Long, ProcStats.Sample> before = new LinkedHashMap<>();
+  private final Map<Long, Map<Long, ThreadCpu.Stat>> threadsBefore = new LinkedHashMap<>();
   private long startNanos;
   private long[] cpuBefore;
   private final io.vertx.core.Vertx vertx;
@@ -40,7 +43,13 @@ final class ServerMeter {
 
   ServerMeter start() {
     before.clear();
-    roles.keySet().forEach(pid -> before.put(pid, ProcStats.sample(pid)));
+    threadsBefore.clear();
+    // The process first, then its threads (and the reverse in stop()): the threads' window then lies within the
+    // process's, so the kinds cannot add up to more than the process total (but for per-thread rounding).
+    roles.forEach((pid, role) -> {
+      before.put(pid, ProcStats.sample(pid));
+      if (jvm(role)) threadsBefore.put(pid, ThreadCpu.threads(pid));
+    });
     cpuBefore = procStatCpu();
     if (redisUrl != null) {
       redisPerCommandBefore = RedisCommands.perCommand(vertx, redisUrl);
@@ -51,8 +60,9 @@ final class ServerMeter {
   }
 
   /**
-   * {wallSeconds, stealPercent, serverCpuSeconds (server + extras), loadgenCpuSeconds, processes[...],
-   * redisCommands (when a Redis is known; the two INFO calls included)}.
+   * {wallSeconds, stealPercent, serverCpuSeconds (server + extras), loadgenCpuSeconds, processes[{role, pid,
+   * cpuSeconds, userSeconds, sysSeconds, rssMB, and for JVMs jitSeconds, gcSeconds, eventLoopSeconds, otherSeconds}],
+   * serverSplit (see {@link CpuSplit}), redisCommands (when a Redis is known; the two INFO calls included)}.
    */
   JsonObject stop() {
     double wall = (System.nanoTime() - startNanos) / 1e9;
@@ -61,22 +71,33 @@ final class ServerMeter {
     double server = 0;
     double loadgen = 0;
     int serversMeasured = 0;
+    CpuSplit serverSplit = new CpuSplit();
     JsonArray procs = new JsonArray();
     for (Map.Entry<Long, String> r : roles.entrySet()) {
+      boolean jvm = jvm(r.getValue());
+      Map<Long, ThreadCpu.Stat> threadsAfter = jvm ? ThreadCpu.threads(r.getKey()) : Map.of();
       ProcStats.Sample a = before.get(r.getKey());
       ProcStats.Sample b = ProcStats.sample(r.getKey());
       if (a == null || b == null) continue;
       double cpu = b.cpuSeconds() - a.cpuSeconds();
+      JsonObject proc = new JsonObject().put("role", r.getValue()).put("pid", r.getKey()).put("cpuSeconds", cpu)
+          .put("userSeconds", b.userSeconds() - a.userSeconds()).put("sysSeconds", b.sysSeconds() - a.sysSeconds())
+          .put("rssMB", b.rssBytes() / 1048576.0);
+      Map<Long, ThreadCpu.Stat> threadsA = threadsBefore.getOrDefault(r.getKey(), Map.of());
+      Map<ThreadCpu.Kind, Double> kinds = threadsA.isEmpty() || threadsAfter.isEmpty() ? null
+          : ThreadCpu.split(threadsA, threadsAfter);
+      if (kinds != null) proc.mergeIn(ThreadCpu.toJson(kinds));
+      procs.add(proc);
       if ("loadgen".equals(r.getValue())) loadgen += cpu;
       else {
         server += cpu;
         serversMeasured++;
+        serverSplit.add(proc.getDouble("userSeconds"), proc.getDouble("sysSeconds"), kinds);
       }
-      procs.add(new JsonObject().put("role", r.getValue()).put("pid", r.getKey()).put("cpuSeconds", cpu)
-          .put("rssMB", b.rssBytes() / 1048576.0));
     }
     // No server process known (a remote target without --server-pid): say so rather than report 0 CPU.
     JsonObject out = new JsonObject().put("wallSeconds", wall).put("serverCpuSeconds", serversMeasured == 0 ? null : server)
+        .put("serverSplit", serverSplit.toJson(serversMeasured > 0))
         .put("loadgenCpuSeconds", loadgen).put("processes", procs);
     if (redisBefore.isPresent() && redisAfter.isPresent()) {
       out.put("redisCommands", redisAfter.getAsLong() - redisBefore.getAsLong());
@@ -94,6 +115,11 @@ final class ServerMeter {
       out.put("stealPercent", total == 0 ? 0 : 100.0 * (cpuAfter[7] - cpuBefore[7]) / total);
     }
     return out;
+  }
+
+  /** The roles that are JVMs, whose threads have names worth splitting by; the extras (Redis...) are not. */
+  private static boolean jvm(String role) {
+    return "server".equals(role) || "loadgen".equals(role);
   }
 
   /** The aggregate "cpu" line of /proc/stat (user nice system idle iowait irq softirq steal ...). */

@@ -3,6 +3,7 @@ package io.vpush.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vertx.core.json.JsonObject;
 import java.security.MessageDigest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,31 @@ class ThreadCpuTest {
     // Over the JVM's life (all threads counted from 0): the live threads' time is part of the process's.
     double lifetime = sum(ThreadCpu.split(Map.of(), threadsB));
     assertThat(lifetime).isPositive().isLessThanOrEqualTo(b.cpuSeconds() + TOLERANCE_SECONDS);
+  }
+
+  @Test
+  void perMessageAndSummariesShowTheServerSplit() {
+    CpuSplit split = new CpuSplit();
+    split.add(3.0, 1.0, Map.of(ThreadCpu.Kind.JIT, 0.5, ThreadCpu.Kind.GC, 0.25, ThreadCpu.Kind.EVENT_LOOP, 3.0));
+    split.add(0.5, 0.5, null); // e.g. Redis: user and sys only
+    JsonObject meter = new JsonObject().put("serverCpuSeconds", 5.0).put("loadgenCpuSeconds", 1.0)
+        .put("serverSplit", split.toJson(true));
+    assertThat(meter.getJsonObject("serverSplit").getDouble("otherSeconds")).isZero();
+    JsonObject step = ScenarioContext.perMessage(meter, 100_000);
+    assertThat(step.getDouble("serverCpuMicrosPerMessage")).isCloseTo(50.0, within(1e-9));
+    assertThat(step.getDouble("serverSysMicrosPerMessage")).isCloseTo(15.0, within(1e-9));
+    assertThat(step.getDouble("serverJitMicrosPerMessage")).isCloseTo(5.0, within(1e-9));
+    assertThat(step.getDouble("serverGcMicrosPerMessage")).isCloseTo(2.5, within(1e-9));
+    assertThat(Report.cpuSplit(step)).isEqualTo(" (sys 15.0, jit 5.0, gc 2.5)");
+    assertThat(MarkdownTable.cpuSplit(step)).isEqualTo("sys 15 / jit 5 / gc 3 µs");
+
+    // No server process known: nothing to split, and older reports without the fields print as before.
+    JsonObject unknown = ScenarioContext.perMessage(new JsonObject().put("loadgenCpuSeconds", 1.0)
+        .put("serverSplit", new CpuSplit().toJson(false)), 100);
+    assertThat(unknown.getValue("serverSysMicrosPerMessage")).isNull();
+    assertThat(unknown.getValue("serverJitMicrosPerMessage")).isNull();
+    assertThat(Report.cpuSplit(unknown)).isEmpty();
+    assertThat(MarkdownTable.cpuSplit(new JsonObject())).isEmpty();
   }
 
   private static double sum(Map<ThreadCpu.Kind, Double> split) {
