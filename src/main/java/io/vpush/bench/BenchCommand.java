@@ -34,7 +34,9 @@ public final class BenchCommand {
                                           --kafka-topic (default: a fresh vpush.bench.<ms> per run); the
                                           vpush-local and vpush-cluster targets pass it on to the node
         --rate R[,R2..] (unicast 1000/s; multicast 1 publish/s)   --duration-ms (3000) --drain-ms (10000)
-        --warmup-ms W                     unmeasured load first (keeps JIT out of CPU/message)
+        --warmup-ms W                     unmeasured load first (keeps JIT out of CPU/message), in rounds of
+                                          --warmup-round-ms (10000) until the server's compiler threads use at
+                                          most --warmup-jit-percent (5) of a core, up to --warmup-max-ms (180000)
         --find-max                        unicast/cluster: raise the rate (--find-start 5000, --find-factor
                                           1.25, --find-steps 12) until p99 >= --p99-ms (50) or delivery lags
         --route-users U (100000)          cluster: heap per user on the dispatch node (0 skips; --route-round)

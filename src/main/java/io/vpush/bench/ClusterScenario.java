@@ -25,9 +25,8 @@ final class ClusterScenario implements Scenario {
     JsonObject connect = ctx.fleet().connectAll().await();
     Publisher pub = ctx.publisher();
     UnicastSteps steps = new UnicastSteps(ctx, pub);
-    long warmupMs = o.longValue("warmup-ms", 0);
     String first = o.list("rate").isEmpty() ? "1000" : o.list("rate").get(0);
-    if (warmupMs > 0) out.put("warmup", steps.warmup(UnicastSteps.parseRate(first), warmupMs));
+    out.put("warmup", steps.warmup(UnicastSteps.parseRate(first)));
     JsonArray list = steps.rates(new JsonArray());
     if (o.flag("find-max")) out.put("findMax", steps.findMax(list));
     out.put("door", pub.door()).put("connect", connect).put("steps", list);

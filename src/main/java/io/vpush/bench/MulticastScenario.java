@@ -26,14 +26,14 @@ final class MulticastScenario implements Scenario {
       JsonObject payload = ctx.payload(due, i);
       return Future.all(chunks.stream().map(c -> pub.toUsers(c, payload)).toList()).mapEmpty();
     };
-    long warmupMs = o.longValue("warmup-ms", 0);
-    JsonObject warmup = null;
-    if (warmupMs > 0) { // keep JIT compilation out of the CPU-per-delivery figure
+    // Unmeasured rounds until the server's JIT settles (Warmup), each drained so no backlog enters the step.
+    JsonObject warmup = new Warmup(ctx.target().serverPids(), o).run(ms -> {
       long w0 = ctx.fleet().counters().delivered();
-      warmup = new OpenLoop(ctx.vertx(), rate, (long) Math.ceil(rate * warmupMs / 1000.0), warmupMs,
+      JsonObject round = new OpenLoop(ctx.vertx(), rate, (long) Math.ceil(rate * ms / 1000.0), ms,
           o.integer("max-in-flight", 100), publishToAll).run(o.longValue("drain-ms", 10_000)).await();
-      ctx.awaitDelivered(w0 + warmup.getLong("accepted") * connect.getLong("registered"), o.longValue("drain-ms", 10_000));
-    }
+      awaitQuietly(ctx, w0 + round.getLong("accepted") * connect.getLong("registered"), o.longValue("drain-ms", 10_000));
+      return round;
+    });
     long before = ctx.fleet().counters().delivered();
     long fromSec = ScenarioContext.epochSecond();
     ServerMeter meter = ctx.meter().start();
@@ -53,5 +53,14 @@ final class MulticastScenario implements Scenario {
         .put("fromSec", fromSec).put("toSec", ScenarioContext.epochSecond());
     return new JsonObject().put("door", pub.door()).put("connect", connect).put("warmup", warmup)
         .put("steps", new JsonArray().add(step));
+  }
+
+  private static void awaitQuietly(ScenarioContext ctx, long delivered, long drainMs) {
+    try {
+      ctx.awaitDelivered(delivered, drainMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during warm-up", e);
+    }
   }
 }

@@ -19,12 +19,8 @@ final class UnicastScenario implements Scenario {
     JsonObject connect = ctx.fleet().connectAll().await();
     Publisher pub = ctx.publisher();
     UnicastSteps steps = new UnicastSteps(ctx, pub);
-    JsonObject warmup = null;
-    long warmupMs = o.longValue("warmup-ms", 0);
-    if (warmupMs > 0) {
-      String first = o.list("rate").isEmpty() ? o.str("find-start", "1000") : o.list("rate").get(0);
-      warmup = steps.warmup(UnicastSteps.parseRate(first), warmupMs);
-    }
+    String first = o.list("rate").isEmpty() ? o.str("find-start", "1000") : o.list("rate").get(0);
+    JsonObject warmup = steps.warmup(UnicastSteps.parseRate(first));
     JsonArray list = new JsonArray();
     if (!o.list("rate").isEmpty() || !o.flag("find-max")) steps.rates(list);
     JsonObject out = new JsonObject().put("door", pub.door()).put("connect", connect).put("warmup", warmup);

@@ -20,10 +20,14 @@ final class UnicastSteps {
     this.o = ctx.options();
   }
 
-  /** Unmeasured load at {@code rate}: JIT compilation costs seconds of CPU, kept out of the per-message figures. */
-  JsonObject warmup(double rate, long ms) {
-    return new OpenLoop(ctx.vertx(), rate, (long) Math.ceil(rate * ms / 1000.0), ms, o.integer("max-in-flight", 20_000),
-        (i, due) -> pub.toUser(ctx.randomUser(), ctx.payload(due, i))).run(o.longValue("drain-ms", 10_000)).await();
+  /**
+   * Unmeasured load at {@code rate} until the server's JIT settles ({@link Warmup}): compilation costs seconds of CPU,
+   * kept out of the per-message figures. Null without {@code --warmup-ms}.
+   */
+  JsonObject warmup(double rate) {
+    return new Warmup(ctx.target().serverPids(), o).run(ms -> new OpenLoop(ctx.vertx(), rate,
+        (long) Math.ceil(rate * ms / 1000.0), ms, o.integer("max-in-flight", 20_000),
+        (i, due) -> pub.toUser(ctx.randomUser(), ctx.payload(due, i))).run(o.longValue("drain-ms", 10_000)).await());
   }
 
   /** One step of {@code --duration-ms} at {@code rate}, then the delivery tail (bounded by {@code --drain-ms}). */
