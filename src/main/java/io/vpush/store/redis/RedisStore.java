@@ -128,7 +128,7 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Accepted> accept(NewMessage message) {
-    return INBOX.run(lanes, acceptCall(List.of(List.of(message)))).map(r -> accepted(message.user(), r.get(0), 0));
+    return INBOX.run(lanes, acceptCall(List.of(List.of(message)))).map(r -> accepted(message, r.get(0), 0));
   }
 
   /**
@@ -158,8 +158,7 @@ public final class RedisStore implements Store, StoreStats {
       for (int u = 0; u < users.size(); u++) {
         Response r = rs.get(u / perCall).get(u % perCall);
         List<Integer> idx = users.get(u);
-        String user = messages.get(idx.get(0)).user();
-        for (int j = 0; j < idx.size(); j++) out[idx.get(j)] = accepted(user, r, j);
+        for (int j = 0; j < idx.size(); j++) out[idx.get(j)] = accepted(messages.get(idx.get(j)), r, j);
       }
       return List.of(out);
     });
@@ -167,15 +166,17 @@ public final class RedisStore implements Store, StoreStats {
 
   /** One accept call for several users, each with its messages in order (see inbox.lua). */
   private LuaScript.Call acceptCall(List<List<NewMessage>> byUser) {
-    List<String> keys = new ArrayList<>(4 * byUser.size());
+    List<String> keys = new ArrayList<>(5 * byUser.size());
     List<String> args = new ArrayList<>(4 + 5 * byUser.size());
     args.addAll(List.of("accept", Long.toString(clock.nowMs()), Integer.toString(inboxCap), Long.toString(META_KEEP_SECONDS)));
     for (List<NewMessage> sameUser : byUser) {
-      keys.addAll(userKeys(sameUser.get(0).user()));
+      String user = sameUser.get(0).user();
+      keys.addAll(userKeys(user));
+      keys.add(RedisKeys.cursors(user));
       args.add(Integer.toString(sameUser.size()));
       for (NewMessage m : sameUser) {
-        long ttl = m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
-        long expiresAt = m.ts() + ttl * 1000L;
+        long ttl = ttlSeconds(m);
+        long expiresAt = expiresAt(m);
         args.add(m.id());
         args.add(Long.toString(expiresAt));
         args.add(RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()));
@@ -185,14 +186,26 @@ public final class RedisStore implements Store, StoreStats {
     return new LuaScript.Call(keys, args);
   }
 
-  /** The j-th answer of one user's accept: {expired, capped, then duplicate flag and member per message}. */
-  private Accepted accepted(String user, Response r, int j) {
+  /**
+   * The j-th answer of one user's accept: {expired, capped, then per message: 0 and the new seq, or 1 and the stored
+   * member of the duplicate}. A new message is built from what was sent: only its seq comes back.
+   */
+  private Accepted accepted(NewMessage m, Response r, int j) {
     if (j == 0) {
       expired.add(r.get(0).toLong());
       droppedByCap.add(r.get(1).toLong());
     }
-    StoredMessage m = RedisCodec.inboxMember(user, r.get(3 + 2 * j).toBytes());
-    return new Accepted(m, r.get(2 + 2 * j).toLong() == 1);
+    Response answer = r.get(3 + 2 * j);
+    if (r.get(2 + 2 * j).toLong() == 1) return new Accepted(RedisCodec.inboxMember(m.user(), answer.toBytes()), true);
+    return new Accepted(new StoredMessage(m.id(), m.user(), answer.toLong(), m.ts(), expiresAt(m), m.payload(), m.devices()), false);
+  }
+
+  private long ttlSeconds(NewMessage m) {
+    return m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
+  }
+
+  private long expiresAt(NewMessage m) {
+    return m.ts() + ttlSeconds(m) * 1000L;
   }
 
   @Override

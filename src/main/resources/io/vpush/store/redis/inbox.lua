@@ -1,15 +1,16 @@
--- Users' inboxes, atomically. All keys of one user share the user's hash tag {u:<id>}; per user, 4 keys:
+-- Users' inboxes, atomically. All keys of one user share the user's hash tag {u:<id>}; per user, 5 keys:
 --   meta  hash: seq -> the user's last seq; k -> the time (ms) until which the inbox keys are known to live
 --   inbox zset: score seq, member "<seq>:<idByteLen>:<id><entry json>"
 --   exp   zset: score expiresAt (ms), member seq
 --   ids   hash: message id -> seq, for exactly as long as the message is retained
+--   cur   hash: the ack cursors (ack.lua writes them); only its cleanup expiry is refreshed here
 -- ARGV[1] op: 'accept' or 'read'; ARGV[2] now (ms, from the caller's clock: never Redis TIME, so tests can move time)
--- accept: ARGV[3] cap, ARGV[4] meta TTL s, then per user (KEYS in groups of 4, in the same order): the user's
+-- accept: ARGV[3] cap, ARGV[4] meta TTL s, then per user (KEYS in groups of 5, in the same order): the user's
 --         message count c, then per message (in order) 4 values: id, expiresAt, entry json, inbox keys' TTL s.
---   returns per user {expiredCount, cappedCount, then per message: duplicate 0|1, member}
+--   returns per user {expiredCount, cappedCount, then per message: 0 and its new seq, or 1 and the duplicate's member}
 --   Several messages of one user go in one call so a NOSCRIPT retry can never reorder them; several users go in one
 --   call only on standalone Redis (a cluster call must stay in one slot), which saves a script call per user.
--- read:   one user; ARGV[3] afterSeq, ARGV[4] limit
+-- read:   one user (its first 4 keys); ARGV[3] afterSeq, ARGV[4] limit
 --   returns {lastSeq, retained count after afterSeq, expiredCount, member...} (up to limit+1 members)
 
 local function parse(member)
@@ -38,9 +39,9 @@ end
 -- seven calls per message (three TTL, four EXPIRE); the horizon kept in meta field k makes it one HGET, and the keys
 -- are refreshed when the wanted horizon passes k by more than an hour (they live at least their TTL plus the day of
 -- margin the caller adds, less that hour), or when the inbox was just created (an emptied zset is deleted by Redis).
+-- The cursors key is refreshed with meta (acks only follow messages, so a user whose cursors matter gets accepts).
 local SLACK_MS = 3600000
-local function extend(K, now, keepSecs, metaSecs, created)
-  local known = tonumber(redis.call('HGET', K[1], 'k') or '0')
+local function extend(K, now, keepSecs, metaSecs, created, known)
   local wanted = now + keepSecs * 1000
   if wanted <= known + SLACK_MS and not created then return end
   local horizon = math.max(known, wanted)
@@ -50,12 +51,18 @@ local function extend(K, now, keepSecs, metaSecs, created)
   redis.call('EXPIRE', K[4], secs)
   redis.call('HSET', K[1], 'k', string.format('%d', horizon))
   redis.call('EXPIRE', K[1], metaSecs)
+  redis.call('EXPIRE', K[5], metaSecs)
 end
 
--- Accepts one user's c messages whose values start at ARGV[first]; returns the user's answer.
+-- Accepts one user's c messages whose values start at ARGV[first]; returns the user's answer. The seq counter and the
+-- expiry horizon are read once per user and the counter written back once; HSETNX claims a message id for the next seq
+-- in the same call that finds a duplicate (it was an HGET, an HINCRBY and an HSET per message).
 local function accept(K, now, cap, metaSecs, first, c)
   -- Times go to Redis as the caller's decimal strings: a Lua number could be formatted in exponent form.
   local expired = purge(K, ARGV[2])
+  local meta = redis.call('HMGET', K[1], 'seq', 'k')
+  local seq = tonumber(meta[1] or '0')
+  local last = seq
   local created = false
   local capped = 0
   local keep = 0
@@ -63,23 +70,23 @@ local function accept(K, now, cap, metaSecs, first, c)
   for k = first, first + 4 * (c - 1), 4 do
     local id = ARGV[k]
     local done = false
-    local known = redis.call('HGET', K[4], id)
-    if known then
+    local next = string.format('%d', seq + 1)
+    if redis.call('HSETNX', K[4], id, next) == 0 then
+      local known = redis.call('HGET', K[4], id)
       local m = redis.call('ZRANGEBYSCORE', K[2], known, known)
       if m[1] then
         out[#out + 1] = 1
         out[#out + 1] = m[1]
         done = true
       else
-        redis.call('HDEL', K[4], id)  -- stale index entry (its inbox key vanished): treat the id as new
+        redis.call('HSET', K[4], id, next)  -- stale index entry (its inbox key vanished): the id is new again
       end
     end
     if not done then
-      local seq = redis.call('HINCRBY', K[1], 'seq', 1)
-      local member = seq .. ':' .. string.len(id) .. ':' .. id .. ARGV[k + 2]
-      redis.call('ZADD', K[2], seq, member)
-      redis.call('ZADD', K[3], ARGV[k + 1], seq)
-      redis.call('HSET', K[4], id, seq)
+      seq = seq + 1
+      local member = next .. ':' .. string.len(id) .. ':' .. id .. ARGV[k + 2]
+      redis.call('ZADD', K[2], next, member)
+      redis.call('ZADD', K[3], ARGV[k + 1], next)
       local n = redis.call('ZCARD', K[2])
       if n == 1 then created = true end
       if n > cap then
@@ -96,10 +103,11 @@ local function accept(K, now, cap, metaSecs, first, c)
       if tonumber(ARGV[k + 1]) <= now then expired = expired + purge(K, ARGV[2]) end
       keep = math.max(keep, tonumber(ARGV[k + 3]))
       out[#out + 1] = 0
-      out[#out + 1] = member
+      out[#out + 1] = seq
     end
   end
-  if keep > 0 then extend(K, now, keep, metaSecs, created) end
+  if seq > last then redis.call('HSET', K[1], 'seq', string.format('%d', seq)) end
+  if keep > 0 then extend(K, now, keep, metaSecs, created, tonumber(meta[2] or '0')) end
   out[1] = expired
   out[2] = capped
   return out
@@ -121,8 +129,8 @@ local now = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
 local answers = {}
 local a = 5
-for u = 0, #KEYS / 4 - 1 do
-  local K = {KEYS[4 * u + 1], KEYS[4 * u + 2], KEYS[4 * u + 3], KEYS[4 * u + 4]}
+for u = 0, #KEYS / 5 - 1 do
+  local K = {KEYS[5 * u + 1], KEYS[5 * u + 2], KEYS[5 * u + 3], KEYS[5 * u + 4], KEYS[5 * u + 5]}
   local c = tonumber(ARGV[a])
   answers[#answers + 1] = accept(K, now, cap, ARGV[4], a + 1, c)
   a = a + 1 + 4 * c

@@ -102,7 +102,7 @@ class RedisStoreTest extends StoreContractTest {
       assertThat(calls("expire")).as("EXPIRE calls for 5 accepts within the hour").isEqualTo(expires);
       clock.advance(3_600_001);
       await(s.accept(new NewMessage("c", "u1", clock.nowMs(), 60, "{}", List.of())));
-      assertThat(calls("expire")).as("one refresh of the 4 keys after an hour").isEqualTo(expires + 4);
+      assertThat(calls("expire")).as("one refresh of the 5 keys (cursors too) after an hour").isEqualTo(expires + 5);
     } finally {
       await(s.close());
     }
@@ -145,6 +145,28 @@ class RedisStoreTest extends StoreContractTest {
       assertThat(await(s.cursor("u1", "c1"))).isEqualTo(11);
       assertThat(await(s.cursor("u99", "c99"))).isEqualTo(109);
       assertThat(Long.parseLong(redis.call("TTL", "{u:u99}:cur"))).isPositive();
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
+  void anAckSetsTheCursorKeysExpiryOnlyForANewClientAndAcceptsKeepItAlive() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      await(s.accept(new NewMessage("a", "u1", clock.nowMs(), 60, "{}", List.of())));
+      await(s.ack("u1", "c1", 1));
+      assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:cur"))).as("a new cursor key expires").isPositive();
+      long expires = calls("expire");
+      await(s.accept(new NewMessage("b", "u1", clock.nowMs(), 60, "{}", List.of())));
+      await(s.ack("u1", "c1", 2));
+      assertThat(calls("expire")).as("EXPIRE calls for a cursor moving forward").isEqualTo(expires);
+      redis.call("EXPIRE", "{u:u1}:cur", "100");
+      clock.advance(3_600_001);
+      await(s.accept(new NewMessage("c", "u1", clock.nowMs(), 60, "{}", List.of())));
+      assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:cur"))).as("refreshed with the user's keys")
+          .isGreaterThan(RedisStore.META_KEEP_SECONDS - 60);
+      assertThat(await(s.cursor("u1", "c1"))).isEqualTo(2);
     } finally {
       await(s.close());
     }
