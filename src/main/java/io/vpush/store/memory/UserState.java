@@ -7,13 +7,10 @@ import io.vpush.store.Route;
 import io.vpush.store.StoredMessage;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One user's seq counter, inbox, idempotency index, ack cursors and routes; every method holds the
@@ -21,15 +18,10 @@ import java.util.TreeSet;
  */
 final class UserState {
 
-  private static final Comparator<StoredMessage> BY_EXPIRY =
-      Comparator.comparingLong(StoredMessage::expiresAt).thenComparingLong(StoredMessage::seq);
-
   private long seq;
   /** Highest seq dropped (expired or trimmed): a read after a lower seq has a gap. */
   private long maxDropped;
-  private final TreeMap<Long, StoredMessage> inbox = new TreeMap<>();
-  /** The same messages ordered by expiry, so purging expired ones never scans the whole inbox. */
-  private final TreeSet<StoredMessage> byExpiry = new TreeSet<>(BY_EXPIRY);
+  private final SeqInbox inbox = new SeqInbox();
   /** Message id -> seq, for exactly as long as the message is retained. */
   private final Map<String, Long> ids = new HashMap<>();
   private final DropCounters counters;
@@ -50,11 +42,10 @@ final class UserState {
     }
     StoredMessage stored = new StoredMessage(m.id(), m.user(), ++seq, m.ts(), m.ts() + ttlSeconds * 1000L,
         m.payload(), m.devices());
-    inbox.put(stored.seq(), stored);
-    byExpiry.add(stored);
+    inbox.append(stored);
     ids.put(stored.id(), stored.seq());
     while (inbox.size() > cap) {
-      drop(inbox.firstEntry().getValue());
+      dropped(inbox.removeFirst());
       counters.capped.increment();
     }
     // A message that is already past its expiry (e.g. released late) is accepted and dropped at once.
@@ -65,14 +56,7 @@ final class UserState {
   synchronized InboxPage read(long afterSeq, int limit, long now) {
     purgeExpired(now);
     List<StoredMessage> page = new ArrayList<>(Math.min(limit, inbox.size()));
-    boolean more = false;
-    for (StoredMessage m : inbox.tailMap(afterSeq, false).values()) {
-      if (page.size() == limit) {
-        more = true;
-        break;
-      }
-      page.add(m);
-    }
+    boolean more = inbox.after(afterSeq, limit, page);
     return new InboxPage(page, seq, more, maxDropped > afterSeq);
   }
 
@@ -110,15 +94,14 @@ final class UserState {
   }
 
   private void purgeExpired(long now) {
-    while (!byExpiry.isEmpty() && byExpiry.first().expiresAt() <= now) {
-      drop(byExpiry.first());
+    inbox.removeExpired(now, m -> {
+      dropped(m);
       counters.expired.increment();
-    }
+    });
   }
 
-  private void drop(StoredMessage m) {
-    inbox.remove(m.seq());
-    byExpiry.remove(m);
+  /** Forgets a message the inbox no longer holds. */
+  private void dropped(StoredMessage m) {
     ids.remove(m.id());
     maxDropped = Math.max(maxDropped, m.seq());
   }
