@@ -1,7 +1,9 @@
 package io.vpush.purge.tcp;
 
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
@@ -36,6 +38,10 @@ final class TcpBridgeConnection {
   private boolean expectLength = true;
   private List<PublishRequest> gathered = new ArrayList<>();
   private List<String> replyTo = new ArrayList<>();
+  /** The connection's context (set in start): replies are written from it only. */
+  private Context context;
+  /** Frames written in this event-loop turn, not yet handed to the socket. */
+  private Buffer pending;
 
   TcpBridgeConnection(NetSocket socket, Publisher publisher, String apiKey, int maxFrameBytes) {
     this.socket = socket;
@@ -46,6 +52,7 @@ final class TcpBridgeConnection {
   }
 
   void start() {
+    context = Vertx.currentContext();
     // The publishes of one read are gathered while the parser runs and published together after it.
     socket.handler(buffer -> {
       try {
@@ -66,6 +73,7 @@ final class TcpBridgeConnection {
       long length = buf.getUnsignedInt(0);
       if (length > maxFrameBytes) {
         err(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + length + " bytes is over the limit of " + maxFrameBytes);
+        flushFrames();
         socket.close();
         parser.handler(b -> {});
         return;
@@ -156,8 +164,28 @@ final class TcpBridgeConnection {
     write(err.put("failureCode", code.status()).put("failureType", code.code()).put("message", message));
   }
 
+  /**
+   * Queues a frame; the frames of one event-loop turn leave in one socket write at its end. A batch of publishes is
+   * answered all at once, and a write per answer was a flush and a syscall per message (a fifth of the node's kernel
+   * time on the batching door at 15k msg/s).
+   */
   private void write(JsonObject frame) {
+    if (Vertx.currentContext() != context) {
+      context.runOnContext(v -> write(frame));
+      return;
+    }
     Buffer body = frame.toBuffer();
-    socket.write(Buffer.buffer(body.length() + 4).appendInt(body.length()).appendBuffer(body));
+    if (pending == null) {
+      pending = Buffer.buffer(Math.max(1024, body.length() + 4));
+      context.runOnContext(v -> flushFrames());
+    }
+    pending.appendInt(body.length()).appendBuffer(body);
+  }
+
+  private void flushFrames() {
+    if (pending == null) return;
+    Buffer out = pending;
+    pending = null;
+    socket.write(out);
   }
 }
