@@ -55,7 +55,7 @@ final class Warmup {
       last = load.apply(ms);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double jit = jitSeconds(before, readThreads());
-      elapsed += ms;
+      elapsed += Math.max(ms, Math.round(seconds * 1000)); // a round may outlast its length (a drain, a reconnect)
       rounds.add(new JsonObject().put("ms", ms).put("seconds", seconds).put("jitSeconds", jit));
       settled = settled(jit, seconds, jitPercent);
       if (elapsed >= minMs && settled) break;
