@@ -97,6 +97,11 @@ final class BenchClient {
   }
 
   private void onText(String text) {
+    RecFrame.Rec rec = RecFrame.parse(text);
+    if (rec != null) {
+      onMessage(rec.seq(), rec.dueMicros());
+      return;
+    }
     JsonObject frame = new JsonObject(text);
     String type = frame.getString("type");
     if ("rec".equals(type)) {
@@ -107,16 +112,17 @@ final class BenchClient {
         if ("registered".equals(control) && registered != null) registered.tryComplete();
         return;
       }
-      onMessage(frame, headers);
+      String seqText = headers.getString("seq");
+      Object body = frame.getValue("body");
+      onMessage(seqText == null ? 0 : Long.parseLong(seqText),
+          body instanceof JsonObject b && b.getValue("t") instanceof Number t ? t.longValue() : -1);
     } else if ("err".equals(type)) {
       counters.errFrames.increment();
       if (registered != null) registered.tryFail("err " + frame.getString("failureType") + ": " + frame.getString("message"));
     }
   }
 
-  private void onMessage(JsonObject frame, JsonObject headers) {
-    String seqText = headers.getString("seq");
-    long seq = seqText == null ? 0 : Long.parseLong(seqText);
+  private void onMessage(long seq, long dueMicros) {
     if (seq > 0 && seq <= replayTarget) {
       // A replayed (caught-up) message: its latency is the time it spent offline, so it is not a delivery latency.
       if (seq == replayNext) replayNext++;
@@ -124,10 +130,7 @@ final class BenchClient {
       return;
     }
     counters.delivered.increment();
-    Object body = frame.getValue("body");
-    if (body instanceof JsonObject b && b.getValue("t") instanceof Number t) {
-      latency.record(MicroClock.nowMicros() - t.longValue());
-    }
+    if (dueMicros >= 0) latency.record(MicroClock.nowMicros() - dueMicros);
     if (seq > 0) {
       if (seq <= highestSeq) {
         counters.duplicates.increment();
