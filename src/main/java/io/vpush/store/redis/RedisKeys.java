@@ -19,7 +19,8 @@ final class RedisKeys {
 
   static String ids(String user) { return tag(user) + ":ids"; }
 
-  static String cursors(String user) { return tag(user) + ":cur"; }
+  /** A zset: member clientId, score the client's cumulative ack (ack.lua moves it forward only, with ZADD GT). */
+  static String cursors(String user) { return tag(user) + ":acks"; }
 
   static String routes(String user) { return tag(user) + ":routes"; }
 

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Layout: every key of a user is tagged {@code {u:<userId>}} (one cluster slot per user): {@code :meta}
  * (seq counter), {@code :inbox} (zset by seq), {@code :exp} (zset by expiry), {@code :ids} (id -> seq),
- * {@code :cur} (ack cursors), {@code :routes} (node|client -> JSON with a logical expiry). The delay queue is
+ * {@code :acks} (ack cursors: zset clientId by seq), {@code :routes} (node|client -> JSON with a logical expiry). The delay queue is
  * {@code {delay}:due} (zset by due time) plus {@code {delay}:msg} (id -> JSON).
  *
  * <p>Accept and read are one Lua script ({@code inbox.lua}): purge of expired messages, dedup, next seq,
@@ -233,7 +233,7 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Long> cursor(String user, String clientId) {
-    return lanes.send(Request.cmd(Command.HGET).arg(RedisKeys.cursors(user)).arg(clientId)).map(RedisStore::longOrZero);
+    return lanes.send(Request.cmd(Command.ZSCORE).arg(RedisKeys.cursors(user)).arg(clientId)).map(RedisStore::longOrZero);
   }
 
   @Override

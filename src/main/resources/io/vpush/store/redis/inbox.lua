@@ -1,9 +1,10 @@
 -- Users' inboxes, atomically. All keys of one user share the user's hash tag {u:<id>}; per user, 5 keys:
---   meta  hash: seq -> the user's last seq; k -> the time (ms) until which the inbox keys are known to live
+--   meta  hash: seq -> the user's last seq; k -> the time (ms) until which the inbox keys are known to live;
+--               n -> how many messages the inbox holds (trusted only before k: past it the keys may have expired)
 --   inbox zset: score seq, member "<seq>:<idByteLen>:<id><entry json>"
 --   exp   zset: score expiresAt (ms), member seq
 --   ids   hash: message id -> seq, for exactly as long as the message is retained
---   cur   hash: the ack cursors (ack.lua writes them); only its cleanup expiry is refreshed here
+--   acks  zset: the ack cursors, clientId by seq (ack.lua writes them); only its cleanup expiry is refreshed here
 -- ARGV[1] op: 'accept' or 'read'; ARGV[2] now (ms, from the caller's clock: never Redis TIME, so tests can move time)
 -- accept: ARGV[3] cap, ARGV[4] meta TTL s, then per user (KEYS in groups of 5, in the same order): the user's
 --         message count c, then per message (in order) 4 values: id, expiresAt, entry json, inbox keys' TTL s.
@@ -59,10 +60,16 @@ end
 -- in the same call that finds a duplicate (it was an HGET, an HINCRBY and an HSET per message).
 local function accept(K, now, cap, metaSecs, first, c)
   -- Times go to Redis as the caller's decimal strings: a Lua number could be formatted in exponent form.
+  local meta = redis.call('HMGET', K[1], 'seq', 'k', 'n')
   local expired = purge(K, ARGV[2])
-  local meta = redis.call('HMGET', K[1], 'seq', 'k')
   local seq = tonumber(meta[1] or '0')
   local last = seq
+  local known = tonumber(meta[2] or '0')
+  -- The inbox count is kept in meta so an accept needs no ZCARD per message; it is read from the zset only when it
+  -- cannot be trusted (never written, or past the horizon k, when Redis may have expired the keys).
+  local n = tonumber(meta[3] or '-1')
+  if n < 0 or now >= known then n = redis.call('ZCARD', K[2]) else n = n - expired end
+  local count = n
   local created = false
   local capped = 0
   local keep = 0
@@ -72,8 +79,8 @@ local function accept(K, now, cap, metaSecs, first, c)
     local done = false
     local next = string.format('%d', seq + 1)
     if redis.call('HSETNX', K[4], id, next) == 0 then
-      local known = redis.call('HGET', K[4], id)
-      local m = redis.call('ZRANGEBYSCORE', K[2], known, known)
+      local was = redis.call('HGET', K[4], id)
+      local m = redis.call('ZRANGEBYSCORE', K[2], was, was)
       if m[1] then
         out[#out + 1] = 1
         out[#out + 1] = m[1]
@@ -87,8 +94,10 @@ local function accept(K, now, cap, metaSecs, first, c)
       local member = next .. ':' .. string.len(id) .. ':' .. id .. ARGV[k + 2]
       redis.call('ZADD', K[2], next, member)
       redis.call('ZADD', K[3], ARGV[k + 1], next)
-      local n = redis.call('ZCARD', K[2])
-      if n == 1 then created = true end
+      n = n + 1
+      if n == 1 then created = true end  -- the zset was empty, so Redis had deleted it: a new key without expiry
+      -- Trimming goes by the zset's own count, so a count gone wrong (keys evicted under maxmemory) never drops more.
+      if n > cap then n = redis.call('ZCARD', K[2]) end
       if n > cap then
         local old = redis.call('ZRANGE', K[2], 0, n - cap - 1)
         for i = 1, #old do
@@ -98,16 +107,23 @@ local function accept(K, now, cap, metaSecs, first, c)
         end
         redis.call('ZREMRANGEBYRANK', K[2], 0, n - cap - 1)
         capped = capped + #old
+        n = n - #old
       end
       -- A message already past its expiry (released late) is accepted and dropped at once.
-      if tonumber(ARGV[k + 1]) <= now then expired = expired + purge(K, ARGV[2]) end
+      if tonumber(ARGV[k + 1]) <= now then
+        local gone = purge(K, ARGV[2])
+        expired = expired + gone
+        n = n - gone
+      end
       keep = math.max(keep, tonumber(ARGV[k + 3]))
       out[#out + 1] = 0
       out[#out + 1] = seq
     end
   end
-  if seq > last then redis.call('HSET', K[1], 'seq', string.format('%d', seq)) end
-  if keep > 0 then extend(K, now, keep, metaSecs, created, tonumber(meta[2] or '0')) end
+  if seq > last or n ~= count or expired > 0 then
+    redis.call('HSET', K[1], 'seq', string.format('%d', seq), 'n', string.format('%d', n))
+  end
+  if keep > 0 then extend(K, now, keep, metaSecs, created, known) end
   out[1] = expired
   out[2] = capped
   return out
@@ -116,6 +132,8 @@ end
 if ARGV[1] == 'read' then
   local K = {KEYS[1], KEYS[2], KEYS[3], KEYS[4]}
   local expired = purge(K, ARGV[2])
+  -- Keep meta's count in step (a negative or stale count is not trusted by accept, which then counts the zset).
+  if expired > 0 then redis.call('HINCRBY', K[1], 'n', -expired) end
   local limit = tonumber(ARGV[4])
   local last = tonumber(redis.call('HGET', K[1], 'seq') or '0')
   local retained = redis.call('ZCOUNT', K[2], '(' .. ARGV[3], '+inf')

@@ -82,7 +82,7 @@ class RedisStoreTest extends StoreContractTest {
     try {
       await(s.accept(new NewMessage("a", "u1", clock.nowMs(), 30, "{}", List.of())));
       await(s.ack("u1", "c1", 1));
-      for (String key : List.of("{u:u1}:meta", "{u:u1}:inbox", "{u:u1}:exp", "{u:u1}:ids", "{u:u1}:cur")) {
+      for (String key : List.of("{u:u1}:meta", "{u:u1}:inbox", "{u:u1}:exp", "{u:u1}:ids", "{u:u1}:acks")) {
         long ttl = Long.parseLong(redis.call("TTL", key));
         assertThat(ttl).as(key).isPositive();
       }
@@ -144,7 +144,7 @@ class RedisStoreTest extends StoreContractTest {
       assertThat(await(s.cursor("u0", "c0"))).isEqualTo(50);
       assertThat(await(s.cursor("u1", "c1"))).isEqualTo(11);
       assertThat(await(s.cursor("u99", "c99"))).isEqualTo(109);
-      assertThat(Long.parseLong(redis.call("TTL", "{u:u99}:cur"))).isPositive();
+      assertThat(Long.parseLong(redis.call("TTL", "{u:u99}:acks"))).isPositive();
     } finally {
       await(s.close());
     }
@@ -156,17 +156,41 @@ class RedisStoreTest extends StoreContractTest {
     try {
       await(s.accept(new NewMessage("a", "u1", clock.nowMs(), 60, "{}", List.of())));
       await(s.ack("u1", "c1", 1));
-      assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:cur"))).as("a new cursor key expires").isPositive();
+      assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:acks"))).as("a new cursor key expires").isPositive();
       long expires = calls("expire");
       await(s.accept(new NewMessage("b", "u1", clock.nowMs(), 60, "{}", List.of())));
       await(s.ack("u1", "c1", 2));
       assertThat(calls("expire")).as("EXPIRE calls for a cursor moving forward").isEqualTo(expires);
-      redis.call("EXPIRE", "{u:u1}:cur", "100");
+      redis.call("EXPIRE", "{u:u1}:acks", "100");
       clock.advance(3_600_001);
       await(s.accept(new NewMessage("c", "u1", clock.nowMs(), 60, "{}", List.of())));
-      assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:cur"))).as("refreshed with the user's keys")
+      assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:acks"))).as("refreshed with the user's keys")
           .isGreaterThan(RedisStore.META_KEEP_SECONDS - 60);
       assertThat(await(s.cursor("u1", "c1"))).isEqualTo(2);
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
+  void theInboxCountInMetaSavesAZcardPerMessageAndIsNeverTrustedForTrimming() throws Exception {
+    Store s = createStore(clock, 3, 60);
+    try {
+      await(s.accept(msg("a")));                                  // first accept: no count yet, the zset is counted
+      long zcards = calls("zcard");
+      await(s.accept(msg("b")));
+      await(s.accept(msg("c")));
+      assertThat(calls("zcard")).as("ZCARD calls below the cap").isEqualTo(zcards);
+      assertThat(redis.call("HGET", "{u:u1}:meta", "n")).isEqualTo("3");
+      redis.call("HSET", "{u:u1}:meta", "n", "40");               // a count gone wrong (say, evicted keys)
+      await(s.accept(msg("d")));
+      assertThat(await(s.read("u1", 0, 10)).messages()).extracting(m -> m.id()).containsExactly("b", "c", "d");
+      assertThat(redis.call("HGET", "{u:u1}:meta", "n")).isEqualTo("3");
+      clock.advance(61_000);                                      // all expire; a read purges them
+      assertThat(await(s.read("u1", 0, 10)).messages()).isEmpty();
+      assertThat(redis.call("HGET", "{u:u1}:meta", "n")).isEqualTo("0");
+      await(s.accept(msg("e")));
+      assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:inbox"))).as("a re-created inbox expires").isPositive();
     } finally {
       await(s.close());
     }
