@@ -243,7 +243,7 @@ public final class RedisStore implements Store, StoreStats {
       return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user)),
           List.of(Long.toString(META_KEEP_SECONDS), clientId, Long.toString(seq)))).mapEmpty();
     }
-    // Standalone: the acks of this event loop's turn go as one script call (AckBatcher), one batcher per context.
+    // Standalone: the acks of this event loop within AckBatcher.WINDOW_MS go as one script call, one batcher per context.
     AckBatcher batcher = context.get(ackBatcherKey);
     if (batcher == null) {
       batcher = new AckBatcher(context, ACK, lanes, META_KEEP_SECONDS);
