@@ -82,4 +82,16 @@ class PublishRequestTest {
         .satisfies(e -> assertThat(((PublishException) e).field()).isEqualTo(field))
         .hasMessageContaining(field);
   }
+
+  @Test
+  void generatedIdsAreDistinctVersion4Uuids() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 100_000; i++) {
+      String id = PublishRequest.randomId();
+      java.util.UUID u = java.util.UUID.fromString(id);
+      assertThat(u.version()).isEqualTo(4);
+      assertThat(u.variant()).isEqualTo(2);
+      assertThat(seen.add(id)).as("unique").isTrue();
+    }
+  }
 }
