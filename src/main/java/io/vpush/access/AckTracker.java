@@ -197,6 +197,11 @@ public final class AckTracker<T> {
     return latestNow;
   }
 
+  /** Makes room for {@code more} sends at once (a catch-up page), instead of doubling the arrays step by step. */
+  public void reserve(int more) {
+    while (seqs.length - (tail - head) < more) grow();
+  }
+
   private int index(long position) {
     return (int) (position & (seqs.length - 1));
   }

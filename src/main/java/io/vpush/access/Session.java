@@ -183,6 +183,7 @@ public final class Session extends TimingWheel.Entry {
       InboxPage page = ar.result();
       List<Outbound> outs = new ArrayList<>(page.messages().size());
       for (StoredMessage m : page.messages()) outs.add(new Outbound(m));
+      if (!outs.isEmpty()) ackTracker().reserve(outs.size());
       if (gate.onPage(outs, page.more(), this::send)) readMore();
     }));
   }
@@ -201,8 +202,7 @@ public final class Session extends TimingWheel.Entry {
     if (state == State.CLOSED) return; // the write found a slow consumer: nothing was delivered
     long now = node.clock.nowMs();
     node.metrics.delivered(m.ts(), now);
-    if (acks == null) acks = new AckTracker<>(node.backoff);
-    acks.sent(m.seq(), out, now);
+    ackTracker().sent(m.seq(), out, now);
     scheduleTimer();
   }
 
@@ -226,6 +226,12 @@ public final class Session extends TimingWheel.Entry {
         readMore();
       }
     });
+  }
+
+  /** The session's unacked-message tracker, made on the first send (an idle connection has none). */
+  private AckTracker<Outbound> ackTracker() {
+    if (acks == null) acks = new AckTracker<>(node.backoff);
+    return acks;
   }
 
   @Override

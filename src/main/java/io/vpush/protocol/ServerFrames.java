@@ -18,12 +18,13 @@ public final class ServerFrames {
 
   /** The {@code rec} frame for a user message: headers id, seq and ts as strings. */
   public static String message(StoredMessage m) {
-    String id = quote(m.id());
-    return new StringBuilder(m.payload().length() + m.user().length() + id.length() + 96)
-        .append("{\"type\":\"rec\",\"address\":").append(quote(Addresses.user(m.user())))
-        .append(",\"body\":").append(m.payload())
-        .append(",\"headers\":{\"id\":").append(id)
-        .append(",\"seq\":\"").append(m.seq())
+    StringBuilder b = new StringBuilder(m.payload().length() + m.user().length() + m.id().length() + 112)
+        .append("{\"type\":\"rec\",\"address\":");
+    if (needsEscaping(m.user())) b.append(Json.encode(Addresses.user(m.user())));
+    else b.append('"').append(Addresses.USER_PREFIX).append(m.user()).append('"');
+    b.append(",\"body\":").append(m.payload()).append(",\"headers\":{\"id\":");
+    appendQuoted(b, m.id());
+    return b.append(",\"seq\":\"").append(m.seq())
         .append("\",\"ts\":\"").append(m.ts()).append("\"}}")
         .toString();
   }
@@ -66,10 +67,20 @@ public final class ServerFrames {
    * for every string) only sees strings that do.
    */
   static String quote(String s) {
+    return needsEscaping(s) ? Json.encode(s) : '"' + s + '"';
+  }
+
+  /** Appends the JSON string literal of {@code s} (see {@link #quote}) without building it as a String first. */
+  static void appendQuoted(StringBuilder b, String s) {
+    if (needsEscaping(s)) b.append(Json.encode(s));
+    else b.append('"').append(s).append('"');
+  }
+
+  private static boolean needsEscaping(String s) {
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c == '"' || c == '\\') return Json.encode(s);
+      if (c < 0x20 || c == '"' || c == '\\') return true;
     }
-    return '"' + s + '"';
+    return false;
   }
 }

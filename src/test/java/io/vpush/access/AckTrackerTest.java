@@ -250,4 +250,21 @@ class AckTrackerTest {
     assertThatThrownBy(() -> tracker.collectDue(T0 + 5_000, item -> tracker.ack(5), seq -> { }))
         .isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void reservingRoomMidStreamKeepsOrderAndDeadlines() {
+    AckTracker<String> tracker = new AckTracker<>(DEFAULTS);
+    for (int s = 1; s <= 3; s++) tracker.sent(s, "m" + s, T0);
+    tracker.ack(2);                                  // head moves: the ring no longer starts at index 0
+    tracker.reserve(20);
+    for (int s = 4; s <= 23; s++) tracker.sent(s, "m" + s, T0 + 1);
+    assertThat(tracker.size()).isEqualTo(21);
+    collect(tracker, T0 + 5_000);
+    assertThat(resent).containsExactly("m3");        // only m3 is due yet; the rest were sent 1 ms later
+    resent.clear();
+    collect(tracker, T0 + 5_001);
+    assertThat(resent).hasSize(20).startsWith("m4", "m5").endsWith("m23");
+    assertThat(tracker.ack(23)).isEqualTo(21);
+    assertThat(tracker.size()).isZero();
+  }
 }
