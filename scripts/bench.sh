@@ -33,15 +33,17 @@ if [[ ! -f $JAR ]]; then
 fi
 
 if [[ -n ${QUICK:-} ]]; then
-  IDLE_N="300"; N=300; RATES="200,500"; DUR=2000; UNACKED=3; WARMUP=1000; HOLD=500
+  IDLE_N="300"; N=300; RATES="200,500"; DUR=2000; UNACKED=3; WARMUP=1000; WARMUP_MAX=2000; HOLD=500
   FIND="--find-max --find-start 500 --find-factor 2 --find-steps 2"; ROUTE_USERS=600; ROUTE_ROUND=300; CLUSTER_N=300
   UPDATE_DOCS=${UPDATE_DOCS:-0}
 else
-  IDLE_N="5000 10000 18000"; N=10000; RATES="5000,20000,50000"; DUR=20000; UNACKED=20; WARMUP=10000; HOLD=5000
+  IDLE_N="5000 10000 18000"; N=10000; RATES="5000,20000,50000"; DUR=20000; UNACKED=20; WARMUP=10000; WARMUP_MAX=180000; HOLD=5000
   FIND="--find-max --find-start 5000 --find-factor 1.25"; ROUTE_USERS=100000; ROUTE_ROUND=5000; CLUSTER_N=4000
   UPDATE_DOCS=${UPDATE_DOCS:-1}
 fi
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
+# Warm-up: at least WARMUP ms, then rounds until the server's JIT settles, at most WARMUP_MAX ms (see Warmup.java).
+WARM=(--warmup-ms "$WARMUP" --warmup-max-ms "$WARMUP_MAX")
 
 COMMANDS="$OUT/commands.txt"
 : > "$COMMANDS"
@@ -67,7 +69,7 @@ for side in $TARGETS; do
     for n in $IDLE_N; do bench "idle-$n" idle "${t[@]}" --clients "$n" --hold-ms "$HOLD"; done
   fi
   if wants unicast; then
-    common=(--clients "$N" --rate "$RATES" --duration-ms "$DUR" --warmup-ms "$WARMUP" $FIND)
+    common=(--clients "$N" --rate "$RATES" --duration-ms "$DUR" "${WARM[@]}" $FIND)
     if [[ $side == bare ]]; then
       bench unicast-http unicast "${t[@]}" "${common[@]}" --door http
     else
@@ -79,30 +81,30 @@ for side in $TARGETS; do
     fi
   fi
   if wants multicast; then
-    bench multicast multicast "${t[@]}" --clients "$N" --rate 2 --duration-ms "$DUR" --warmup-ms "$WARMUP" --door http
+    bench multicast multicast "${t[@]}" --clients "$N" --rate 2 --duration-ms "$DUR" "${WARM[@]}" --door http
     if [[ $side == vpush ]]; then
       bench multicast-redis multicast "${t[@]}" --store redis --clients "$N" --rate 2 --duration-ms "$DUR" \
-        --warmup-ms "$WARMUP" --door http
+        "${WARM[@]}" --door http
     fi
   fi
   if wants reconnect; then
-    bench reconnect reconnect "${t[@]}" --clients "$N" --unacked "$UNACKED"
+    bench reconnect reconnect "${t[@]}" --clients "$N" --unacked "$UNACKED" "${WARM[@]}"
     if [[ $side == vpush ]]; then
-      bench reconnect-redis reconnect "${t[@]}" --store redis --clients "$N" --unacked "$UNACKED"
+      bench reconnect-redis reconnect "${t[@]}" --store redis --clients "$N" --unacked "$UNACKED" "${WARM[@]}"
     fi
   fi
   if [[ $side == vpush ]] && wants cluster; then
     # Clients plus one route round must stay under the load generator's 20,000 file descriptors, so the cluster
     # step uses fewer clients.
     bench cluster cluster --target vpush-cluster --clients "$CLUSTER_N" --rate "$RATES" --duration-ms "$DUR" \
-      --warmup-ms "$WARMUP" --door tcp $FIND --route-users "$ROUTE_USERS" --route-round "$ROUTE_ROUND"
+      "${WARM[@]}" --door tcp $FIND --route-users "$ROUTE_USERS" --route-round "$ROUTE_ROUND"
   fi
   if [[ $side == vpush ]] && wants kafka; then
     started_kafka=; scripts/kafka.sh status >/dev/null 2>&1 || started_kafka=1
     KAFKA_PORT=${KAFKA_PORT:-9092} scripts/kafka.sh start >&2
     kpid=$(cat run/kafka/kafka.pid)
     bench unicast-kafka unicast "${t[@]}" --store redis --clients "$N" --rate "$RATES" --duration-ms "$DUR" \
-      --warmup-ms "$WARMUP" --door kafka --kafka-bootstrap "127.0.0.1:${KAFKA_PORT:-9092}" --extra-pid "kafka=$kpid"
+      "${WARM[@]}" --door kafka --kafka-bootstrap "127.0.0.1:${KAFKA_PORT:-9092}" --extra-pid "kafka=$kpid"
     # Leave the machine as found: stop the broker if this script started it.
     [[ -n $started_kafka ]] && scripts/kafka.sh stop >&2
   fi
