@@ -90,11 +90,7 @@ final class MarkdownTable {
 
   /** "sys 18 / jit 1 / gc 12 µs": the parts of the server CPU per message; empty for reports without them. */
   static String cpuSplit(JsonObject step) {
-    Double sys = step.getDouble("serverSysMicrosPerMessage");
-    Double jit = step.getDouble("serverJitMicrosPerMessage");
-    Double gc = step.getDouble("serverGcMicrosPerMessage");
-    if (sys == null && jit == null && gc == null) return "";
-    return String.format("sys %s / jit %s / gc %s µs", whole(sys), whole(jit), whole(gc));
+    return CpuSplit.perMessage(step, "sys %s / jit %s / gc %s µs", MarkdownTable::whole);
   }
 
   private static String whole(Double d) { return d == null ? "-" : String.format("%.0f", d); }

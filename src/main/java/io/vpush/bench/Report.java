@@ -106,11 +106,7 @@ final class Report {
 
   /** " (sys 18.1, jit 1.0, gc 11.6)": the parts of the server CPU per message; empty for reports without them. */
   static String cpuSplit(JsonObject step) {
-    Double sys = step.getDouble("serverSysMicrosPerMessage");
-    Double jit = step.getDouble("serverJitMicrosPerMessage");
-    Double gc = step.getDouble("serverGcMicrosPerMessage");
-    if (sys == null && jit == null && gc == null) return "";
-    return String.format(" (sys %s, jit %s, gc %s)", fmt(sys), fmt(jit), fmt(gc));
+    return CpuSplit.perMessage(step, " (sys %s, jit %s, gc %s)", Report::fmt);
   }
 
   private static void flat(StringBuilder b, String prefix, JsonObject o) {
