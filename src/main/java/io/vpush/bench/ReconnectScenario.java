@@ -22,13 +22,8 @@ final class ReconnectScenario implements Scenario {
     long n = connect.getLong("registered");
     // Unmeasured rounds of the whole cycle until the JIT settles: a cold reconnect path measured half JIT.
     JsonObject warmup = new Warmup(ctx.target().serverPids(), o).run(ms -> {
-      try {
-        leaveUnacked(ctx, n, k, deadlineMs);
-        return ctx.fleet().reconnectAll(ctx.target().replays(), deadlineMs).await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted during warm-up", e);
-      }
+      leaveUnacked(ctx, n, k, deadlineMs);
+      return ctx.fleet().reconnectAll(ctx.target().replays(), deadlineMs).await();
     });
     boolean received = leaveUnacked(ctx, n, k, deadlineMs);
 

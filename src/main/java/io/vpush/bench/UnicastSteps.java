@@ -24,7 +24,7 @@ final class UnicastSteps {
    * Unmeasured load at {@code rate} until the server's JIT settles ({@link Warmup}): compilation costs seconds of CPU,
    * kept out of the per-message figures. Null without {@code --warmup-ms}.
    */
-  JsonObject warmup(double rate) {
+  JsonObject warmup(double rate) throws InterruptedException {
     return new Warmup(ctx.target().serverPids(), o).run(ms -> new OpenLoop(ctx.vertx(), rate,
         (long) Math.ceil(rate * ms / 1000.0), ms, o.integer("max-in-flight", 20_000),
         (i, due) -> pub.toUser(ctx.randomUser(), ctx.payload(due, i))).run(o.longValue("drain-ms", 10_000)).await());

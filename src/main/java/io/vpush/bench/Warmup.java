@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongFunction;
 
 /**
  * Unmeasured load before the measured steps, run in rounds until the server's JIT has settled: at least
@@ -17,6 +16,12 @@ import java.util.function.LongFunction;
  * per message (measured: 20-35% of the node's CPU 30 s into a run, 2% after it settled).
  */
 final class Warmup {
+
+  /** One round of a scenario's load for the given milliseconds; answers its publish summary. */
+  @FunctionalInterface
+  interface Round {
+    JsonObject run(long ms) throws InterruptedException;
+  }
 
   /** Whether the last round's JIT share is low enough to stop (pure, for the test). */
   static boolean settled(double jitSeconds, double roundSeconds, double maxPercentOfCore) {
@@ -41,9 +46,9 @@ final class Warmup {
    * Runs {@code load} (the scenario's load for the given milliseconds, returning its publish summary) in rounds;
    * null when {@code --warmup-ms} is 0. Without server pids (a remote target) it runs {@code --warmup-ms} once.
    */
-  JsonObject run(LongFunction<JsonObject> load) {
+  JsonObject run(Round load) throws InterruptedException {
     if (minMs <= 0) return null;
-    if (serverPids.isEmpty()) return load.apply(minMs).put("rounds", 1).put("settled", (Object) null);
+    if (serverPids.isEmpty()) return load.run(minMs).put("rounds", 1).put("settled", (Object) null);
     JsonArray rounds = new JsonArray();
     JsonObject last = null;
     long elapsed = 0;
@@ -52,7 +57,7 @@ final class Warmup {
       long ms = Math.min(roundMs, maxMs - elapsed);
       Map<Long, Map<Long, ThreadCpu.Stat>> before = readThreads();
       long t0 = System.nanoTime();
-      last = load.apply(ms);
+      last = load.run(ms);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double jit = jitSeconds(before, readThreads());
       elapsed += Math.max(ms, Math.round(seconds * 1000)); // a round may outlast its length (a drain, a reconnect)

@@ -22,20 +22,20 @@ class WarmupTest {
   }
 
   @Test
-  void noWarmupWithoutWarmupMs() {
+  void noWarmupWithoutWarmupMs() throws InterruptedException {
     assertThat(warmup(List.of(ProcessHandle.current().pid())).run(this::load)).isNull();
     assertThat(calls).isEmpty();
   }
 
   @Test
-  void aRemoteTargetGetsTheMinimumOnce() {
+  void aRemoteTargetGetsTheMinimumOnce() throws InterruptedException {
     JsonObject w = warmup(List.of(), "--warmup-ms", "2500").run(this::load);
     assertThat(calls).containsExactly(2500L);
     assertThat(w.getInteger("rounds")).isEqualTo(1);
   }
 
   @Test
-  void stopsAtTheMinimumOnceTheJitIsQuiet() {
+  void stopsAtTheMinimumOnceTheJitIsQuiet() throws InterruptedException {
     JsonObject w = warmup(List.of(ProcessHandle.current().pid()), "--warmup-ms", "2000", "--warmup-round-ms", "1000",
         "--warmup-max-ms", "5000", "--warmup-jit-percent", "100000").run(this::load);
     assertThat(calls).containsExactly(1000L, 1000L);
@@ -44,7 +44,7 @@ class WarmupTest {
   }
 
   @Test
-  void goesOnWhileTheJitIsBusyUpToTheMaximum() {
+  void goesOnWhileTheJitIsBusyUpToTheMaximum() throws InterruptedException {
     JsonObject w = warmup(List.of(ProcessHandle.current().pid()), "--warmup-ms", "1000", "--warmup-round-ms", "1000",
         "--warmup-max-ms", "2500", "--warmup-jit-percent", "-1").run(this::load);
     assertThat(calls).containsExactly(1000L, 1000L, 500L);
