@@ -262,6 +262,20 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void aShorterTtlAfterALongerOneStillExpiresOnTime() throws Exception {
+    Store s = store(100);
+    await(s.accept(msg("u1", "long", 3600)));  // seq 1
+    await(s.accept(msg("u1", "short", 10)));   // seq 2, the earliest expiry now
+    clock.advance(10_000);
+    assertThat(seqs(await(s.read("u1", 0, 10)))).containsExactly(1L);
+    await(s.accept(msg("u1", "brief", 5)));    // seq 3
+    clock.advance(5_000);
+    assertThat(await(s.accept(msg("u1", "next", 3600))).message().seq()).isEqualTo(4);
+    assertThat(seqs(await(s.read("u1", 0, 10)))).containsExactly(1L, 4L);
+    if (s instanceof StoreStats stats) assertThat(stats.expired()).isEqualTo(2);
+  }
+
+  @Test
   void messageAlreadyPastItsExpiryIsAcceptedButNotRetained() throws Exception {
     Store s = store(100);
     NewMessage old = new NewMessage("old", "u1", T0 - 20_000, 10, "{}", List.of());

@@ -3,6 +3,7 @@ package io.vpush.store.redis;
 /**
  * Key names. Every key of one user carries the hash tag {@code {u:<userId>}} so a user's keys share a
  * Redis Cluster slot (one Lua step may touch them all); the global delay queue uses the tag {@code {delay}}.
+ * {@code inbox.lua} builds a user's names from the user id itself ({@code userKeys}): keep the two in step.
  */
 final class RedisKeys {
 

@@ -164,26 +164,25 @@ public final class RedisStore implements Store, StoreStats {
     });
   }
 
-  /** One accept call for several users, each with its messages in order (see inbox.lua). */
+  /**
+   * One accept call for several users, each with its messages in order (see inbox.lua): the script names a user's keys
+   * from its id, and KEYS holds the first user's meta key so that a cluster client can route the call.
+   */
   private LuaScript.Call acceptCall(List<List<NewMessage>> byUser) {
-    List<String> keys = new ArrayList<>(5 * byUser.size());
-    List<String> args = new ArrayList<>(4 + 5 * byUser.size());
-    args.addAll(List.of("accept", Long.toString(clock.nowMs()), Integer.toString(inboxCap), Long.toString(META_KEEP_SECONDS)));
+    List<String> args = new ArrayList<>(5 + 5 * byUser.size());
+    args.addAll(List.of("accept", Long.toString(clock.nowMs()), Integer.toString(inboxCap),
+        Long.toString(META_KEEP_SECONDS), Long.toString(INBOX_KEEP_MARGIN_SECONDS)));
     for (List<NewMessage> sameUser : byUser) {
-      String user = sameUser.get(0).user();
-      keys.addAll(userKeys(user));
-      keys.add(RedisKeys.cursors(user));
+      args.add(sameUser.get(0).user());
       args.add(Integer.toString(sameUser.size()));
       for (NewMessage m : sameUser) {
-        long ttl = ttlSeconds(m);
         long expiresAt = expiresAt(m);
         args.add(m.id());
         args.add(Long.toString(expiresAt));
         args.add(RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()));
-        args.add(Long.toString(ttl + INBOX_KEEP_MARGIN_SECONDS));
       }
     }
-    return new LuaScript.Call(keys, args);
+    return new LuaScript.Call(List.of(RedisKeys.meta(byUser.get(0).get(0).user())), args);
   }
 
   /**

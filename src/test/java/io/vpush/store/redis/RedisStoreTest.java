@@ -196,6 +196,27 @@ class RedisStoreTest extends StoreContractTest {
     }
   }
 
+  @Test
+  void theExpiryZsetIsSearchedOnlyOnceItsEarliestExpiryHasCome() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      await(s.accept(msg("a")));                                  // the first accept learns the bound: meta e
+      long searches = calls("zrangebyscore");
+      clock.advance(1_000);
+      await(s.accept(msg("b")));
+      await(s.read("u1", 0, 10));
+      clock.advance(58_999);
+      await(s.accept(msg("c")));
+      assertThat(calls("zrangebyscore") - searches).as("only the read's page, no expiry search").isEqualTo(1);
+      clock.advance(1);                                           // a expires: the accept searches and drops it
+      await(s.accept(msg("d")));
+      assertThat(calls("zrangebyscore") - searches).isGreaterThan(1);
+      assertThat(await(s.read("u1", 0, 10)).messages()).extracting(m -> m.id()).containsExactly("b", "c", "d");
+    } finally {
+      await(s.close());
+    }
+  }
+
   /** How many times Redis ran a command so far (INFO commandstats; commands run by scripts count too). */
   private long calls(String command) throws java.io.IOException {
     String stats = redis.call("INFO", "commandstats");
