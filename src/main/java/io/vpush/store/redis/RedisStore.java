@@ -17,7 +17,6 @@ import io.vpush.store.Route;
 import io.vpush.store.ScheduledMessage;
 import io.vpush.store.Store;
 import io.vpush.store.StoreStats;
-import io.vpush.store.StoredMessage;
 import io.vpush.time.Clock;
 
 import java.util.ArrayList;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Redis store engine: standalone Redis, Redis Cluster or Sentinel, durable as Redis is configured.
@@ -36,7 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code :acks} (ack cursors: zset clientId by seq), {@code :routes} (node|client -> JSON with a logical expiry). The delay queue is
  * {@code {delay}:due} (zset by due time) plus {@code {delay}:msg} (id -> JSON).
  *
- * <p>Accept and read are one Lua script ({@code inbox.lua}): purge of expired messages, dedup, next seq,
+ * <p>Accept and read are one Lua script ({@code inbox.lua}, called by {@link RedisInbox}): purge of expired messages, dedup, next seq,
  * append and trim happen atomically; {@link #acceptAll} sends one call per user carrying that user's messages
  * in order, so a NOSCRIPT retry can never swap two seqs of one user. Time always comes from the injected {@link Clock} as a script
  * argument, never Redis TIME; real key EXPIREs (message TTL + 1 day, 400 days for seq counters and cursors,
@@ -52,11 +50,7 @@ public final class RedisStore implements Store, StoreStats {
 
   /** Seq counters and cursors outlive any message TTL (max 365 days): a seq must never restart under a client. */
   static final long META_KEEP_SECONDS = 400L * 24 * 3600;
-  private static final long INBOX_KEEP_MARGIN_SECONDS = 24 * 3600;
-  /** Users per accept call on standalone Redis: Redis runs nothing else while a script runs (~10 calls per user). */
-  static final int USERS_PER_CALL = 64;
   private static final long ROUTE_KEEP_MARGIN_MS = 60_000;
-  private static final LuaScript INBOX = LuaScript.load("inbox.lua");
   private static final LuaScript ACK = LuaScript.load("ack.lua");
   private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
   private static final AtomicLong STORES = new AtomicLong();
@@ -65,19 +59,15 @@ public final class RedisStore implements Store, StoreStats {
   private final String ackBatcherKey = "vpush.redis.acks." + STORES.incrementAndGet();
 
   private final RedisLanes lanes;
+  private final RedisInbox inbox;
   private final RedisDelayQueue delay;
   private final Clock clock;
-  private final int inboxCap;
-  private final long defaultTtlSeconds;
-  private final LongAdder droppedByCap = new LongAdder();
-  private final LongAdder expired = new LongAdder();
 
   private RedisStore(RedisLanes lanes, Clock clock, int inboxCap, long defaultTtlSeconds) {
     this.lanes = lanes;
+    this.inbox = new RedisInbox(lanes, clock, inboxCap, defaultTtlSeconds, META_KEEP_SECONDS);
     this.delay = new RedisDelayQueue(lanes);
     this.clock = clock;
-    this.inboxCap = inboxCap;
-    this.defaultTtlSeconds = defaultTtlSeconds;
   }
 
   /**
@@ -108,7 +98,7 @@ public final class RedisStore implements Store, StoreStats {
 
   /** SCRIPT LOAD of every script, checking the server computes the same sha (a cluster loads lazily by EVAL too). */
   private Future<Void> loadScripts() {
-    List<LuaScript> all = List.of(INBOX, ACK, RedisDelayQueue.SCHEDULE, RedisDelayQueue.CLAIM, ROUTES_CLEANUP);
+    List<LuaScript> all = List.of(RedisInbox.INBOX, ACK, RedisDelayQueue.SCHEDULE, RedisDelayQueue.CLAIM, ROUTES_CLEANUP);
     return lanes.sendAll(all.stream().map(LuaScript::loadRequest).toList()).map(shas -> {
       for (int i = 0; i < all.size(); i++) {
         if (!all.get(i).sha().equals(shas.get(i).toString())) {
@@ -128,101 +118,17 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Accepted> accept(NewMessage message) {
-    return INBOX.run(lanes, acceptCall(List.of(List.of(message)))).map(r -> accepted(message, r.get(0), 0));
+    return inbox.accept(message);
   }
 
-  /**
-   * One script call per group of users (each user's messages in the given order), all calls pipelined; answers in the
-   * given order. On standalone Redis a call carries up to {@link #USERS_PER_CALL} users; in a cluster, one (a script's
-   * keys must share a slot).
-   */
   @Override
   public Future<List<Accepted>> acceptAll(List<NewMessage> messages) {
-    if (messages.isEmpty()) return Future.succeededFuture(List.of());
-    Map<String, List<Integer>> positions = new LinkedHashMap<>();
-    for (int i = 0; i < messages.size(); i++) {
-      positions.computeIfAbsent(messages.get(i).user(), u -> new ArrayList<>()).add(i);
-    }
-    List<List<Integer>> users = new ArrayList<>(positions.values());
-    int perCall = lanes.cluster() ? 1 : USERS_PER_CALL;
-    List<LuaScript.Call> calls = new ArrayList<>(users.size() / perCall + 1);
-    for (int from = 0; from < users.size(); from += perCall) {
-      List<List<NewMessage>> group = new ArrayList<>(perCall);
-      for (List<Integer> idx : users.subList(from, Math.min(users.size(), from + perCall))) {
-        group.add(idx.stream().map(messages::get).toList());
-      }
-      calls.add(acceptCall(group));
-    }
-    return INBOX.runAll(lanes, calls).map(rs -> {
-      Accepted[] out = new Accepted[messages.size()];
-      for (int u = 0; u < users.size(); u++) {
-        Response r = rs.get(u / perCall).get(u % perCall);
-        List<Integer> idx = users.get(u);
-        for (int j = 0; j < idx.size(); j++) out[idx.get(j)] = accepted(messages.get(idx.get(j)), r, j);
-      }
-      return List.of(out);
-    });
-  }
-
-  /**
-   * One accept call for several users, each with its messages in order (see inbox.lua): the script names a user's keys
-   * from its id, and KEYS holds the first user's meta key so that a cluster client can route the call.
-   */
-  private LuaScript.Call acceptCall(List<List<NewMessage>> byUser) {
-    List<String> args = new ArrayList<>(5 + 5 * byUser.size());
-    args.addAll(List.of("accept", Long.toString(clock.nowMs()), Integer.toString(inboxCap),
-        Long.toString(META_KEEP_SECONDS), Long.toString(INBOX_KEEP_MARGIN_SECONDS)));
-    for (List<NewMessage> sameUser : byUser) {
-      args.add(sameUser.get(0).user());
-      args.add(Integer.toString(sameUser.size()));
-      for (NewMessage m : sameUser) {
-        long expiresAt = expiresAt(m);
-        args.add(m.id());
-        args.add(Long.toString(expiresAt));
-        args.add(RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()));
-      }
-    }
-    return new LuaScript.Call(List.of(RedisKeys.meta(byUser.get(0).get(0).user())), args);
-  }
-
-  /**
-   * The j-th answer of one user's accept: {expired, capped, then per message: 0 and the new seq, or 1 and the stored
-   * member of the duplicate}. A new message is built from what was sent: only its seq comes back.
-   */
-  private Accepted accepted(NewMessage m, Response r, int j) {
-    if (j == 0) {
-      expired.add(r.get(0).toLong());
-      droppedByCap.add(r.get(1).toLong());
-    }
-    Response answer = r.get(3 + 2 * j);
-    if (r.get(2 + 2 * j).toLong() == 1) return new Accepted(RedisCodec.inboxMember(m.user(), answer.toBytes()), true);
-    return new Accepted(new StoredMessage(m.id(), m.user(), answer.toLong(), m.ts(), expiresAt(m), m.payload(), m.devices()), false);
-  }
-
-  private long ttlSeconds(NewMessage m) {
-    return m.ttlSeconds() > 0 ? m.ttlSeconds() : defaultTtlSeconds;
-  }
-
-  private long expiresAt(NewMessage m) {
-    return m.ts() + ttlSeconds(m) * 1000L;
+    return inbox.acceptAll(messages);
   }
 
   @Override
   public Future<InboxPage> read(String user, long afterSeq, int limit) {
-    if (limit < 1) return Future.failedFuture(new IllegalArgumentException("limit must be at least 1, got " + limit));
-    LuaScript.Call call = new LuaScript.Call(userKeys(user),
-        List.of("read", Long.toString(clock.nowMs()), Long.toString(afterSeq), Integer.toString(limit)));
-    return INBOX.run(lanes, call).map(r -> {
-      long last = r.get(0).toLong();
-      long retainedAfter = r.get(1).toLong();
-      expired.add(r.get(2).toLong());
-      int n = r.size() - 3;
-      List<StoredMessage> page = new ArrayList<>(Math.min(n, limit));
-      for (int i = 0; i < Math.min(n, limit); i++) page.add(RedisCodec.inboxMember(user, r.get(3 + i).toBytes()));
-      // Seqs are contiguous and each one enters the inbox, so fewer retained than assigned means drops.
-      boolean gap = last > afterSeq && retainedAfter < last - afterSeq;
-      return new InboxPage(page, last, n > limit, gap);
-    });
+    return inbox.read(user, afterSeq, limit);
   }
 
   @Override
@@ -321,16 +227,12 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public long droppedByCap() {
-    return droppedByCap.sum();
+    return inbox.droppedByCap.sum();
   }
 
   @Override
   public long expired() {
-    return expired.sum();
-  }
-
-  private static List<String> userKeys(String user) {
-    return List.of(RedisKeys.meta(user), RedisKeys.inbox(user), RedisKeys.expiry(user), RedisKeys.ids(user));
+    return inbox.expired.sum();
   }
 
   private static Map<String, List<Route>> byUser(Collection<Route> routes) {
