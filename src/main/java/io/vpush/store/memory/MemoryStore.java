@@ -140,6 +140,6 @@ public final class MemoryStore implements Store, StoreStats {
   }
 
   private UserState user(String user) {
-    return users.computeIfAbsent(user, u -> new UserState(counters));
+    return users.computeIfAbsent(user, u -> new UserState(u, counters));
   }
 }

@@ -45,12 +45,6 @@ final class SeqInbox {
     return m;
   }
 
-  /** The message with this seq, or null. */
-  StoredMessage get(long seq) {
-    int i = indexAfter(seq - 1);
-    return i < size && at(i).seq() == seq ? at(i) : null;
-  }
-
   /** Up to {@code limit} messages with seq above {@code afterSeq}, in order, into {@code out}; true if more remain. */
   boolean after(long afterSeq, int limit, List<StoredMessage> out) {
     int i = indexAfter(afterSeq);

@@ -18,32 +18,35 @@ import java.util.Map;
  */
 final class UserState {
 
+  /** The user id, one instance per user: every stored message refers to it instead of its own copy. */
+  private final String user;
   private long seq;
   /** Highest seq dropped (expired or trimmed): a read after a lower seq has a gap. */
   private long maxDropped;
   private final SeqInbox inbox = new SeqInbox();
-  /** Message id -> seq, for exactly as long as the message is retained. */
-  private final Map<String, Long> ids = new HashMap<>();
+  /** Message id -> the retained message, for exactly as long as it is retained (no boxed seq per message). */
+  private final Map<String, StoredMessage> ids = new HashMap<>();
   private final DropCounters counters;
   private Map<String, Long> cursors;
   private Map<String, RouteEntry> routes;
 
   private record RouteEntry(Route route, long expiresAt) {}
 
-  UserState(DropCounters counters) {
+  UserState(String user, DropCounters counters) {
+    this.user = user;
     this.counters = counters;
   }
 
   synchronized Accepted accept(NewMessage m, long ttlSeconds, long now, int cap) {
     purgeExpired(now);
-    Long known = ids.get(m.id());
+    StoredMessage known = ids.get(m.id());
     if (known != null) {
-      return new Accepted(inbox.get(known), true);
+      return new Accepted(known, true);
     }
-    StoredMessage stored = new StoredMessage(m.id(), m.user(), ++seq, m.ts(), m.ts() + ttlSeconds * 1000L,
+    StoredMessage stored = new StoredMessage(m.id(), user, ++seq, m.ts(), m.ts() + ttlSeconds * 1000L,
         m.payload(), m.devices());
     inbox.append(stored);
-    ids.put(stored.id(), stored.seq());
+    ids.put(stored.id(), stored);
     while (inbox.size() > cap) {
       dropped(inbox.removeFirst());
       counters.capped.increment();
