@@ -87,8 +87,8 @@ public final class VPush {
     Vertx vertx;
     try {
       vertx = cli.cluster()
-          ? ClusterBootstrap.start(vertxOptions(config), config).await(120, TimeUnit.SECONDS)
-          : Vertx.vertx(vertxOptions(config));
+          ? ClusterBootstrap.start(new VertxOptions(), config).await(120, TimeUnit.SECONDS)
+          : Vertx.vertx(new VertxOptions());
     } catch (ConfigException e) {
       System.err.println("vpush: " + e.getMessage());
       System.exit(2);
@@ -107,15 +107,9 @@ public final class VPush {
       System.exit(1);
       return;
     }
-    log.info("vpush node {} listening on port {} with roles {}, the {} store and {} sockets", node.nodeId(), node.httpPort(),
-        config.roles(), config.get(Settings.STORE), vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO");
+    log.info("vpush node {} listening on port {} with roles {} and the {} store", node.nodeId(), node.httpPort(), config.roles(), config.get(Settings.STORE));
     if (config.isDev()) System.out.println(Help.devBanner(config, node.httpPort()));
     installShutdownHook(vertx, node, config.get(Settings.SHUTDOWN_TIMEOUT_MS), log);
-  }
-
-  /** Native epoll when asked for and available (Vert.x falls back to NIO by itself, with the reason in its log). */
-  private static VertxOptions vertxOptions(VPushConfig config) {
-    return new VertxOptions().setPreferNativeTransport(config.get(Settings.NATIVE_TRANSPORT));
   }
 
   /** SIGTERM/SIGINT: graceful stop within shutdown.timeoutMs, whatever happens, then exit 0 (see GracefulShutdown). */

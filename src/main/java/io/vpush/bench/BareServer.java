@@ -112,7 +112,7 @@ public final class BareServer extends VerticleBase {
   public static void main(String[] args) {
     QuietLogs.apply();
     BenchOptions o = BenchOptions.parse(args);
-    io.vertx.core.Vertx vertx = BenchVertx.create();
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     int instances = o.integer("instances", Runtime.getRuntime().availableProcessors());
     int port = o.integer("port", 0);
     if (port == 0) port = freePort();

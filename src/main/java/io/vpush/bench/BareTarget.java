@@ -21,7 +21,7 @@ final class BareTarget implements Target {
 
   static BareTarget inProcess(BenchOptions o) {
     // Its own Vert.x instance so that the server's event loops are not the clients' event loops.
-    Vertx vertx = BenchVertx.create();
+    Vertx vertx = Vertx.vertx();
     int port = BareServer.freePort();
     int instances = o.integer("server-instances", Runtime.getRuntime().availableProcessors());
     vertx.deployVerticle(BareServer.factory(port), new DeploymentOptions().setInstances(instances)).await();

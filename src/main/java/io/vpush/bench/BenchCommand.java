@@ -96,7 +96,7 @@ public final class BenchCommand {
     int clients = o.integer("clients", 100);
     // A fresh user prefix per run, so a durable server's inbox from an earlier run is never replayed into this one.
     String prefix = o.str("user-prefix", "b" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000)) + "u");
-    Vertx vertx = BenchVertx.create();
+    Vertx vertx = Vertx.vertx();
     try (Target target = Target.open(o)) {
       Loopback.require(target.host());
       int perProcess = o.integer("per-process", 18_000);

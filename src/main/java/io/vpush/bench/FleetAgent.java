@@ -18,7 +18,7 @@ final class FleetAgent {
   static int run(BenchOptions o) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8)); // nothing else may write on the channel
-    Vertx vertx = BenchVertx.create();
+    Vertx vertx = Vertx.vertx();
     LocalFleet fleet = new LocalFleet(vertx, FleetConfig.fromAgentArgs(o));
     vertx.setPeriodic(250, id -> say(out, "STAT " + fleet.counters().toJson().encode()));
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

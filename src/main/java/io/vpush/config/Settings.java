@@ -27,8 +27,6 @@ public final class Settings {
       "port for /eventbus, /api and ops endpoints (0 = any free port)");
   public static final Setting<Integer> ACCESS_INSTANCES = Setting.integer("access.instances", 0, 0, 256,
       "HTTP/access verticle instances, one per event loop (0 = number of cores)");
-  public static final Setting<Boolean> NATIVE_TRANSPORT = Setting.bool("nativeTransport", true,
-      "Netty's native epoll transport on Linux x86_64 (false, or another platform: Java NIO)");
 
   // --- security ---
   public static final Setting<String> JWT_SECRET = Setting.string("jwt.secret", null,
@@ -132,7 +130,7 @@ public final class Settings {
   /** All settings, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       MODE, ROLES, NODE_ID, ADVERTISED_URL,
-      HTTP_HOST, HTTP_PORT, ACCESS_INSTANCES, NATIVE_TRANSPORT,
+      HTTP_HOST, HTTP_PORT, ACCESS_INSTANCES,
       JWT_SECRET, JWT_PUBLIC_KEY, API_KEY,
       AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, FRAME_MAX_BYTES, OUTBOUND_MAX_BYTES, OUTBOUND_MAX_MESSAGES, WHEEL_TICK_MS, TOPICS_PUBLIC,
       ACK_TIMEOUT_MS, ACK_MAX_BACKOFF_MS, ACK_MAX_RETRIES, INBOX_CAP, INBOX_TTL_SECONDS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT,
