@@ -18,6 +18,11 @@
 -- read:   one user (its first 4 keys); ARGV[3] afterSeq, ARGV[4] limit
 --   returns {lastSeq, retained count after afterSeq, expiredCount, member...} (up to limit+1 members)
 
+-- Lua numbers go back to Redis as decimal strings: tostring could use exponent form.
+local function fmt(x)
+  return string.format('%d', x)
+end
+
 local function userKeys(user)
   local tag = '{u:' .. user .. '}'
   return {tag .. ':meta', tag .. ':inbox', tag .. ':exp', tag .. ':ids', tag .. ':acks'}
@@ -63,13 +68,9 @@ local function extend(K, now, keepSecs, metaSecs, created, known)
   redis.call('EXPIRE', K[2], secs)
   redis.call('EXPIRE', K[3], secs)
   redis.call('EXPIRE', K[4], secs)
-  redis.call('HSET', K[1], 'k', string.format('%d', horizon))
+  redis.call('HSET', K[1], 'k', fmt(horizon))
   redis.call('EXPIRE', K[1], metaSecs)
   redis.call('EXPIRE', K[5], metaSecs)
-end
-
-local function fmt(x)
-  return string.format('%d', x)
 end
 
 -- Accepts one user's c messages whose values start at ARGV[first]; returns the user's answer. The seq counter and the
