@@ -276,6 +276,45 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void messagesExpireOnTimeWhateverTheOrderOfTheirTtls() throws Exception {
+    Store s = store(100);
+    long[] ttls = {60, 30, 100, 100, 20};                      // seqs 1..5
+    for (int i = 0; i < ttls.length; i++) await(s.accept(msg("u1", "m" + i, ttls[i])));
+    clock.advance(20_000);
+    assertThat(seqs(await(s.read("u1", 0, 10)))).containsExactly(1L, 2L, 3L, 4L);
+    clock.advance(10_000);
+    assertThat(seqs(await(s.read("u1", 0, 10)))).containsExactly(1L, 3L, 4L);
+    clock.advance(30_000);
+    InboxPage p = await(s.read("u1", 0, 10));
+    assertThat(seqs(p)).containsExactly(3L, 4L);
+    assertThat(p.gap()).isTrue();
+    assertThat(await(s.read("u1", 2, 10)).gap()).isTrue();     // seq 5 went too
+    clock.advance(40_000);
+    assertThat(await(s.read("u1", 0, 10)).messages()).isEmpty();
+    assertThat(await(s.accept(msg("u1", "later", 10))).message().seq()).isEqualTo(6);
+    assertThat(seqs(await(s.read("u1", 5, 10)))).containsExactly(6L);
+    assertThat(await(s.read("u1", 5, 10)).gap()).isFalse();
+    if (s instanceof StoreStats stats) assertThat(stats.expired()).isEqualTo(5);
+  }
+
+  @Test
+  void aMessageTrimmedByTheCapIsNotCountedAgainWhenItsTtlPasses() throws Exception {
+    Store s = store(2);
+    await(s.accept(msg("u1", "a", 60)));
+    await(s.accept(msg("u1", "b", 10)));   // expires before a
+    await(s.accept(msg("u1", "c", 60)));
+    await(s.accept(msg("u1", "d", 60)));   // a and b go over the cap
+    clock.advance(10_000);
+    assertThat(seqs(await(s.read("u1", 0, 10)))).containsExactly(3L, 4L);
+    clock.advance(50_000);
+    assertThat(await(s.read("u1", 0, 10)).messages()).isEmpty();
+    if (s instanceof StoreStats stats) {
+      assertThat(stats.droppedByCap()).isEqualTo(2);
+      assertThat(stats.expired()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void messageAlreadyPastItsExpiryIsAcceptedButNotRetained() throws Exception {
     Store s = store(100);
     NewMessage old = new NewMessage("old", "u1", T0 - 20_000, 10, "{}", List.of());

@@ -16,7 +16,10 @@ final class RedisCodec {
 
   private RedisCodec() {}
 
-  /** The part of an inbox member after {@code <seq>:<idByteLen>:<id>}, which the Lua script prefixes. */
+  /**
+   * The part of an inbox member after {@code <seq>:<idByteLen>:<id>}, which the Lua script prefixes. It must start
+   * {@code {"ts":<ts>,"e":<expiresAt>}: inbox.lua reads a message's expiry from there.
+   */
   static String inboxEntry(long ts, long expiresAt, String payload, List<String> devices) {
     return new JsonObject().put("ts", ts).put("e", expiresAt).put("d", new JsonArray(new ArrayList<>(devices)))
         .put("p", payload).encode();

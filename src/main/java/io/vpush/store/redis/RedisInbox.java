@@ -127,13 +127,11 @@ final class RedisInbox {
         List.of("read", Long.toString(clock.nowMs()), Long.toString(afterSeq), Integer.toString(limit)));
     return INBOX.run(lanes, call).map(r -> {
       long last = r.get(0).toLong();
-      long retainedAfter = r.get(1).toLong();
+      boolean gap = r.get(1).toLong() == 1;
       expired.add(r.get(2).toLong());
       int n = r.size() - 3;
       List<StoredMessage> page = new ArrayList<>(Math.min(n, limit));
       for (int i = 0; i < Math.min(n, limit); i++) page.add(RedisCodec.inboxMember(user, r.get(3 + i).toBytes()));
-      // Seqs are contiguous and each one enters the inbox, so fewer retained than assigned means drops.
-      boolean gap = last > afterSeq && retainedAfter < last - afterSeq;
       return new InboxPage(page, last, n > limit, gap);
     });
   }

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The Redis store engine: standalone Redis, Redis Cluster or Sentinel, durable as Redis is configured.
  *
  * <p>Layout: every key of a user is tagged {@code {u:<userId>}} (one cluster slot per user): {@code :meta}
- * (seq counter), {@code :inbox} (zset by seq), {@code :exp} (zset by expiry), {@code :ids} (id -> seq),
+ * (seq counter and inbox state), {@code :inbox} (hash seq -> message), {@code :exp} (zset by expiry, only for messages
+ * expiring before an earlier one), {@code :ids} (id -> seq),
  * {@code :acks} (ack cursors: zset clientId by seq), {@code :routes} (node|client -> JSON with a logical expiry). The delay queue is
  * {@code {delay}:due} (zset by due time) plus {@code {delay}:msg} (id -> JSON).
  *

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vpush.store.Accepted;
+import io.vpush.store.InboxPage;
 import io.vpush.store.NewMessage;
 import io.vpush.store.Store;
 import io.vpush.store.StoreContractTest;
@@ -81,6 +82,7 @@ class RedisStoreTest extends StoreContractTest {
     Store s = createStore(clock, 100, 60);
     try {
       await(s.accept(new NewMessage("a", "u1", clock.nowMs(), 30, "{}", List.of())));
+      await(s.accept(new NewMessage("b", "u1", clock.nowMs(), 20, "{}", List.of())));   // before a: an exp entry
       await(s.ack("u1", "c1", 1));
       for (String key : List.of("{u:u1}:meta", "{u:u1}:inbox", "{u:u1}:exp", "{u:u1}:ids", "{u:u1}:acks")) {
         long ttl = Long.parseLong(redis.call("TTL", key));
@@ -117,9 +119,12 @@ class RedisStoreTest extends StoreContractTest {
       assertThat(await(s.read("u1", 0, 10)).messages()).isEmpty();   // purged: Redis deletes the emptied keys
       assertThat(redis.call("EXISTS", "{u:u1}:inbox")).isEqualTo("0");
       await(s.accept(new NewMessage("b", "u1", clock.nowMs(), 30, "{}", List.of())));
-      for (String key : List.of("{u:u1}:inbox", "{u:u1}:exp", "{u:u1}:ids")) {
+      for (String key : List.of("{u:u1}:inbox", "{u:u1}:ids")) {
         assertThat(Long.parseLong(redis.call("TTL", key))).as(key).isPositive();
       }
+      // The exp zset starts later, with the first message that expires before an earlier one: it expires too.
+      await(s.accept(new NewMessage("c", "u1", clock.nowMs(), 10, "{}", List.of())));
+      assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:exp"))).isPositive();
     } finally {
       await(s.close());
     }
@@ -173,14 +178,14 @@ class RedisStoreTest extends StoreContractTest {
   }
 
   @Test
-  void theInboxCountInMetaSavesAZcardPerMessageAndIsNeverTrustedForTrimming() throws Exception {
+  void theInboxCountInMetaSavesAnHlenPerMessageAndIsNeverTrustedForTrimming() throws Exception {
     Store s = createStore(clock, 3, 60);
     try {
-      await(s.accept(msg("a")));                                  // first accept: no count yet, the zset is counted
-      long zcards = calls("zcard");
+      await(s.accept(msg("a")));                                  // first accept: no count yet, the hash is counted
+      long hlens = calls("hlen");
       await(s.accept(msg("b")));
       await(s.accept(msg("c")));
-      assertThat(calls("zcard")).as("ZCARD calls below the cap").isEqualTo(zcards);
+      assertThat(calls("hlen")).as("HLEN calls below the cap").isEqualTo(hlens);
       assertThat(redis.call("HGET", "{u:u1}:meta", "n")).isEqualTo("3");
       redis.call("HSET", "{u:u1}:meta", "n", "40");               // a count gone wrong (say, evicted keys)
       await(s.accept(msg("d")));
@@ -197,21 +202,57 @@ class RedisStoreTest extends StoreContractTest {
   }
 
   @Test
-  void theExpiryZsetIsSearchedOnlyOnceItsEarliestExpiryHasCome() throws Exception {
+  void messagesExpiringInSeqOrderAreLookedForOnlyOnceTheFirstExpiryHasComeAndNeedNoExpiryZset() throws Exception {
     Store s = createStore(clock, 100, 60);
     try {
       await(s.accept(msg("a")));                                  // the first accept learns the bound: meta e
+      long hgets = calls("hget");
       long searches = calls("zrangebyscore");
       clock.advance(1_000);
       await(s.accept(msg("b")));
       await(s.read("u1", 0, 10));
       clock.advance(58_999);
       await(s.accept(msg("c")));
-      assertThat(calls("zrangebyscore") - searches).as("only the read's page, no expiry search").isEqualTo(1);
-      clock.advance(1);                                           // a expires: the accept searches and drops it
+      assertThat(calls("hget") - hgets).as("no look at the head before the first expiry").isZero();
+      assertThat(redis.call("EXISTS", "{u:u1}:exp")).as("one TTL: every message expires in seq order").isEqualTo("0");
+      clock.advance(1);                                           // a expires: the accept finds it at the head
       await(s.accept(msg("d")));
-      assertThat(calls("zrangebyscore") - searches).isGreaterThan(1);
+      assertThat(calls("hget") - hgets).isPositive();
+      assertThat(calls("zrangebyscore") - searches).as("the exp zset is empty: never searched").isZero();
       assertThat(await(s.read("u1", 0, 10)).messages()).extracting(m -> m.id()).containsExactly("b", "c", "d");
+      assertThat(redis.call("HGET", "{u:u1}:meta", "lo")).as("the lowest seq retained").isEqualTo("2");
+      assertThat(redis.call("HGET", "{u:u1}:meta", "d")).as("the highest seq dropped").isEqualTo("1");
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
+  void anInboxWrittenByAnOlderNodeBecomesAHashOnFirstUseAndKeepsItsMessages() throws Exception {
+    // The layout before 2026-11-22: the inbox a zset by seq, every message in exp, meta without lo/d/x/o.
+    long t = clock.nowMs();
+    String expA = Long.toString(t + 30_000);
+    String expC = Long.toString(t + 60_000);
+    redis.call("HSET", "{u:u1}:meta", "seq", "4", "k", Long.toString(t + 86_400_000), "n", "2", "e", expA);
+    redis.call("ZADD", "{u:u1}:inbox", "1", "1:1:a{\"ts\":" + t + ",\"e\":" + expA + ",\"d\":[],\"p\":\"{}\"}",
+        "3", "3:1:c{\"ts\":" + t + ",\"e\":" + expC + ",\"d\":[],\"p\":\"{}\"}");
+    redis.call("EXPIRE", "{u:u1}:inbox", "90000");
+    redis.call("ZADD", "{u:u1}:exp", expA, "1", expC, "3");
+    redis.call("HSET", "{u:u1}:ids", "a", "1", "c", "3");
+    Store s = createStore(clock, 100, 60);
+    try {
+      InboxPage page = await(s.read("u1", 0, 10));
+      assertThat(page.messages()).extracting(m -> m.id()).containsExactly("a", "c");
+      assertThat(page.gap()).as("seqs 2 and 4 were dropped").isTrue();
+      assertThat(await(s.read("u1", 3, 10)).gap()).isTrue();
+      assertThat(redis.call("TYPE", "{u:u1}:inbox")).isEqualTo("hash");
+      assertThat(Long.parseLong(redis.call("TTL", "{u:u1}:inbox"))).as("its expiry kept").isBetween(89_000L, 90_000L);
+      assertThat(await(s.accept(msg("a"))).duplicate()).isTrue();
+      clock.advance(30_000);                                      // a expires
+      assertThat(await(s.accept(msg("e"))).message().seq()).isEqualTo(5);
+      assertThat(await(s.read("u1", 0, 10)).messages()).extracting(m -> m.id()).containsExactly("c", "e");
+      clock.advance(30_000);
+      assertThat(await(s.read("u1", 0, 10)).messages()).extracting(m -> m.id()).containsExactly("e");
     } finally {
       await(s.close());
     }
