@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
+import io.netty.channel.EventLoop;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -13,11 +14,14 @@ import io.vertx.redis.client.Response;
 import io.vpush.store.StoreUnavailableException;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A fixed set of long-held, pipelined Redis connections ("lanes"), each on its own event loop.
+ * A fixed set of long-held, pipelined Redis connections ("lanes"), spread over the event loops; a caller on an event
+ * loop uses a lane of that loop.
  *
  * <p>Why not the client's pool: it leases a connection exclusively per command (6 in flight by default), so
  * throughput is bounded by round trips. A lane keeps one connection (in cluster mode: one per master) and
@@ -34,6 +38,8 @@ final class RedisLanes {
   private final boolean cluster;
   private final long timeoutMs;
   private final Lane[] lanes;
+  /** The lanes whose connection lives on an event loop, by that loop: a caller on it uses one of them. */
+  private final Map<EventLoop, Lane[]> onLoop;
 
   RedisLanes(Vertx vertx, Redis client, String target, boolean cluster, int count, long timeoutMs) {
     this.client = client;
@@ -41,7 +47,13 @@ final class RedisLanes {
     this.cluster = cluster;
     this.timeoutMs = timeoutMs;
     this.lanes = new Lane[count];
+    // Event-loop contexts are handed out round-robin over the loops, so the lanes spread over them.
     for (int i = 0; i < count; i++) lanes[i] = new Lane(((VertxInternal) vertx).createEventLoopContext());
+    Map<EventLoop, List<Lane>> byLoop = new HashMap<>();
+    for (Lane l : lanes) byLoop.computeIfAbsent(l.context.nettyEventLoop(), k -> new ArrayList<>()).add(l);
+    Map<EventLoop, Lane[]> m = new HashMap<>();
+    byLoop.forEach((loop, ls) -> m.put(loop, ls.toArray(new Lane[0])));
+    this.onLoop = Map.copyOf(m);
   }
 
   /** Sends one command on the caller's lane. */
@@ -91,23 +103,33 @@ final class RedisLanes {
     return target;
   }
 
+  /**
+   * The caller's lane: on an event loop that holds lanes, one of those, so a command is written and its answer
+   * handled on the caller's own thread (a lane on another loop cost two thread hand-offs per command); otherwise any.
+   */
   private Lane pick() {
     Context ctx = Vertx.currentContext();
     Object caller = ctx != null ? ctx : Thread.currentThread();
+    Lane[] from = lanes;
+    if (ctx != null && ctx.isEventLoopContext()) {
+      Lane[] local = onLoop.get(((ContextInternal) ctx).nettyEventLoop());
+      if (local != null) from = local;
+    }
     int h = System.identityHashCode(caller);
     h ^= h >>> 16;
-    return lanes[Math.floorMod(h, lanes.length)];
+    return from[Math.floorMod(h, from.length)];
   }
 
   /** Adds the timeout, maps failures, and completes on the caller's context. */
   private <T> Future<T> deliver(Future<T> f) {
     Future<T> mapped = f.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(unavailable(e)));
-    Context caller = Vertx.currentContext();
+    ContextInternal caller = (ContextInternal) Vertx.currentContext();
     if (caller == null) return mapped;
     Promise<T> p = Promise.promise();
+    // emit runs at once when the answer arrives on the caller's thread (its own lane), else it queues.
     mapped.onComplete(ar -> {
       if (Vertx.currentContext() == caller) p.handle(ar);
-      else caller.runOnContext(v -> p.handle(ar));
+      else caller.emit(ar, p::handle);
     });
     return p.future();
   }
