@@ -56,8 +56,12 @@ public final class RedisStore implements Store, StoreStats {
   private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
   private static final AtomicLong STORES = new AtomicLong();
 
-  /** Context data key of a context's {@link AckBatcher}; unique per store, so two stores never share one. */
-  private final String ackBatcherKey = "vpush.redis.acks." + STORES.incrementAndGet();
+  /** Context data keys of a context's batchers are unique per store, so two stores never share one. */
+  private final long storeId = STORES.incrementAndGet();
+  /** Context data key of a context's {@link AckBatcher}. */
+  private final String ackBatcherKey = "vpush.redis.acks." + storeId;
+  /** Context data key of a context's {@link RouteBatcher}. */
+  private final String routeBatcherKey = "vpush.redis.routes." + storeId;
 
   private final RedisLanes lanes;
   private final RedisInbox inbox;
@@ -187,7 +191,7 @@ public final class RedisStore implements Store, StoreStats {
       requests.add(hset);
       requests.add(Request.cmd(Command.PEXPIRE).arg(RedisKeys.routes(user)).arg(ttlMs + ROUTE_KEEP_MARGIN_MS));
     });
-    return lanes.sendAll(requests).mapEmpty();
+    return sendRoutes(requests);
   }
 
   @Override
@@ -198,7 +202,19 @@ public final class RedisStore implements Store, StoreStats {
       for (Route r : rs) hdel.arg(RedisCodec.routeField(r));
       requests.add(hdel);
     });
-    return lanes.sendAll(requests).mapEmpty();
+    return sendRoutes(requests);
+  }
+
+  /** Standalone, on an event loop: with the loop's other route writes of the next 2 ms ({@link RouteBatcher}). */
+  private Future<Void> sendRoutes(List<Request> requests) {
+    Context context = Vertx.currentContext();
+    if (lanes.cluster() || context == null || !context.isEventLoopContext()) return lanes.sendAll(requests).mapEmpty();
+    RouteBatcher batcher = context.get(routeBatcherKey);
+    if (batcher == null) {
+      batcher = new RouteBatcher(context, lanes);
+      context.put(routeBatcherKey, batcher);
+    }
+    return batcher.add(requests);
   }
 
   @Override

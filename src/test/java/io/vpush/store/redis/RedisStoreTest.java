@@ -156,6 +156,33 @@ class RedisStoreTest extends StoreContractTest {
   }
 
   @Test
+  void routeWritesOfOneEventLoopGoTogetherInTheOrderTheyWereMade() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      io.vpush.store.Route first = new io.vpush.store.Route("u1", "n1", "c1", "pc", 0);
+      io.vpush.store.Route second = new io.vpush.store.Route("u1", "n1", "c2", "pc", 0);
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+      ctx.runOnContext(v -> {
+        List<io.vertx.core.Future<Void>> writes = new java.util.ArrayList<>();
+        for (int u = 0; u < 300; u++) {
+          writes.add(s.putRoutes(List.of(new io.vpush.store.Route("v" + u, "n1", "c", "pc", 0)), 60_000));
+        }
+        writes.add(s.putRoutes(List.of(first), 60_000));    // a register, then its close
+        writes.add(s.removeRoutes(List.of(first)));
+        writes.add(s.removeRoutes(List.of(second)));        // a close, then a register
+        writes.add(s.putRoutes(List.of(second), 60_000));
+        io.vertx.core.Future.all(writes).onComplete(ar -> done.complete(ar.succeeded()));
+      });
+      assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(await(s.routes("u1"))).extracting(io.vpush.store.Route::clientId).containsExactly("c2");
+      assertThat(await(s.routes("v299"))).hasSize(1);
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
   void anAckSetsTheCursorKeysExpiryOnlyForANewClientAndAcceptsKeepItAlive() throws Exception {
     Store s = createStore(clock, 100, 60);
     try {
