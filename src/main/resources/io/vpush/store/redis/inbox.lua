@@ -45,7 +45,7 @@ local function parse(member)
   local c2 = string.find(member, ':', c1 + 1, true)
   local len = tonumber(string.sub(member, c1 + 1, c2 - 1))
   local id = string.sub(member, c2 + 1, c2 + len)
-  return id, tonumber(string.match(member, '^{"ts":%d+,"e":(%d+)', c2 + 1 + len))
+  return id, tonumber(string.match(member, '^{"ts":%-?%d+,"e":(%-?%d+)', c2 + 1 + len))
 end
 
 -- Never past 2^53 - 1, so the number survives Lua's doubles exactly: 'no message left to expire', 'no in-order one'.
