@@ -1,5 +1,6 @@
 package io.vpush.store.redis;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -58,11 +59,14 @@ final class AckBatcher {
     keys = new ArrayList<>();
     args = new ArrayList<>();
     waiting = new ArrayList<>();
-    script.run(lanes, call).onComplete(ar -> {
-      for (Promise<Void> p : answered) {
-        if (ar.succeeded()) p.complete();
-        else p.fail(ar.cause());
-      }
-    });
+    script.run(lanes, call).onComplete(ar -> answerAll(answered, ar));
+  }
+
+  /** Completes every waiting caller of a batch with the batch's outcome. */
+  static void answerAll(List<Promise<Void>> waiting, AsyncResult<?> ar) {
+    for (Promise<Void> p : waiting) {
+      if (ar.succeeded()) p.complete();
+      else p.fail(ar.cause());
+    }
   }
 }

@@ -47,11 +47,6 @@ final class RouteBatcher {
     List<Request> sent = requests;
     requests = new ArrayList<>();
     waiting = new ArrayList<>();
-    lanes.sendAll(sent).onComplete(ar -> {
-      for (Promise<Void> p : answered) {
-        if (ar.succeeded()) p.complete();
-        else p.fail(ar.cause());
-      }
-    });
+    lanes.sendAll(sent).onComplete(ar -> AckBatcher.answerAll(answered, ar));
   }
 }
