@@ -154,11 +154,7 @@ public final class RedisStore implements Store, StoreStats {
           List.of(Long.toString(META_KEEP_SECONDS), clientId, Long.toString(seq)))).mapEmpty();
     }
     // Standalone: the acks of this event loop within AckBatcher.WINDOW_MS go as one script call, one batcher per context.
-    AckBatcher batcher = context.get(ackBatcherKey);
-    if (batcher == null) {
-      batcher = new AckBatcher(context, ACK, lanes, META_KEEP_SECONDS);
-      context.put(ackBatcherKey, batcher);
-    }
+    AckBatcher batcher = perContext(context, ackBatcherKey, () -> new AckBatcher(context, ACK, lanes, META_KEEP_SECONDS));
     return batcher.ack(RedisKeys.cursors(user), clientId, seq);
   }
 
@@ -209,12 +205,17 @@ public final class RedisStore implements Store, StoreStats {
   private Future<Void> sendRoutes(List<Request> requests) {
     Context context = Vertx.currentContext();
     if (lanes.cluster() || context == null || !context.isEventLoopContext()) return lanes.sendAll(requests).mapEmpty();
-    RouteBatcher batcher = context.get(routeBatcherKey);
-    if (batcher == null) {
-      batcher = new RouteBatcher(context, lanes);
-      context.put(routeBatcherKey, batcher);
+    return perContext(context, routeBatcherKey, () -> new RouteBatcher(context, lanes)).add(requests);
+  }
+
+  /** The context's instance under {@code key}, created on first use (a batcher: one per context, never shared). */
+  private static <T> T perContext(Context context, String key, java.util.function.Supplier<T> create) {
+    T found = context.get(key);
+    if (found == null) {
+      found = create.get();
+      context.put(key, found);
     }
-    return batcher.add(requests);
+    return found;
   }
 
   @Override

@@ -132,14 +132,15 @@ local function purge(K, st, now, nowArg)
   local s = st.lo
   if st.n == 0 then s = st.seq + 1 end
   while s <= st.seq do
-    local v = redis.call('HGET', K[2], fmt(s))
+    local q = fmt(s)
+    local v = redis.call('HGET', K[2], q)
     if v then
       local _, expiresAt = parse(v)
       if expiresAt > now then
         head = expiresAt
         break
       end
-      drop(K, st, fmt(s), v)
+      drop(K, st, q, v)
       gone = gone + 1
     end
     s = s + 1
