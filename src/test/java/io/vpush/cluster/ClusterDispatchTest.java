@@ -121,6 +121,19 @@ class ClusterDispatchTest {
   }
 
   @Test
+  void theFirstMessageAfterARegisterArrivesLive() throws Exception {
+    // A register's route write must reach Redis before its catch-up read: otherwise a message accepted between the
+    // two is neither in the catch-up nor routed to the new session (nothing after it makes the session read again).
+    for (int i = 0; i < 20; i++) {
+      String u = user();
+      try (WsTestClient c = connect(b, u, "c1", 0)) {
+        publish(u, 1);
+        c.deliveries().awaitRange(1, 1, WAIT);
+      }
+    }
+  }
+
+  @Test
   void aSecondDeviceOnAnotherNodeGetsLiveMessagesDespiteACachedRoute() throws Exception {
     String u = user();
     try (WsTestClient onA = connect(a, u, "phone", 0)) {

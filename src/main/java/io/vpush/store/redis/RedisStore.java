@@ -133,6 +133,9 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<InboxPage> read(String user, long afterSeq, int limit) {
+    // A register writes its route entry, then reads its catch-up: the read must reach Redis after the write
+    // (ClusterDispatcher's rule), so this context's batched route writes leave first, on the same lane.
+    flushRoutes();
     return inbox.read(user, afterSeq, limit);
   }
 
@@ -206,6 +209,13 @@ public final class RedisStore implements Store, StoreStats {
     Context context = Vertx.currentContext();
     if (lanes.cluster() || context == null || !context.isEventLoopContext()) return lanes.sendAll(requests).mapEmpty();
     return perContext(context, routeBatcherKey, () -> new RouteBatcher(context, lanes)).add(requests);
+  }
+
+  /** Sends the route writes the caller's context has batched, now. */
+  private void flushRoutes() {
+    Context context = Vertx.currentContext();
+    RouteBatcher routes = context == null ? null : context.get(routeBatcherKey);
+    if (routes != null) routes.flush();
   }
 
   /** The context's instance under {@code key}, created on first use (a batcher: one per context, never shared). */

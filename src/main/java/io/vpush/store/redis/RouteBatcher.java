@@ -18,7 +18,10 @@ final class RouteBatcher {
 
   /** Commands per batch. */
   static final int MAX_PER_BATCH = 512;
-  /** How long the first write of a batch waits for others; a route entry written 2 ms later changes nothing. */
+  /**
+   * How long the first write of a batch waits for others; a route entry written 2 ms later changes nothing, except to
+   * a register's catch-up read, which therefore sends the batch first ({@link #flush()}, from RedisStore.read).
+   */
   static final long WINDOW_MS = 2;
 
   private final Context context;
@@ -41,7 +44,8 @@ final class RouteBatcher {
     return done.future();
   }
 
-  private void flush() {
+  /** Sends what is queued now (a read that must reach Redis after these writes calls it first); on the batcher's context only. */
+  void flush() {
     if (waiting.isEmpty()) return;
     List<Promise<Void>> answered = waiting;
     List<Request> sent = requests;
