@@ -1,6 +1,7 @@
 package io.vpush.access;
 
 import io.vertx.core.Future;
+import io.vpush.protocol.Addresses;
 import io.vpush.protocol.ClientFrame;
 import io.vpush.protocol.CloseCodes;
 import io.vpush.protocol.ErrorCode;
@@ -60,17 +61,24 @@ final class Registrar {
     // is written and the catch-up read (ClusterDispatcher's freshness rule). Standalone it completes at once.
     Future<Integer> kicked = node.dispatcher.kick(userId, clientId, false).otherwise(0);
     Future<Long> cursor = kicked.compose(k -> lastSeq != null ? Future.succeededFuture(lastSeq) : node.store.cursor(userId, clientId));
-    Future.all(cursor, kicked.compose(k -> node.store.lastSeq(userId))).onComplete(ar -> session.onContext(() -> {
+    // No lastSeq read here: control: registered takes it from the first catch-up page (Session.registered).
+    cursor.onComplete(ar -> session.onContext(() -> {
       if (session.isClosed()) return;
       if (ar.failed()) {
-        org.slf4j.LoggerFactory.getLogger(Registrar.class).warn("register failed, store unavailable user={} clientId={}", userId, clientId);
-        session.markOpenAgain();
-        session.write(ServerFrames.error(io.vpush.protocol.Addresses.user(userId), ErrorCode.UNAVAILABLE, "store unavailable, retry later"));
+        unavailable(session, userId, clientId);
         return;
       }
-      session.registered(userId, clientId, device, claims, cursor.result(), ar.result().resultAt(1));
-      node.upstream.presence(userId, session.presenceEvent("connect"));
+      session.registered(userId, clientId, device, claims, ar.result())
+          .onFailure(e -> session.onContext(() -> unavailable(session, userId, clientId)));
     }));
+  }
+
+  /** The store did not answer: the session is OPEN again and the client may register again on this connection. */
+  private static void unavailable(Session session, String userId, String clientId) {
+    if (session.isClosed()) return; // closed while the store was asked: nobody to tell
+    org.slf4j.LoggerFactory.getLogger(Registrar.class).warn("register failed, store unavailable user={} clientId={}", userId, clientId);
+    session.markOpenAgain();
+    session.write(ServerFrames.error(Addresses.user(userId), ErrorCode.UNAVAILABLE, "store unavailable, retry later"));
   }
 
   private static Future<TokenClaims> check(TokenClaims claims, String userId, String device) {

@@ -2,6 +2,7 @@ package io.vpush.access;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vpush.protocol.CloseCodes;
@@ -33,7 +34,11 @@ public final class Session extends TimingWheel.Entry {
   /** ...and waits while more than this many frames are still queued to the socket. */
   private static final int READ_PAUSE_FRAMES = 200;
 
-  private enum State { OPEN, REGISTERING, REGISTERED, CLOSED }
+  /**
+   * JOINING: in the hub and the route table, waiting for the first catch-up page, which carries the lastSeq for
+   * {@code control: registered}. Client frames that need a user stream wait for REGISTERED.
+   */
+  private enum State { OPEN, REGISTERING, JOINING, REGISTERED, CLOSED }
 
   private final AccessNode node;
   private final Transport transport;
@@ -116,22 +121,57 @@ public final class Session extends TimingWheel.Entry {
 
   /**
    * Completes a register: from here live messages reach this session, and it catches up from {@code cursor}.
-   * Called on this session's event loop, after the token check and the cursor read.
+   * The first catch-up page carries the user's lastSeq, so {@code control: registered} goes out when it answers,
+   * before the page's messages. Called on this session's event loop, after the token check and the cursor read.
+   *
+   * @return succeeds once {@code control: registered} is written; fails when the first read fails (the session is
+   *     then OPEN again, as before the register, and the client may register again) or the session closed meanwhile
    */
-  void registered(String userId, String clientId, String device, TokenClaims claims, long cursor, long lastSeq) {
+  Future<Void> registered(String userId, String clientId, String device, TokenClaims claims, long cursor) {
     this.userId = userId;
     this.clientId = clientId;
     this.device = device;
     this.claims = claims;
     this.registeredAt = node.clock.nowMs();
-    this.state = State.REGISTERED;
+    this.state = State.JOINING;
     this.gate = new SeqGate<>(cursor, Outbound::seq);
+    // Hub and route before the read: a message accepted while the read is out reaches the gate, which holds it.
     node.hub.add(this);
-    node.metrics.connectionOpened(transport.kind(), device);
     if (LOG.isDebugEnabled()) LOG.debug("register conn={} user={} clientId={} device={} cursor={}", connectionId, userId, clientId, device, cursor);
     node.store.putRoutes(List.of(route()), node.routeTtlMs);
-    write(ServerFrames.control(userId, "registered", new JsonObject().put("lastSeq", lastSeq).put("node", node.nodeId)));
-    readMore();
+    Promise<Void> confirmed = Promise.promise();
+    gate.beginRead();
+    node.store.read(userId, cursor, READ_PAGE).onComplete(ar -> onContext(() -> {
+      if (state != State.JOINING) {
+        confirmed.fail("connection closed during register"); // closed() has already left the hub and the routes
+        return;
+      }
+      if (ar.failed()) {
+        rollBack();
+        confirmed.fail(ar.cause());
+        return;
+      }
+      InboxPage page = ar.result();
+      state = State.REGISTERED;
+      node.metrics.connectionOpened(transport.kind(), device);
+      node.upstream.presence(userId, presenceEvent("connect"));
+      write(ServerFrames.control(userId, "registered", new JsonObject().put("lastSeq", page.lastSeq()).put("node", node.nodeId)));
+      onPage(page);
+      confirmed.complete();
+    }));
+    return confirmed.future();
+  }
+
+  /** The first read failed: back to OPEN as before the register, so the client may register again on this connection. */
+  private void rollBack() {
+    leaveHub();
+    state = State.OPEN;
+    gate = null;
+    acks = null;
+    userId = null;
+    clientId = null;
+    device = null;
+    claims = null;
   }
 
   /** A live message for this user; from any thread. */
@@ -140,7 +180,7 @@ public final class Session extends TimingWheel.Entry {
       context.runOnContext(v -> offer(out));
       return;
     }
-    if (state != State.REGISTERED) return;
+    if (state != State.JOINING && state != State.REGISTERED) return;
     if (gate.offer(out, this::send)) readMore();
   }
 
@@ -180,12 +220,16 @@ public final class Session extends TimingWheel.Entry {
         return;
       }
       readFailures = 0;
-      InboxPage page = ar.result();
-      List<Outbound> outs = new ArrayList<>(page.messages().size());
-      for (StoredMessage m : page.messages()) outs.add(new Outbound(m));
-      if (!outs.isEmpty()) ackTracker().reserve(outs.size());
-      if (gate.onPage(outs, page.more(), this::send)) readMore();
+      onPage(ar.result());
     }));
+  }
+
+  /** Hands a page to the gate, and reads on while the gate asks for more. */
+  private void onPage(InboxPage page) {
+    List<Outbound> outs = new ArrayList<>(page.messages().size());
+    for (StoredMessage m : page.messages()) outs.add(new Outbound(m));
+    if (!outs.isEmpty()) ackTracker().reserve(outs.size());
+    if (gate.onPage(outs, page.more(), this::send)) readMore();
   }
 
   private void retryRead() {
@@ -290,16 +334,23 @@ public final class Session extends TimingWheel.Entry {
   /** The socket is gone (closed by either side): leave the hub and the route table. Idempotent. */
   void closed() {
     if (state == State.CLOSED) return;
-    boolean wasRegistered = state == State.REGISTERED;
+    State was = state;
     state = State.CLOSED;
     wheel.cancel(this);
     node.metrics.disconnect(endReason);
     if (LOG.isDebugEnabled()) LOG.debug("close conn={} user={} clientId={} reason={}", connectionId, userId, clientId, endReason);
-    if (!wasRegistered) return;
-    node.hub.remove(this);
+    if (was != State.JOINING && was != State.REGISTERED) return;
+    leaveHub();
+    // A register still waiting for its first page was neither counted nor announced.
+    if (was != State.REGISTERED) return;
     node.metrics.connectionClosed(transport.kind(), device);
-    if (!replaced) node.store.removeRoutes(List.of(route()));
     node.upstream.presence(userId, presenceEvent("disconnect").put("reason", endReason));
+  }
+
+  /** Leaves the hub and, unless a newer connection of the same client took it over, the route table. */
+  private void leaveHub() {
+    node.hub.remove(this);
+    if (!replaced) node.store.removeRoutes(List.of(route()));
   }
 
   Route route() {

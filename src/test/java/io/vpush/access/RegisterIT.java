@@ -59,6 +59,22 @@ class RegisterIT {
   }
 
   @Test
+  void registeredCarriesTheUsersLastSeqNotTheClients() {
+    String user = TestNode.freshUser("last");
+    for (int i = 1; i <= 3; i++) node.publishTo(user, "m" + i);
+    try (WsTestClient c = node.connect()) {
+      assertThat(c.registered(user, node.token(user), Map.of("lastSeq", "1")).getLong("lastSeq")).isEqualTo(3L);
+      List<JsonObject> msgs = c.messages(2, WAIT);
+      assertThat(msgs).extracting(m -> m.getValue("body")).containsExactly("m2", "m3");
+      assertThat(msgs).extracting(m -> m.getJsonObject("headers").getString("seq")).containsExactly("2", "3");
+    }
+    // Nothing left to catch up: the first page is empty and still carries the user's lastSeq.
+    try (WsTestClient c = node.connect()) {
+      assertThat(c.registered(user, node.token(user), Map.of("lastSeq", "3")).getLong("lastSeq")).isEqualTo(3L);
+    }
+  }
+
+  @Test
   void badTokenIsDeniedAndClosedWith4001() {
     String user = TestNode.freshUser("bad");
     assertDeniedAndClosed(user, "not.a.jwt");
