@@ -49,22 +49,10 @@ public final class PublishRequest {
    * @throws PublishException naming the bad field
    */
   public static PublishRequest parse(JsonObject body, String generatedId, long defaultTtlSeconds, int maxUsers) {
-    String payload = body != null && body.containsKey("payload") ? Json.encode(body.getValue("payload")) : null;
-    return parse(body, payload, generatedId, defaultTtlSeconds, maxUsers);
-  }
-
-  /**
-   * Parses and checks a publish body whose payload was taken out as JSON text by a streaming reader (the TCP bridge):
-   * {@code payloadJson} null means the body had none; a {@code payload} key left in {@code body} is ignored.
-   *
-   * @throws PublishException naming the bad field
-   */
-  public static PublishRequest parse(JsonObject body, String payloadJson, String generatedId, long defaultTtlSeconds,
-                                     int maxUsers) {
     if (body == null) throw new PublishException("body", "the body must be a JSON object");
     int targets = (body.containsKey("user") ? 1 : 0) + (body.containsKey("users") ? 1 : 0) + (body.containsKey("topic") ? 1 : 0);
     if (targets != 1) throw new PublishException("user", "give exactly one of 'user', 'users' or 'topic'");
-    if (payloadJson == null) throw new PublishException("payload", "'payload' is required (any JSON value)");
+    if (!body.containsKey("payload")) throw new PublishException("payload", "'payload' is required (any JSON value)");
 
     List<String> users = List.of();
     String topic = null;
@@ -83,7 +71,7 @@ public final class PublishRequest {
     long deliverAt = body.getValue("deliverAt") == null ? 0 : wholeNumber(body.getValue("deliverAt"), "deliverAt", 0, Long.MAX_VALUE);
     if (topic != null && deliverAt > 0) throw new PublishException("deliverAt", "'deliverAt' is not allowed with 'topic': topic messages cannot be scheduled");
     List<String> devices = body.getValue("devices") == null ? List.of() : strings(body.getValue("devices"), "devices");
-    return new PublishRequest(users, single, topic, id, payloadJson, ttl, deliverAt, devices);
+    return new PublishRequest(users, single, topic, id, Json.encode(body.getValue("payload")), ttl, deliverAt, devices);
   }
 
   /** The message for each user, stamped with {@code ts}. */

@@ -42,11 +42,6 @@ public final class Publisher {
     return PublishRequest.parse(body, generatedId, defaultTtlSeconds, maxUsers);
   }
 
-  /** Parses a body whose payload a streaming reader took out as JSON text, with this node's limits. */
-  public PublishRequest parse(JsonObject body, String payloadJson, String generatedId) {
-    return PublishRequest.parse(body, payloadJson, generatedId, defaultTtlSeconds, maxUsers);
-  }
-
   /** Publishes a parsed request; the answer is the JSON of protocol.md section 9. */
   public Future<JsonObject> publish(PublishRequest request, String door) {
     long start = System.nanoTime();

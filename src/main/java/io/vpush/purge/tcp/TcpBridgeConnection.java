@@ -5,7 +5,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -93,15 +92,15 @@ final class TcpBridgeConnection {
   }
 
   private void frame(Buffer buf) {
-    BridgeFrame frame;
+    JsonObject frame;
     try {
-      frame = BridgeFrame.read(buf.getBytes());
-    } catch (DecodeException e) {
+      frame = buf.toJsonObject();
+    } catch (RuntimeException e) {
       err(null, ErrorCode.BAD_FRAME, "a frame must be a JSON object");
       return;
     }
-    String type = frame.type() == null ? "" : frame.type();
-    String replyAddress = frame.replyAddress();
+    String type = frame.getValue("type") instanceof String s ? s : "";
+    String replyAddress = frame.getValue("replyAddress") instanceof String s ? s : null;
     switch (type) {
       case "ping" -> write(new JsonObject().put("type", "pong"));
       case "send" -> send(frame, replyAddress);
@@ -111,18 +110,18 @@ final class TcpBridgeConnection {
     }
   }
 
-  private void send(BridgeFrame frame, String replyAddress) {
-    if (!Addresses.PUBLISH.equals(frame.address())) {
+  private void send(JsonObject frame, String replyAddress) {
+    if (!Addresses.PUBLISH.equals(frame.getValue("address"))) {
       err(replyAddress, ErrorCode.ACCESS_DENIED, "only " + Addresses.PUBLISH + " is permitted on this bridge");
       return;
     }
-    if (!keyMatches(frame.apiKey())) {
+    if (!keyMatches(frame.getValue("headers") instanceof JsonObject h ? h.getValue("apiKey") : null)) {
       err(replyAddress, ErrorCode.ACCESS_DENIED, "a valid apiKey header is required");
       return;
     }
     PublishRequest request;
     try {
-      request = publisher.parse(frame.body(), frame.payloadJson(), null);
+      request = publisher.parse(frame.getValue("body") instanceof JsonObject b ? b : null, null);
     } catch (PublishException e) {
       err(replyAddress, ErrorCode.BAD_FRAME, e.getMessage());
       return;

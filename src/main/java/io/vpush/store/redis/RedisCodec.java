@@ -1,9 +1,7 @@
 package io.vpush.store.redis;
 
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vpush.protocol.JsonText;
 import io.vpush.store.NewMessage;
 import io.vpush.store.Route;
 import io.vpush.store.ScheduledMessage;
@@ -19,26 +17,15 @@ final class RedisCodec {
   private RedisCodec() {}
 
   /**
-   * The part of an inbox member after {@code <seq>:<idByteLen>:<id>}, which the Lua script prefixes:
-   * {@code {"ts":<ts>,"e":<expiresAt>,"d":[<devices>],"r":<payload>}}. It must start {@code {"ts":<ts>,"e":<expiresAt>}:
-   * inbox.lua reads a message's expiry from there. The payload is already JSON text and goes in as it is, last, so a
-   * read takes it back by position: no JSON encoder on accept and no parser on read (Jackson was 4% of the node's
-   * samples per unicast message, and a catch-up read parsed every entry).
+   * The part of an inbox member after {@code <seq>:<idByteLen>:<id>}, which the Lua script prefixes. It must start
+   * {@code {"ts":<ts>,"e":<expiresAt>}: inbox.lua reads a message's expiry from there.
    */
   static String inboxEntry(long ts, long expiresAt, String payload, List<String> devices) {
-    StringBuilder b = new StringBuilder(payload.length() + 64).append("{\"ts\":").append(ts).append(",\"e\":").append(expiresAt)
-        .append(",\"d\":[");
-    for (int i = 0; i < devices.size(); i++) {
-      if (i > 0) b.append(',');
-      JsonText.appendQuoted(b, devices.get(i));
-    }
-    return b.append("],\"r\":").append(payload).append('}').toString();
+    return new JsonObject().put("ts", ts).put("e", expiresAt).put("d", new JsonArray(new ArrayList<>(devices)))
+        .put("p", payload).encode();
   }
 
-  /**
-   * Parses an inbox member {@code <seq>:<idByteLen>:<id><entry>}. Entries written before the raw payload (key
-   * {@code "p"}, the payload as a JSON string) are still read, through a JSON parser.
-   */
+  /** Parses an inbox member {@code <seq>:<idByteLen>:<id><entry json>}. */
   static StoredMessage inboxMember(String user, byte[] member) {
     int c1 = indexOf(member, 0);
     int c2 = indexOf(member, c1 + 1);
@@ -46,11 +33,8 @@ final class RedisCodec {
     int idLen = Integer.parseInt(new String(member, c1 + 1, c2 - c1 - 1, StandardCharsets.US_ASCII));
     String id = new String(member, c2 + 1, idLen, StandardCharsets.UTF_8);
     int start = c2 + 1 + idLen;
-    StoredMessage m = EntryReader.read(id, user, seq, member, start);
-    if (m != null) return m;
     JsonObject e = new JsonObject(new String(member, start, member.length - start, StandardCharsets.UTF_8));
-    String payload = e.containsKey("r") ? Json.encode(e.getValue("r")) : e.getString("p");
-    return new StoredMessage(id, user, seq, e.getLong("ts"), e.getLong("e"), payload, strings(e.getJsonArray("d")));
+    return new StoredMessage(id, user, seq, e.getLong("ts"), e.getLong("e"), e.getString("p"), strings(e.getJsonArray("d")));
   }
 
   static String scheduled(ScheduledMessage s) {
@@ -80,7 +64,7 @@ final class RedisCodec {
     return new Route(user, o.getString("n"), o.getString("c"), o.getString("d"), o.getLong("s"));
   }
 
-  static List<String> strings(JsonArray a) {
+  private static List<String> strings(JsonArray a) {
     List<String> out = new ArrayList<>(a.size());
     for (int i = 0; i < a.size(); i++) out.add(a.getString(i));
     return out;

@@ -270,7 +270,6 @@ class RedisStoreTest extends StoreContractTest {
     try {
       InboxPage page = await(s.read("u1", 0, 10));
       assertThat(page.messages()).extracting(m -> m.id()).containsExactly("a", "c");
-      assertThat(page.messages()).extracting(m -> m.payload()).as("payloads stored as JSON strings").containsExactly("{}", "{}");
       assertThat(page.gap()).as("seqs 2 and 4 were dropped").isTrue();
       assertThat(await(s.read("u1", 3, 10)).gap()).isTrue();
       assertThat(redis.call("TYPE", "{u:u1}:inbox")).isEqualTo("hash");
