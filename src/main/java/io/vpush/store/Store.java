@@ -52,7 +52,10 @@ public interface Store {
   /** Adds or refreshes route entries; each expires after {@code ttlMs} unless refreshed. */
   Future<Void> putRoutes(Collection<Route> routes, long ttlMs);
 
-  /** Removes route entries (matched by user, nodeId and clientId). */
+  /**
+   * Removes route entries, each only if it is the one its connection wrote (matched by user, nodeId, clientId and
+   * since): a close that reaches the store after the same client's reconnect to the same node keeps the new entry.
+   */
   Future<Void> removeRoutes(Collection<Route> routes);
 
   /** The live route entries of a user. */

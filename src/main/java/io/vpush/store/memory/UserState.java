@@ -81,8 +81,12 @@ final class UserState {
     routes.put(routeKey(route), new RouteEntry(route, expiresAt));
   }
 
+  /** Removes the entry of the route's connection; one a newer connection of the same client wrote (another since) stays. */
   synchronized void removeRoute(Route route) {
-    if (routes != null) routes.remove(routeKey(route));
+    if (routes == null) return;
+    String key = routeKey(route);
+    RouteEntry e = routes.get(key);
+    if (e != null && e.route().since() == route.since()) routes.remove(key);
   }
 
   synchronized List<Route> routes(long now) {

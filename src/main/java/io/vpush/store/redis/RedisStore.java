@@ -54,6 +54,7 @@ public final class RedisStore implements Store, StoreStats {
   private static final long ROUTE_KEEP_MARGIN_MS = 60_000;
   private static final LuaScript ACK = LuaScript.load("ack.lua");
   private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
+  private static final LuaScript ROUTES_REMOVE = LuaScript.load("routes_remove.lua");
   private static final AtomicLong STORES = new AtomicLong();
 
   /** Context data keys of a context's batchers are unique per store, so two stores never share one. */
@@ -103,7 +104,7 @@ public final class RedisStore implements Store, StoreStats {
 
   /** SCRIPT LOAD of every script, checking the server computes the same sha (a cluster loads lazily by EVAL too). */
   private Future<Void> loadScripts() {
-    List<LuaScript> all = List.of(RedisInbox.INBOX, ACK, RedisDelayQueue.SCHEDULE, RedisDelayQueue.CLAIM, ROUTES_CLEANUP);
+    List<LuaScript> all = List.of(RedisInbox.INBOX, ACK, RedisDelayQueue.SCHEDULE, RedisDelayQueue.CLAIM, ROUTES_CLEANUP, ROUTES_REMOVE);
     return lanes.sendAll(all.stream().map(LuaScript::loadRequest).toList()).map(shas -> {
       for (int i = 0; i < all.size(); i++) {
         if (!all.get(i).sha().equals(shas.get(i).toString())) {
@@ -195,20 +196,40 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Void> removeRoutes(Collection<Route> routes) {
-    List<Request> requests = new ArrayList<>();
+    Context context = Vertx.currentContext();
+    if (!lanes.cluster() && context != null && context.isEventLoopContext()) {
+      List<String> keys = new ArrayList<>(routes.size());
+      List<String> args = new ArrayList<>(2 * routes.size());
+      for (Route r : routes) addRemoval(r, keys, args);
+      return routeBatcher(context).remove(keys, args);
+    }
+    // One call per user: a cluster call must stay in one slot.
+    List<Future<Response>> calls = new ArrayList<>();
     byUser(routes).forEach((user, rs) -> {
-      Request hdel = Request.cmd(Command.HDEL).arg(RedisKeys.routes(user));
-      for (Route r : rs) hdel.arg(RedisCodec.routeField(r));
-      requests.add(hdel);
+      List<String> keys = new ArrayList<>(rs.size());
+      List<String> args = new ArrayList<>(2 * rs.size());
+      for (Route r : rs) addRemoval(r, keys, args);
+      calls.add(ROUTES_REMOVE.run(lanes, new LuaScript.Call(keys, args)));
     });
-    return sendRoutes(requests);
+    return Future.all(calls).mapEmpty();
+  }
+
+  /** routes_remove.lua's arguments for one entry: its key, field and since (only that connection's entry goes). */
+  private static void addRemoval(Route r, List<String> keys, List<String> args) {
+    keys.add(RedisKeys.routes(r.user()));
+    args.add(RedisCodec.routeField(r));
+    args.add(Long.toString(r.since()));
   }
 
   /** Standalone, on an event loop: with the loop's other route writes of the next 2 ms ({@link RouteBatcher}). */
   private Future<Void> sendRoutes(List<Request> requests) {
     Context context = Vertx.currentContext();
     if (lanes.cluster() || context == null || !context.isEventLoopContext()) return lanes.sendAll(requests).mapEmpty();
-    return perContext(context, routeBatcherKey, () -> new RouteBatcher(context, lanes)).add(requests);
+    return routeBatcher(context).write(requests);
+  }
+
+  private RouteBatcher routeBatcher(Context context) {
+    return perContext(context, routeBatcherKey, () -> new RouteBatcher(context, lanes, ROUTES_REMOVE));
   }
 
   /** Sends the route writes the caller's context has batched, now. */

@@ -161,6 +161,7 @@ class RedisStoreTest extends StoreContractTest {
     try {
       io.vpush.store.Route first = new io.vpush.store.Route("u1", "n1", "c1", "pc", 0);
       io.vpush.store.Route second = new io.vpush.store.Route("u1", "n1", "c2", "pc", 0);
+      io.vpush.store.Route secondAgain = new io.vpush.store.Route("u1", "n1", "c2", "pc", 5); // c2 reconnected
       io.vertx.core.Context ctx = vertx.getOrCreateContext();
       java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
       ctx.runOnContext(v -> {
@@ -170,12 +171,13 @@ class RedisStoreTest extends StoreContractTest {
         }
         writes.add(s.putRoutes(List.of(first), 60_000));    // a register, then its close
         writes.add(s.removeRoutes(List.of(first)));
-        writes.add(s.removeRoutes(List.of(second)));        // a close, then a register
         writes.add(s.putRoutes(List.of(second), 60_000));
+        writes.add(s.removeRoutes(List.of(second)));        // a close, then the same client's register
+        writes.add(s.putRoutes(List.of(secondAgain), 60_000));
         io.vertx.core.Future.all(writes).onComplete(ar -> done.complete(ar.succeeded()));
       });
       assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      assertThat(await(s.routes("u1"))).extracting(io.vpush.store.Route::clientId).containsExactly("c2");
+      assertThat(await(s.routes("u1"))).containsExactly(secondAgain);
       assertThat(await(s.routes("v299"))).hasSize(1);
     } finally {
       await(s.close());
