@@ -54,7 +54,8 @@ final class ThreadCpu {
   /** The kind of a thread by its (possibly truncated) name. */
   static Kind classify(String name) {
     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) return Kind.JIT;
-    if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread")) return Kind.GC;
+    if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread")
+        || name.startsWith("Shenandoah")) return Kind.GC;
     if (name.startsWith("vert.x-eventloo")) return Kind.EVENT_LOOP;
     return Kind.OTHER;
   }

@@ -25,7 +25,7 @@ class ThreadCpuTest {
     assertThat(ThreadCpu.classify("C1 CompilerThre")).isEqualTo(ThreadCpu.Kind.JIT);
     assertThat(ThreadCpu.classify("C2 CompilerThre")).isEqualTo(ThreadCpu.Kind.JIT);
     for (String gc : new String[] {"GC Thread#0", "GC Thread#1", "G1 Refine#0", "G1 Conc#0", "G1 Main Marker",
-        "G1 Service", "G1 Young RemSet", "VM Thread"}) {
+        "G1 Service", "G1 Young RemSet", "VM Thread", "Shenandoah Cont", "Shenandoah GC T"}) {
       assertThat(ThreadCpu.classify(gc)).as(gc).isEqualTo(ThreadCpu.Kind.GC);
     }
     assertThat(ThreadCpu.classify("vert.x-eventloo")).isEqualTo(ThreadCpu.Kind.EVENT_LOOP);
