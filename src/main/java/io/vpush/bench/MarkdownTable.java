@@ -82,8 +82,13 @@ final class MarkdownTable {
     if (!parts.isEmpty()) return String.join("; ", parts);
     if ("reconnect".equals(scenario)) {
       JsonObject rc = res.getJsonObject("reconnect");
-      return String.format("%s reconnects/s, caught up in %s ms, missing %s", num(res.getDouble("reconnectsPerSecond")),
-          num(rc.getDouble("caughtUpMs")), rc.getValue("missing", "n/a"));
+      String line = String.format("%s reconnects/s, caught up in %s ms, missing %s", num(res.getDouble("reconnectsPerSecond")),
+          num(rc.getDouble("caughtUpMs")), res.getValue("missingInAllRounds", rc.getValue("missing", "n/a")));
+      JsonArray rounds = res.getJsonArray("rounds");
+      if (rounds == null || rounds.size() < 2) return line;
+      List<String> each = new ArrayList<>();
+      for (int i = 0; i < rounds.size(); i++) each.add(num(rounds.getDouble(i)));
+      return line + " (median of " + rounds.size() + " rounds: " + String.join(", ", each) + ")";
     }
     return "";
   }

@@ -1,12 +1,16 @@
 package io.vpush.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * {@code reconnect}: N clients stop acking, receive K messages each, then all drop and reconnect at once with their
- * last acked seq. Reconnects per second, time until every client has caught up, and messages missing after it.
+ * last acked seq. Reconnects per second, time until every client has caught up, and messages missing after it; the
+ * cycle is measured {@code --rounds} times (default 3) and reported by its median round, with every round's rate.
  */
 final class ReconnectScenario implements Scenario {
 
@@ -25,15 +29,35 @@ final class ReconnectScenario implements Scenario {
       leaveUnacked(ctx, n, k, deadlineMs);
       return ctx.fleet().reconnectAll(ctx.target().replays(), deadlineMs).await();
     });
-    boolean received = leaveUnacked(ctx, n, k, deadlineMs);
+    // Several measured rounds, reported by their median rate: one round of 10,000 reconnects lasts 2-4 s, and the same
+    // build's rate varied by 12% between single rounds (the kernel's share of a reconnect varies most).
+    int rounds = Math.max(1, o.integer("rounds", 3));
+    List<JsonObject> measured = new ArrayList<>(rounds);
+    for (int i = 0; i < rounds; i++) measured.add(measuredRound(ctx, n, k, deadlineMs));
+    List<JsonObject> byRate = new ArrayList<>(measured);
+    byRate.sort(Comparator.comparingDouble(m -> m.getDouble("reconnectsPerSecond")));
+    JsonObject out = byRate.get((byRate.size() - 1) / 2).copy();
+    JsonArray rates = new JsonArray();
+    long missing = 0;
+    boolean received = true;
+    for (JsonObject m : measured) {
+      rates.add(m.getDouble("reconnectsPerSecond"));
+      missing += m.getJsonObject("reconnect").getLong("missing", 0L);
+      received &= m.getBoolean("allUnackedReceived");
+    }
+    return out.put("connect", connect).put("warmup", warmup).put("unackedPerClient", k).put("rounds", rates)
+        .put("missingInAllRounds", missing).put("allUnackedReceivedInAllRounds", received);
+  }
 
+  /** One measured cycle: leave K unacked per client, then drop and reconnect every client, metered. */
+  private static JsonObject measuredRound(ScenarioContext ctx, long n, int k, long deadlineMs) throws Exception {
+    boolean received = leaveUnacked(ctx, n, k, deadlineMs);
     long fromSec = ScenarioContext.epochSecond();
     ServerMeter meter = ctx.meter().start();
     JsonObject r = ctx.fleet().reconnectAll(ctx.target().replays(), deadlineMs).await();
     JsonObject cpu = meter.stop();
     double regMs = r.getDouble("registeredMs");
-    JsonObject out = new JsonObject().put("connect", connect).put("warmup", warmup).put("unackedPerClient", k)
-        .put("allUnackedReceived", received).put("reconnect", r)
+    JsonObject out = new JsonObject().put("allUnackedReceived", received).put("reconnect", r)
         .put("reconnectsPerSecond", regMs == 0 ? 0 : r.getLong("reconnected") * 1000.0 / regMs)
         .put("cpu", cpu).put("fromSec", fromSec).put("toSec", ScenarioContext.epochSecond());
     if (ctx.target().replays()) {

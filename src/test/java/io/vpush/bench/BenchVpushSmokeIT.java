@@ -74,6 +74,8 @@ class BenchVpushSmokeIT {
     assertThat(rc.getLong("reconnected")).isEqualTo(20);
     assertThat(rc.getLong("caughtUp")).isEqualTo(20);
     assertThat(rc.getLong("missing")).isZero();
+    assertThat(r.getJsonObject("results").getJsonArray("rounds")).as("three measured rounds by default").hasSize(3);
+    assertThat(r.getJsonObject("results").getLong("missingInAllRounds")).isZero();
     assertThat(r.getJsonObject("clients").getLong("duplicates")).isZero();
   }
 
