@@ -83,6 +83,8 @@ public final class Settings {
       "sentinel mode: the master set name");
   public static final Setting<Integer> REDIS_POOL_SIZE = Setting.integer("redis.poolSize", 8, 1, 256,
       "Redis connections per node (each is pipelined)");
+  public static final Setting<Integer> REDIS_COMMAND_TIMEOUT_MS = Setting.integer("redis.commandTimeoutMs", 5_000, 100,
+      60_000, "a Redis command not answered within this time fails as unavailable (503 to publishers, err to clients)");
   public static final Setting<Integer> ROUTE_TTL_MS = Setting.integer("route.ttlMs", 60_000, 1_000, 3_600_000,
       "route table entries expire unless refreshed; they are refreshed in batches at a third of this");
 
@@ -135,7 +137,7 @@ public final class Settings {
       AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, FRAME_MAX_BYTES, OUTBOUND_MAX_BYTES, OUTBOUND_MAX_MESSAGES, WHEEL_TICK_MS, TOPICS_PUBLIC,
       ACK_TIMEOUT_MS, ACK_MAX_BACKOFF_MS, ACK_MAX_RETRIES, INBOX_CAP, INBOX_TTL_SECONDS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT,
       PUBLISH_MAX_BODY_BYTES, PUBLISH_MAX_USERS,
-      STORE, REDIS_URL, REDIS_MODE, REDIS_MASTER_NAME, REDIS_POOL_SIZE, ROUTE_TTL_MS,
+      STORE, REDIS_URL, REDIS_MODE, REDIS_MASTER_NAME, REDIS_POOL_SIZE, REDIS_COMMAND_TIMEOUT_MS, ROUTE_TTL_MS,
       KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP, KAFKA_DLQ_TOPIC, KAFKA_UPSTREAM_TOPIC, KAFKA_PRESENCE_TOPIC, KAFKA_MAX_IN_FLIGHT,
       DELAY_POLL_MS, DELAY_LEASE_MS,
       TCP_BRIDGE_PORT, TCP_BRIDGE_ENABLED, TCP_BRIDGE_HOST, TCP_BRIDGE_IDLE_TIMEOUT_MS, CLUSTER_HOST, CLUSTER_PORT, ROUTE_CACHE_SIZE, ROUTE_CACHE_TTL_MS,

@@ -16,9 +16,6 @@ import java.util.List;
 /** Builds the store engine the configuration names ({@code store}: memory or redis). */
 public final class StoreFactory {
 
-  /** A Redis command not answered within this time fails as unavailable (503 to publishers). */
-  static final long REDIS_COMMAND_TIMEOUT_MS = 5_000;
-
   private StoreFactory() {}
 
   /**
@@ -38,7 +35,7 @@ public final class StoreFactory {
           + Settings.STORE.key() + "=redis"));
     }
     RedisOptions options = redisOptions(urls, mode, config.get(Settings.REDIS_MASTER_NAME));
-    return RedisStore.connect(vertx, options, config.get(Settings.REDIS_POOL_SIZE), REDIS_COMMAND_TIMEOUT_MS, clock, cap, ttl)
+    return RedisStore.connect(vertx, options, config.get(Settings.REDIS_POOL_SIZE), config.get(Settings.REDIS_COMMAND_TIMEOUT_MS), clock, cap, ttl)
         .<Store>map(s -> s)
         .recover(e -> Future.failedFuture(new StoreUnavailableException(Settings.STORE.key() + "=redis ("
             + Settings.REDIS_URL.key() + "=" + String.join(",", urls) + " from " + config.source(Settings.REDIS_URL)
