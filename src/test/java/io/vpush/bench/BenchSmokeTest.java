@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the load generator working: each scenario runs against the bare target with a handful of clients for about a
  * second, and must deliver its messages and write its report. Timings are never asserted.
  */
+// A scenario that stops making progress must fail here, not hold the build until CI's limit.
+@Timeout(180)
 class BenchSmokeTest {
 
   @TempDir Path out;

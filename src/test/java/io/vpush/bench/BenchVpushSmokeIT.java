@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * uses the Redis engine and the TCP bridge door; the cluster run forks three clustered nodes (twice: the route-state
  * phase has its own cluster). Timings are never asserted.
  */
+// A scenario that stops making progress must fail here, not hold the build until CI's limit.
+@Timeout(300)
 class BenchVpushSmokeIT {
 
   @TempDir Path out;
