@@ -77,7 +77,7 @@ final class ReconnectScenario implements Scenario {
     List<List<String>> chunks = ctx.userChunks();
     for (int m = 0; m < k; m++) {
       JsonObject payload = ctx.payload(MicroClock.nowMicros(), m);
-      // Bounded: a publish that never answers (seen once in a full test run, not reproduced) must fail the run, not hang it.
+      // Bounded: a publish that never answers must fail the run, not hang it (HttpPublisher had such a race).
       Future.all(chunks.stream().map(c -> ctx.publisher().toUsers(c, payload)).toList())
           .timeout(deadlineMs, TimeUnit.MILLISECONDS).await();
     }
