@@ -1,6 +1,7 @@
 package io.vpush.testing;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -194,7 +195,7 @@ public final class TestNode implements AutoCloseable {
     if (Vertx.currentContext() != null) return send(method, path, body, apiKey);
     // From a test's thread the chain would be built while the request runs on an event loop, and a response whose end
     // came before resp.body() was called left it waiting (HttpPublisher has the same guard): build it on a context.
-    io.vertx.core.Promise<Response> done = io.vertx.core.Promise.promise();
+    Promise<Response> done = Promise.promise();
     vertx.getOrCreateContext().runOnContext(v -> send(method, path, body, apiKey).onComplete(done));
     return done.future();
   }
