@@ -136,7 +136,7 @@ public final class RedisStore implements Store, StoreStats {
   public Future<InboxPage> read(String user, long afterSeq, int limit) {
     // A register writes its route entry, then reads its catch-up: the read must reach Redis after the write
     // (ClusterDispatcher's rule), so this context's batched route writes leave first, on the same lane.
-    flushRoutes();
+    flushRouteWrites();
     return inbox.read(user, afterSeq, limit);
   }
 
@@ -233,10 +233,10 @@ public final class RedisStore implements Store, StoreStats {
   }
 
   /** Sends the route writes the caller's context has batched, now. */
-  private void flushRoutes() {
+  private void flushRouteWrites() {
     Context context = Vertx.currentContext();
     RouteBatcher routes = context == null ? null : context.get(routeBatcherKey);
-    if (routes != null) routes.flush();
+    if (routes != null) routes.flushWrites();
   }
 
   /** The context's instance under {@code key}, created on first use (a batcher: one per context, never shared). */

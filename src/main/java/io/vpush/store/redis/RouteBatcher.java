@@ -23,7 +23,7 @@ final class RouteBatcher {
   static final int MAX_PER_BATCH = 512;
   /**
    * How long the first change of a batch waits for others; a route entry written 2 ms later changes nothing, except to
-   * a register's catch-up read, which therefore sends the batch first ({@link #flush()}, from RedisStore.read).
+   * a register's catch-up read, which therefore sends the writes first ({@link #flushWrites()}, from RedisStore.read).
    */
   static final long WINDOW_MS = 2;
 
@@ -64,25 +64,32 @@ final class RouteBatcher {
   }
 
   private void startWindow() {
+    // A window whose writes a read already sent may still have its timer out: a second timer then only sends early.
     if (writers.isEmpty() && removers.isEmpty()) context.owner().setTimer(WINDOW_MS, id -> flush());
   }
 
-  /** Sends what is queued now (a read that must reach Redis after these writes calls it first); on the batcher's context only. */
-  void flush() {
-    if (!writers.isEmpty()) {
-      List<Promise<Void>> answered = writers;
-      List<Request> sent = writes;
-      writes = new ArrayList<>();
-      writers = new ArrayList<>();
-      lanes.sendAll(sent).onComplete(ar -> AckBatcher.answerAll(answered, ar));
-    }
-    if (!removers.isEmpty()) {
-      List<Promise<Void>> answered = removers;
-      LuaScript.Call call = new LuaScript.Call(removeKeys, removeArgs);
-      removeKeys = new ArrayList<>();
-      removeArgs = new ArrayList<>();
-      removers = new ArrayList<>();
-      remove.run(lanes, call).onComplete(ar -> AckBatcher.answerAll(answered, ar));
-    }
+  /** Sends everything queued now; on the batcher's context only. */
+  private void flush() {
+    flushWrites();
+    if (removers.isEmpty()) return;
+    List<Promise<Void>> answered = removers;
+    LuaScript.Call call = new LuaScript.Call(removeKeys, removeArgs);
+    removeKeys = new ArrayList<>();
+    removeArgs = new ArrayList<>();
+    removers = new ArrayList<>();
+    remove.run(lanes, call).onComplete(ar -> AckBatcher.answerAll(answered, ar));
+  }
+
+  /**
+   * Sends the queued writes now (a read that must reach Redis after them calls this first); removals keep waiting for
+   * the window, since their order does not matter. On the batcher's context only.
+   */
+  void flushWrites() {
+    if (writers.isEmpty()) return;
+    List<Promise<Void>> answered = writers;
+    List<Request> sent = writes;
+    writes = new ArrayList<>();
+    writers = new ArrayList<>();
+    lanes.sendAll(sent).onComplete(ar -> AckBatcher.answerAll(answered, ar));
   }
 }
