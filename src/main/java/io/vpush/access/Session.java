@@ -2,7 +2,6 @@ package io.vpush.access;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vpush.protocol.CloseCodes;
@@ -14,7 +13,6 @@ import io.vpush.time.TimingWheel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,11 +27,6 @@ public final class Session extends TimingWheel.Entry {
   private static final AtomicLong IDS = new AtomicLong();
   /** Lifecycle at debug, store failures at warn: ids only, never a token or a payload. */
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
-  /** Catch-up reads this many messages at a time... */
-  private static final int READ_PAGE = 100;
-  /** ...and waits while more than this many frames are still queued to the socket. */
-  private static final int READ_PAUSE_FRAMES = 200;
-
   /**
    * JOINING: in the hub and the route table, waiting for the first catch-up page, which carries the lastSeq for
    * {@code control: registered}. Client frames that need a user stream wait for REGISTERED.
@@ -49,21 +42,17 @@ public final class Session extends TimingWheel.Entry {
   private long lastFrameAt;
   private State state = State.OPEN;
 
-  private String userId;
-  private String clientId;
-  private String device;
-  private TokenClaims claims;
-  private long registeredAt;
+  /** Set by the register; kept after close, for the close's presence event and log. */
+  private Registration registration;
   /** Set by a newer connection of the same client that took over this one's route entry. */
   private volatile boolean replaced;
 
-  private SeqGate<Outbound> gate;
+  /** Made by the register: the seq gate and the inbox reads that fill it. */
+  private CatchUp catchUp;
   private AckTracker<Outbound> acks;
   private Set<String> topics;
   private int queuedFrames;
   private long queuedBytes;
-  private boolean readWaitingForDrain;
-  private int readFailures;
   private String endReason = "client_close";
 
   Session(AccessNode node, Transport transport, Context context, TimingWheel wheel) {
@@ -79,10 +68,10 @@ public final class Session extends TimingWheel.Entry {
     scheduleTimer();
   }
 
-  public String userId() { return userId; }
-  public String clientId() { return clientId; }
-  String device() { return device; }
-  TokenClaims claims() { return claims; }
+  public String userId() { return registration == null ? null : registration.userId(); }
+  public String clientId() { return registration == null ? null : registration.clientId(); }
+  String device() { return registration == null ? null : registration.device(); }
+  TokenClaims claims() { return registration == null ? null : registration.claims(); }
   Transport transport() { return transport; }
   String connectionId() { return connectionId; }
   boolean isOpen() { return state == State.OPEN; }
@@ -128,50 +117,39 @@ public final class Session extends TimingWheel.Entry {
    *     then OPEN again, as before the register, and the client may register again) or the session closed meanwhile
    */
   Future<Void> registered(String userId, String clientId, String device, TokenClaims claims, long cursor) {
-    this.userId = userId;
-    this.clientId = clientId;
-    this.device = device;
-    this.claims = claims;
-    this.registeredAt = node.clock.nowMs();
+    this.registration = new Registration(userId, clientId, device, claims, node.clock.nowMs());
     this.state = State.JOINING;
-    this.gate = new SeqGate<>(cursor, Outbound::seq);
+    this.catchUp = new CatchUp(this, node, cursor);
     // Hub and route before the read: a message accepted while the read is out reaches the gate, which holds it.
     node.hub.add(this);
     if (LOG.isDebugEnabled()) LOG.debug("register conn={} user={} clientId={} device={} cursor={}", connectionId, userId, clientId, device, cursor);
     node.store.putRoutes(List.of(route()), node.routeTtlMs);
-    Promise<Void> confirmed = Promise.promise();
-    gate.beginRead();
-    node.store.read(userId, cursor, READ_PAGE).onComplete(ar -> onContext(() -> {
+    return catchUp.first().transform(ar -> {
       if (state != State.JOINING) {
-        confirmed.fail("connection closed during register"); // closed() has already left the hub and the routes
-        return;
+        // closed() has already left the hub and the routes
+        return Future.failedFuture("connection closed during register");
       }
       if (ar.failed()) {
         rollBack();
-        confirmed.fail(ar.cause());
-        return;
+        return Future.failedFuture(ar.cause());
       }
       InboxPage page = ar.result();
       state = State.REGISTERED;
       node.metrics.connectionOpened(transport.kind(), device);
       node.upstream.presence(userId, presenceEvent("connect"));
       write(ServerFrames.control(userId, "registered", new JsonObject().put("lastSeq", page.lastSeq()).put("node", node.nodeId)));
-      onPage(page);
-      confirmed.complete();
-    }));
-    return confirmed.future();
+      catchUp.onPage(page);
+      return Future.succeededFuture();
+    });
   }
 
   /** The first read failed: back to OPEN as before the register, so the client may register again on this connection. */
   private void rollBack() {
     leaveHub();
     state = State.OPEN;
-    gate = null;
+    catchUp = null;
     acks = null;
-    userId = null;
-    clientId = null;
-    device = null;
-    claims = null;
+    registration = null;
   }
 
   /** A live message for this user; from any thread. */
@@ -181,7 +159,7 @@ public final class Session extends TimingWheel.Entry {
       return;
     }
     if (state != State.JOINING && state != State.REGISTERED) return;
-    if (gate.offer(out, this::send)) readMore();
+    catchUp.offer(out);
   }
 
   /** A ready frame (topic message); from any thread. */
@@ -199,49 +177,27 @@ public final class Session extends TimingWheel.Entry {
       long now = node.clock.nowMs();
       acks.ack(seq, out -> node.metrics.acked(out.message().ts(), now));
     }
-    return node.store.ack(userId, clientId, seq).onFailure(e -> {
+    Registration r = registration;
+    return node.store.ack(r.userId(), r.clientId(), seq).onFailure(e -> {
       node.metrics.problem("warn", "store");
-      LOG.warn("ack not stored user={} clientId={} seq={}: {}", userId, clientId, seq, e.toString());
+      LOG.warn("ack not stored user={} clientId={} seq={}: {}", r.userId(), r.clientId(), seq, e.toString());
     });
   }
 
-  /** Reads the next inbox page into the gate, unless the socket is backed up (then it resumes on drain). */
-  private void readMore() {
-    if (state != State.REGISTERED) return;
-    if (queuedFrames > READ_PAUSE_FRAMES) {
-      readWaitingForDrain = true;
-      return;
-    }
-    gate.beginRead();
-    node.store.read(userId, gate.cursor(), READ_PAGE).onComplete(ar -> onContext(() -> {
-      if (state != State.REGISTERED) return;
-      if (ar.failed()) {
-        retryRead();
-        return;
-      }
-      readFailures = 0;
-      onPage(ar.result());
-    }));
+  /** Room for {@code count} messages a catch-up page is about to send. */
+  void reserveUnacked(int count) {
+    ackTracker().reserve(count);
   }
 
-  /** Hands a page to the gate, and reads on while the gate asks for more. */
-  private void onPage(InboxPage page) {
-    List<Outbound> outs = new ArrayList<>(page.messages().size());
-    for (StoredMessage m : page.messages()) outs.add(new Outbound(m));
-    if (!outs.isEmpty()) ackTracker().reserve(outs.size());
-    if (gate.onPage(outs, page.more(), this::send)) readMore();
+  /** Frames written and not yet handed to the socket. */
+  int queuedFrames() {
+    return queuedFrames;
   }
 
-  private void retryRead() {
-    node.metrics.problem("warn", "store");
-    if (readFailures == 0) LOG.warn("inbox read failed user={} clientId={}; retrying", userId, clientId);
-    long delay = Math.min(30_000, 500L << Math.min(readFailures++, 6));
-    node.vertx.setTimer(delay, id -> onContext(this::readMore));
-  }
-
-  private void send(Outbound out) {
+  /** Sends a message the gate let through: one frame, counted as delivered and tracked until acked. */
+  void send(Outbound out) {
     StoredMessage m = out.message();
-    if (!m.isFor(device)) return;
+    if (!m.isFor(registration.device())) return;
     write(out.frame());
     if (state == State.CLOSED) return; // the write found a slow consumer: nothing was delivered
     long now = node.clock.nowMs();
@@ -265,10 +221,7 @@ public final class Session extends TimingWheel.Entry {
       node.metrics.outboundQueued(-size);
       queuedFrames--;
       queuedBytes -= size;
-      if (readWaitingForDrain && queuedFrames <= READ_PAUSE_FRAMES / 2) {
-        readWaitingForDrain = false;
-        readMore();
-      }
+      if (catchUp != null) catchUp.drained(queuedFrames);
     });
   }
 
@@ -310,7 +263,7 @@ public final class Session extends TimingWheel.Entry {
   void kick() {
     onContext(() -> {
       if (state == State.CLOSED) return;
-      if (userId != null) write(ServerFrames.control(userId, "kicked", new JsonObject()));
+      if (registration != null) write(ServerFrames.control(registration.userId(), "kicked", new JsonObject()));
       close(CloseCodes.KICKED, "kicked", "kicked");
     });
   }
@@ -319,7 +272,7 @@ public final class Session extends TimingWheel.Entry {
   public void reconnectElsewhere(long afterMs) {
     onContext(() -> {
       if (state == State.CLOSED) return;
-      if (userId != null) write(ServerFrames.control(userId, "reconnect", new JsonObject().put("afterMs", afterMs)));
+      if (registration != null) write(ServerFrames.control(registration.userId(), "reconnect", new JsonObject().put("afterMs", afterMs)));
       close(CloseCodes.SERVICE_RESTART, "service restart", "shutdown");
     });
   }
@@ -338,13 +291,13 @@ public final class Session extends TimingWheel.Entry {
     state = State.CLOSED;
     wheel.cancel(this);
     node.metrics.disconnect(endReason);
-    if (LOG.isDebugEnabled()) LOG.debug("close conn={} user={} clientId={} reason={}", connectionId, userId, clientId, endReason);
+    if (LOG.isDebugEnabled()) LOG.debug("close conn={} user={} clientId={} reason={}", connectionId, userId(), clientId(), endReason);
     if (was != State.JOINING && was != State.REGISTERED) return;
     leaveHub();
     // A register still waiting for its first page was neither counted nor announced.
     if (was != State.REGISTERED) return;
-    node.metrics.connectionClosed(transport.kind(), device);
-    node.upstream.presence(userId, presenceEvent("disconnect").put("reason", endReason));
+    node.metrics.connectionClosed(transport.kind(), registration.device());
+    node.upstream.presence(registration.userId(), presenceEvent("disconnect").put("reason", endReason));
   }
 
   /** Leaves the hub and, unless a newer connection of the same client took it over, the route table. */
@@ -354,17 +307,15 @@ public final class Session extends TimingWheel.Entry {
   }
 
   Route route() {
-    return new Route(userId, node.nodeId, clientId, device, registeredAt);
+    return registration.route(node.nodeId);
   }
 
-  JsonObject presenceEvent(String type) {
-    return new JsonObject().put("type", type).put("user", userId).put("clientId", clientId).put("device", device)
-        .put("node", node.nodeId).put("ts", node.clock.nowMs());
+  private JsonObject presenceEvent(String type) {
+    return registration.presenceEvent(type, node.nodeId, node.clock.nowMs());
   }
 
   JsonObject describe() {
-    return new JsonObject().put("clientId", clientId).put("device", device).put("node", node.nodeId)
-        .put("since", registeredAt).put("transport", transport.kind());
+    return registration.describe(node.nodeId, transport.kind());
   }
 
   void onContext(Runnable action) {
