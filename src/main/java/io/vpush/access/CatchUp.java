@@ -14,18 +14,24 @@ import java.util.List;
  * One registered session's catch-up: reads its user's inbox after the session's cursor into its {@link SeqGate}, a page
  * at a time, pauses while the socket is backed up and retries a failed read with backoff. Made by the register; lives on
  * the session's event loop.
+ *
+ * <p>What the catch-up has not sent yet is safe in the store, so it only ever fills half of the connection's outbound
+ * bound ({@code outbound.maxBytes}, {@code outbound.maxMessages}): a client that reads slowly, or a backlog of large
+ * messages, is paced by its socket instead of being closed as a slow consumer. The other half is left to live messages.
  */
 final class CatchUp {
 
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
   /** Catch-up reads this many messages at a time... */
   static final int READ_PAGE = 100;
-  /** ...and waits while more than this many frames are still queued to the socket. */
+  /** ...and queues at most this many frames to the socket (or half the outbound bound, when that is lower). */
   static final int READ_PAUSE_FRAMES = 200;
 
   private final Session session;
   private final AccessNode node;
   private final SeqGate<Outbound> gate;
+  private final int maxFrames;
+  private final long maxBytes;
   private boolean waitingForDrain;
   private int failures;
 
@@ -33,6 +39,8 @@ final class CatchUp {
     this.session = session;
     this.node = node;
     this.gate = new SeqGate<>(cursor, Outbound::seq);
+    this.maxFrames = Math.max(1, Math.min(READ_PAUSE_FRAMES, node.outboundMaxMessages / 2));
+    this.maxBytes = Math.max(1, node.outboundMaxBytes / 2);
   }
 
   /**
@@ -51,17 +59,37 @@ final class CatchUp {
     if (gate.offer(out, session::send)) readMore();
   }
 
-  /** Hands a page to the gate, and reads on while the gate asks for more. */
+  /**
+   * Hands a page to the gate, as much of it as fits in the catch-up's share of the outbound bound (at least one
+   * message), and reads on while the gate asks for more. The part left out is read again once the socket has drained:
+   * to the gate, a page cut short is a page with more after it.
+   */
   void onPage(InboxPage page) {
-    List<Outbound> outs = new ArrayList<>(page.messages().size());
-    for (StoredMessage m : page.messages()) outs.add(new Outbound(m));
+    List<StoredMessage> messages = page.messages();
+    int frames = session.queuedFrames();
+    long bytes = session.queuedBytes();
+    List<Outbound> outs = new ArrayList<>(messages.size());
+    String device = session.device();
+    for (StoredMessage m : messages) {
+      Outbound out = new Outbound(m);
+      outs.add(out);
+      if (!m.isFor(device)) continue; // passes the gate without a frame
+      int size = out.frame().length();
+      if (outs.size() > 1 && (frames + 1 > maxFrames || bytes + size > maxBytes)) {
+        outs.remove(outs.size() - 1);
+        break;
+      }
+      frames++;
+      bytes += size;
+    }
+    boolean cut = outs.size() < messages.size();
     if (!outs.isEmpty()) session.reserveUnacked(outs.size());
-    if (gate.onPage(outs, page.more(), session::send)) readMore();
+    if (gate.onPage(outs, page.more() || cut, session::send)) readMore();
   }
 
-  /** The socket's queue shrank to {@code queuedFrames}: a read that waited for it goes on at half the pause mark. */
-  void drained(int queuedFrames) {
-    if (waitingForDrain && queuedFrames <= READ_PAUSE_FRAMES / 2) {
+  /** The socket took some frames: a read that waited for it goes on once the queue is down to half the share. */
+  void drained(int queuedFrames, long queuedBytes) {
+    if (waitingForDrain && queuedFrames <= maxFrames / 2 && queuedBytes <= maxBytes / 2) {
       waitingForDrain = false;
       readMore();
     }
@@ -70,7 +98,7 @@ final class CatchUp {
   /** Reads the next inbox page into the gate, unless the socket is backed up (then it resumes on drain). */
   private void readMore() {
     if (!session.isRegistered()) return;
-    if (session.queuedFrames() > READ_PAUSE_FRAMES) {
+    if (session.queuedFrames() >= maxFrames || session.queuedBytes() >= maxBytes) {
       waitingForDrain = true;
       return;
     }

@@ -194,6 +194,11 @@ public final class Session extends TimingWheel.Entry {
     return queuedFrames;
   }
 
+  /** Characters of those frames. */
+  long queuedBytes() {
+    return queuedBytes;
+  }
+
   /** Sends a message the gate let through: one frame, counted as delivered and tracked until acked. */
   void send(Outbound out) {
     StoredMessage m = out.message();
@@ -221,7 +226,7 @@ public final class Session extends TimingWheel.Entry {
       node.metrics.outboundQueued(-size);
       queuedFrames--;
       queuedBytes -= size;
-      if (catchUp != null) catchUp.drained(queuedFrames);
+      if (catchUp != null) catchUp.drained(queuedFrames, queuedBytes);
     });
   }
 

@@ -221,6 +221,20 @@ public final class TestNode implements AutoCloseable {
     return sum;
   }
 
+  /**
+   * Waits until a metric's value (as {@link #metric}) meets {@code condition}, reading /metrics every 10 ms: a gauge has
+   * no event to wait for. Fails with the last value after {@code timeout}.
+   */
+  public double awaitMetric(String name, String labelFragment, java.util.function.DoublePredicate condition, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      double v = metric(name, labelFragment);
+      if (condition.test(v)) return v;
+      if (System.nanoTime() > deadline) throw new AssertionError(name + " still " + v + " after " + timeout);
+      WsTestClient.await(vertx.timer(10));
+    }
+  }
+
   /** Closes the node, its HTTP client, and its Vert.x when it made it. */
   @Override
   public void close() {
