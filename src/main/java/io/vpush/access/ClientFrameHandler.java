@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 /** Handles every frame a client sends (protocol.md section 3); one per node, stateless. */
 public final class ClientFrameHandler {
 
+  /** What a sync reply frame holds besides its messages (address, lastSeq, more, gap), generously. */
+  private static final int SYNC_ENVELOPE_CHARS = 256;
+
   private final AccessNode node;
   private final Registrar registrar;
 
@@ -124,11 +127,23 @@ public final class ClientFrameHandler {
         error(session, answerTo, ErrorCode.UNAVAILABLE, "store unavailable, retry later");
         return;
       }
+      // A reply takes at most half the outbound bound (at least one message): sent whole, a page of large messages
+      // could pass the bound and close the client as a slow consumer. Cut short, it says more.
+      long room = node.outboundMaxBytes / 2 - SYNC_ENVELOPE_CHARS;
       JsonArray messages = new JsonArray();
+      boolean cut = false;
       for (StoredMessage m : ar.result().messages()) {
-        if (m.isFor(session.device())) messages.add(m.toSyncEntry());
+        if (!m.isFor(session.device())) continue;
+        JsonObject entry = m.toSyncEntry();
+        room -= entry.encode().length() + 1;
+        if (room < 0 && !messages.isEmpty()) {
+          cut = true;
+          break;
+        }
+        messages.add(entry);
       }
-      JsonObject reply = new JsonObject().put("messages", messages).put("lastSeq", ar.result().lastSeq()).put("more", ar.result().more());
+      JsonObject reply = new JsonObject().put("messages", messages).put("lastSeq", ar.result().lastSeq())
+          .put("more", cut || ar.result().more());
       if (ar.result().gap()) reply.put("gap", true);
       if (frame.replyAddress() != null) session.write(ServerFrames.reply(frame.replyAddress(), reply));
     }));

@@ -18,11 +18,13 @@ import org.junit.jupiter.api.Test;
 class SyncIT {
 
   private static final int CAP = 5;
+  private static final int OUTBOUND_MAX_BYTES = 64 * 1024;
   private static TestNode node;
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(Map.of(Settings.INBOX_CAP, CAP, Settings.ACK_TIMEOUT_MS, 600_000));
+    node = TestNode.start(Map.of(Settings.INBOX_CAP, CAP, Settings.ACK_TIMEOUT_MS, 600_000,
+        Settings.OUTBOUND_MAX_BYTES, OUTBOUND_MAX_BYTES));
   }
 
   @AfterAll
@@ -52,6 +54,31 @@ class SyncIT {
       assertThat(rest.getBoolean("more")).isFalse();
       // Without a limit: the default.
       assertThat(seqs(c.sync(0, null))).containsExactly(1L, 2L, 3L, 4L);
+    }
+  }
+
+  @Test
+  void aSyncOfLargeMessagesIsCutToFitTheOutboundBoundAndSaysMore() {
+    String user = TestNode.freshUser("syncbig");
+    // Five of 15 KiB make a 75 KiB reply, past this node's 64 KiB outbound bound: sent whole, it would close the
+    // client as a slow consumer. A reply takes at most half the bound (at least one message) and says more.
+    String big = "s".repeat(15 * 1024);
+    try (WsTestClient c = node.connectAs(user, Map.of())) {
+      for (int i = 1; i <= CAP; i++) node.publishTo(user, new JsonObject().put("n", i).put("fill", big));
+      c.messages(CAP, WAIT);
+      List<Long> all = new java.util.ArrayList<>();
+      long since = 0;
+      JsonObject reply;
+      do {
+        reply = c.sync(since, 100);
+        List<Long> page = seqs(reply);
+        assertThat(page).isNotEmpty();
+        assertThat(reply.encode().length()).isLessThanOrEqualTo(OUTBOUND_MAX_BYTES / 2);
+        all.addAll(page);
+        since = page.get(page.size() - 1);
+      } while (reply.getBoolean("more"));
+      assertThat(all).containsExactly(1L, 2L, 3L, 4L, 5L);
+      assertThat(c.isClosed()).isFalse();
     }
   }
 
