@@ -109,6 +109,14 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
   }
 
   @Override
+  public void flush() {
+    // From the consolidation handler's own context the flush goes on toward the socket instead of waiting for the turn.
+    ChannelHandlerContext consolidation = channel.pipeline().context(NettyWebSocketUpgrade.FLUSH_HANDLER);
+    if (consolidation != null) consolidation.flush();
+    else channel.flush();
+  }
+
+  @Override
   public void close(short code, String reason) {
     if (closing) return;
     closing = true;

@@ -43,6 +43,9 @@ final class NettyWebSocketUpgrade {
   private static final List<String> VERTX_HTTP_HANDLERS = List.of("httpDecoder", "httpEncoder", "inflater", "deflater",
       "h2c", "chunkedWriter", "idle", "webSocketExtensionHandler", "handler");
 
+  /** The pipeline name of the handler that consolidates flushes per event-loop turn. */
+  static final String FLUSH_HANDLER = "vpush-flush";
+
   private final WebSocketDecoderConfig decoderConfig;
   private final int maxMessageBytes;
 
@@ -82,7 +85,7 @@ final class NettyWebSocketUpgrade {
     pipeline.addLast("vpush-http", new HttpServerCodec());
     pipeline.addLast("vpush-ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
     // Flushes are consolidated per event-loop turn (and per read), so frames queued together leave in one write.
-    pipeline.addLast("vpush-flush", new FlushConsolidationHandler(256, true));
+    pipeline.addLast(FLUSH_HANDLER, new FlushConsolidationHandler(256, true));
     pipeline.addLast("vpush-ws", socket);
     String url = "ws://" + handshake.headers().get("Host") + handshake.uri();
     WebSocketServerHandshaker handshaker =

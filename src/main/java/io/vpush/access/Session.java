@@ -204,23 +204,22 @@ public final class Session extends TimingWheel.Entry {
     StoredMessage m = out.message();
     if (!m.isFor(registration.device())) return;
     write(out.frame());
-    if (state == State.CLOSED) return; // the write found a slow consumer: nothing was delivered
+    if (state == State.CLOSED) return; // the write found a slow consumer: not counted, the inbox keeps it
     long now = node.clock.nowMs();
     node.metrics.delivered(m.ts(), now);
     ackTracker().sent(m.seq(), out, now);
     scheduleTimer();
   }
 
-  /** Writes a frame within the outbound bound; past it the client is a slow consumer and is closed. */
+  /**
+   * Writes a frame within the outbound bound. Frames written in one event-loop turn leave together at its end, so past
+   * the bound they are flushed at once; what the socket still does not take makes the client a slow consumer, closed.
+   */
   void write(String frame) {
     if (state == State.CLOSED) return;
     int size = frame.length();
     queuedFrames++;
     queuedBytes += size;
-    if (queuedFrames > node.outboundMaxMessages || queuedBytes > node.outboundMaxBytes) {
-      close(CloseCodes.POLICY, "slow consumer", "slow_consumer");
-      return;
-    }
     node.metrics.outboundQueued(size);
     transport.write(frame).onComplete(ar -> {
       node.metrics.outboundQueued(-size);
@@ -228,6 +227,14 @@ public final class Session extends TimingWheel.Entry {
       queuedBytes -= size;
       if (catchUp != null) catchUp.drained(queuedFrames, queuedBytes);
     });
+    if (overBound()) {
+      transport.flush(); // completes the writes the socket takes, here and now
+      if (overBound()) close(CloseCodes.POLICY, "slow consumer", "slow_consumer");
+    }
+  }
+
+  private boolean overBound() {
+    return queuedFrames > node.outboundMaxMessages || queuedBytes > node.outboundMaxBytes;
   }
 
   /** The session's unacked-message tracker, made on the first send (an idle connection has none). */

@@ -8,6 +8,13 @@ public interface Transport {
   /** Writes one text frame; the future completes when it left the write queue. */
   Future<Void> write(String frame);
 
+  /**
+   * Hands what was written to the socket now, not at the end of the event-loop turn: a burst written in one turn is then
+   * judged by what the socket could not take. Transports that flush every frame do nothing.
+   */
+  default void flush() {
+  }
+
   /** Closes with a WebSocket close code (SockJS transports carry it in their close frame). */
   void close(short code, String reason);
 
