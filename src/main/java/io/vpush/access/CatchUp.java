@@ -26,12 +26,15 @@ final class CatchUp {
   static final int READ_PAGE = 100;
   /** ...and queues at most this many frames to the socket (or half the outbound bound, when that is lower). */
   static final int READ_PAUSE_FRAMES = 200;
+  /**
+   * Live messages held while a read is out, at most: a catch-up paced by a slow socket may last long, and what it would
+   * hold meanwhile is in the store anyway.
+   */
+  static final int MAX_HELD = 200;
 
   private final Session session;
   private final AccessNode node;
   private final SeqGate<Outbound> gate;
-  private final int maxFrames;
-  private final long maxBytes;
   private boolean waitingForDrain;
   private int failures;
 
@@ -39,8 +42,16 @@ final class CatchUp {
     this.session = session;
     this.node = node;
     this.gate = new SeqGate<>(cursor, Outbound::seq);
-    this.maxFrames = Math.max(1, Math.min(READ_PAUSE_FRAMES, node.outboundMaxMessages / 2));
-    this.maxBytes = Math.max(1, node.outboundMaxBytes / 2);
+  }
+
+  /** The catch-up's share of the outbound bound in frames; from the node's settings (nothing per connection). */
+  private int maxFrames() {
+    return Math.max(1, Math.min(READ_PAUSE_FRAMES, node.outboundMaxMessages / 2));
+  }
+
+  /** ...and in characters. */
+  private long maxBytes() {
+    return Math.max(1, node.outboundMaxBytes / 2);
   }
 
   /**
@@ -54,9 +65,10 @@ final class CatchUp {
     return page.future();
   }
 
-  /** A live message: delivered in seq order, or held while a read fills the hole before it. */
+  /** A live message: delivered in seq order, or held while a read fills the hole before it (or shed, see MAX_HELD). */
   void offer(Outbound out) {
     if (gate.offer(out, session::send)) readMore();
+    else if (gate.heldCount() > MAX_HELD) gate.shed();
   }
 
   /**
@@ -68,6 +80,8 @@ final class CatchUp {
     List<StoredMessage> messages = page.messages();
     int frames = session.queuedFrames();
     long bytes = session.queuedBytes();
+    int maxFrames = maxFrames();
+    long maxBytes = maxBytes();
     List<Outbound> outs = new ArrayList<>(messages.size());
     String device = session.device();
     for (StoredMessage m : messages) {
@@ -89,7 +103,7 @@ final class CatchUp {
 
   /** The socket took some frames: a read that waited for it goes on once the queue is down to half the share. */
   void drained(int queuedFrames, long queuedBytes) {
-    if (waitingForDrain && queuedFrames <= maxFrames / 2 && queuedBytes <= maxBytes / 2) {
+    if (waitingForDrain && queuedFrames <= maxFrames() / 2 && queuedBytes <= maxBytes() / 2) {
       waitingForDrain = false;
       readMore();
     }
@@ -98,7 +112,7 @@ final class CatchUp {
   /** Reads the next inbox page into the gate, unless the socket is backed up (then it resumes on drain). */
   private void readMore() {
     if (!session.isRegistered()) return;
-    if (session.queuedFrames() >= maxFrames || session.queuedBytes() >= maxBytes) {
+    if (session.queuedFrames() >= maxFrames() || session.queuedBytes() >= maxBytes()) {
       waitingForDrain = true;
       return;
     }

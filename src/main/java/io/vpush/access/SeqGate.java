@@ -23,6 +23,8 @@ final class SeqGate<T> {
   private long cursor;
   private boolean reading;
   private long fence;
+  /** The highest seq of held messages let go by {@link #shed()}, 0 when none: they are in the store. */
+  private long shedUpTo;
   private PriorityQueue<T> held;
 
   /** A gate that starts reading (catch-up) from {@code cursor}: the caller calls {@link #beginRead()} then reads. */
@@ -60,12 +62,23 @@ final class SeqGate<T> {
     return true;
   }
 
-  /** Marks the start of a read: every message held now is behind the fence. */
+  /** Marks the start of a read: every message held now, or shed before now, is behind the fence. */
   void beginRead() {
     reading = true;
+    fence = Math.max(fence, shedUpTo);
     if (held != null) {
       for (T m : held) fence = Math.max(fence, seqOf.applyAsLong(m));
     }
+  }
+
+  /**
+   * Lets go of every held message, to bound what a long catch-up holds: each one was stored before it was offered, so
+   * reads bring it back. A read that began before the shed cannot have them all, so its completion asks for one more.
+   */
+  void shed() {
+    if (held == null) return;
+    for (T m : held) shedUpTo = Math.max(shedUpTo, seqOf.applyAsLong(m));
+    held.clear();
   }
 
   /**
@@ -89,7 +102,7 @@ final class SeqGate<T> {
       cursor = Math.max(cursor, fence);
     }
     drainHeld(Long.MIN_VALUE, deliver);
-    if (held != null && !held.isEmpty()) return true;
+    if ((held != null && !held.isEmpty()) || shedUpTo > cursor) return true;
     reading = false;
     return false;
   }
@@ -116,7 +129,7 @@ final class SeqGate<T> {
     held.add(message);
   }
 
-  /** Messages held now; for tests and metrics. */
+  /** Messages held now. */
   int heldCount() {
     return held == null ? 0 : held.size();
   }

@@ -66,7 +66,7 @@ class DeliveryIT {
   }
 
   @Test
-  void aClientThatStopsReadingDuringCatchUpGetsTheRestWhenItReadsAgain() {
+  void aClientThatStopsReadingDuringCatchUpGetsTheRestAndWhatCameMeanwhileWhenItReadsAgain() {
     String user = TestNode.freshUser("stalled");
     // 600 x 12 KiB: far more than the kernel's buffers take (server send buffer at most 4 MiB here, the client's
     // receive buffer 16 KiB) plus the default outbound bound of 1 MiB. What the socket cannot take yet is still in
@@ -82,9 +82,13 @@ class DeliveryIT {
       c.pause();
       // The kernel's buffers are full once the node holds frames of its own for the connection.
       node.awaitMetric("vpush_outbound_queued_bytes", "", v -> v >= 256 * 1024, LONG);
+      // Live messages while the catch-up waits: more than it holds (CatchUp.MAX_HELD), so it lets them go to the store.
+      int live = CatchUp.MAX_HELD + 100;
+      node.publishMany(user, live, i -> "live-" + i);
       c.resume();
-      List<JsonObject> got = c.messages(n, LONG);
-      assertThat(got).extracting(WsTestClient::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, n).boxed().toList());
+      List<JsonObject> got = c.messages(n + live, LONG);
+      assertThat(got).extracting(WsTestClient::seq)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, n + live).boxed().toList());
       long marker = node.publishTo(user, "marker");
       assertThat(WsTestClient.seq(c.next(WAIT))).isEqualTo(marker);
       assertThat(node.metric("vpush_disconnects_total", "reason=\"slow_consumer\"")).isEqualTo(slowBefore);

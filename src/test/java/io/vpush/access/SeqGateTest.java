@@ -19,6 +19,39 @@ class SeqGateTest {
   }
 
   @Test
+  void shedMessagesComeBackFromTheStoreInOrder() {
+    SeqGate<Long> gate = new SeqGate<>(0, Long::longValue);
+    gate.beginRead();
+    // 4 and 5 arrive while the read (begun before they were stored) is out; the gate lets them go.
+    gate.offer(4L, delivered::add);
+    gate.offer(5L, delivered::add);
+    gate.shed();
+    assertThat(gate.heldCount()).isZero();
+    // That read has 1..3 only: the gate asks for another, which finds 4 and 5 in the store.
+    assertThat(gate.onPage(List.of(1L, 2L, 3L), false, delivered::add)).isTrue();
+    gate.beginRead();
+    assertThat(gate.onPage(List.of(4L, 5L), false, delivered::add)).isFalse();
+    assertThat(gate.offer(6L, delivered::add)).isFalse();
+    assertThat(delivered).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+  }
+
+  @Test
+  void shedMessagesGoneFromTheStoreByTheNextReadAreSkipped() {
+    SeqGate<Long> gate = new SeqGate<>(0, Long::longValue);
+    gate.beginRead();
+    gate.offer(3L, delivered::add);
+    gate.shed();
+    assertThat(gate.onPage(List.of(1L), false, delivered::add)).isTrue();
+    // The read begun after the shed no longer finds 2 and 3 (expired): a complete read ends the catch-up anyway.
+    gate.beginRead();
+    assertThat(gate.onPage(List.of(), false, delivered::add)).isFalse();
+    assertThat(gate.reading()).isFalse();
+    assertThat(gate.cursor()).isEqualTo(3L);
+    assertThat(gate.offer(4L, delivered::add)).isFalse();
+    assertThat(delivered).containsExactly(1L, 4L);
+  }
+
+  @Test
   void catchUpThenLiveInOrder() {
     SeqGate<Long> gate = new SeqGate<>(2, Long::longValue);
     gate.beginRead();
