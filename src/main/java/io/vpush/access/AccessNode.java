@@ -11,6 +11,9 @@ import io.vpush.time.Clock;
 /** What every session on this node shares: limits from config, the store, the hub, token checks, and the ways out. */
 public final class AccessNode {
 
+  /** Paced writes queue at most this many frames to one connection. */
+  static final int PACED_MAX_FRAMES = 200;
+
   final String nodeId;
   final Vertx vertx;
   final Store store;
@@ -27,6 +30,12 @@ public final class AccessNode {
   final int frameMaxBytes;
   final int outboundMaxBytes;
   final int outboundMaxMessages;
+  /**
+   * The share of the outbound bound that paced writes (catch-up pages, re-sends) may fill: half of either limit, at
+   * most {@link #PACED_MAX_FRAMES} frames. What they have not written yet is safe in the store or the ack tracker.
+   */
+  final int pacedMaxFrames;
+  final long pacedMaxBytes;
   final int syncDefaultLimit;
   final int syncMaxLimit;
   final long routeTtlMs;
@@ -49,6 +58,8 @@ public final class AccessNode {
     this.frameMaxBytes = config.get(Settings.FRAME_MAX_BYTES);
     this.outboundMaxBytes = config.get(Settings.OUTBOUND_MAX_BYTES);
     this.outboundMaxMessages = config.get(Settings.OUTBOUND_MAX_MESSAGES);
+    this.pacedMaxFrames = Math.max(1, Math.min(PACED_MAX_FRAMES, outboundMaxMessages / 2));
+    this.pacedMaxBytes = Math.max(1, outboundMaxBytes / 2);
     this.syncDefaultLimit = config.get(Settings.SYNC_DEFAULT_LIMIT);
     this.syncMaxLimit = config.get(Settings.SYNC_MAX_LIMIT);
     this.routeTtlMs = config.get(Settings.ROUTE_TTL_MS);

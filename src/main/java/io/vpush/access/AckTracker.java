@@ -117,6 +117,24 @@ public final class AckTracker<T> {
 
   /** As {@link #collectDue(long, Consumer, LongConsumer)}, telling {@code resend} which re-send (1-based) this is. */
   public void collectDueWithAttempts(long nowMs, ObjIntConsumer<T> resend, LongConsumer givenUp) {
+    collectDuePaced(nowMs, (item, attempt) -> {
+      resend.accept(item, attempt);
+      return true;
+    }, givenUp);
+  }
+
+  /** Takes a due message for re-sending, or declines it when there is no room now. */
+  @FunctionalInterface
+  public interface Resender<T> {
+    /** @return false to leave this message, and every later one, due until the next collect */
+    boolean resend(T item, int attempt);
+  }
+
+  /**
+   * As {@link #collectDueWithAttempts}, but {@code resend} may decline: the declined message and all due messages after
+   * it stay due, unchanged, for the next collect (so a slow socket paces re-sends instead of taking them all at once).
+   */
+  public void collectDuePaced(long nowMs, Resender<T> resend, LongConsumer givenUp) {
     checkNotCollecting();
     long now = now(nowMs);
     collecting = true;
@@ -124,7 +142,7 @@ public final class AckTracker<T> {
       // Most re-sent cohort first: it holds the lowest seqs, so callbacks come in seq order.
       giveUpDue(now, givenUp);
       for (int a = maxRetries - 1; a >= 0; a--) {
-        resendDue(a, now, resend);
+        if (!resendDue(a, now, resend)) break;
       }
     } finally {
       collecting = false;
@@ -175,17 +193,19 @@ public final class AckTracker<T> {
     }
   }
 
+  /** Re-sends the due prefix of one cohort; false when {@code resend} declined one (collecting stops there). */
   @SuppressWarnings("unchecked")
-  private void resendDue(int attempts, long now, ObjIntConsumer<T> resend) {
+  private boolean resendDue(int attempts, long now, Resender<T> resend) {
     long end = cohortEnd(attempts);
     long wait = backoff.delayBeforeResend(attempts + 2);
     while (cohortStart[attempts] < end && deadlines[index(cohortStart[attempts])] <= now) {
       int i = index(cohortStart[attempts]);
+      if (!resend.resend((T) items[i], attempts + 1)) return false;
       deadlines[i] = now + wait;
       // Moving the boundary hands the message to cohort attempts + 1, as its newest member: its deadline is the latest.
       cohortStart[attempts]++;
-      resend.accept((T) items[i], attempts + 1);
     }
+    return true;
   }
 
   private long cohortEnd(int attempts) {

@@ -22,10 +22,8 @@ import java.util.List;
 final class CatchUp {
 
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
-  /** Catch-up reads this many messages at a time... */
+  /** Catch-up reads this many messages at a time, and queues at most the node's paced share of the outbound bound. */
   static final int READ_PAGE = 100;
-  /** ...and queues at most this many frames to the socket (or half the outbound bound, when that is lower). */
-  static final int READ_PAUSE_FRAMES = 200;
   /**
    * Live messages held while a read is out, at most: a catch-up paced by a slow socket may last long, and what it would
    * hold meanwhile is in the store anyway.
@@ -42,16 +40,6 @@ final class CatchUp {
     this.session = session;
     this.node = node;
     this.gate = new SeqGate<>(cursor, Outbound::seq);
-  }
-
-  /** The catch-up's share of the outbound bound in frames; from the node's settings (nothing per connection). */
-  private int maxFrames() {
-    return Math.max(1, Math.min(READ_PAUSE_FRAMES, node.outboundMaxMessages / 2));
-  }
-
-  /** ...and in characters. */
-  private long maxBytes() {
-    return Math.max(1, node.outboundMaxBytes / 2);
   }
 
   /**
@@ -80,8 +68,8 @@ final class CatchUp {
     List<StoredMessage> messages = page.messages();
     int frames = session.queuedFrames();
     long bytes = session.queuedBytes();
-    int maxFrames = maxFrames();
-    long maxBytes = maxBytes();
+    int maxFrames = node.pacedMaxFrames;
+    long maxBytes = node.pacedMaxBytes;
     List<Outbound> outs = new ArrayList<>(messages.size());
     String device = session.device();
     for (StoredMessage m : messages) {
@@ -103,7 +91,7 @@ final class CatchUp {
 
   /** The socket took some frames: a read that waited for it goes on once the queue is down to half the share. */
   void drained(int queuedFrames, long queuedBytes) {
-    if (waitingForDrain && queuedFrames <= maxFrames() / 2 && queuedBytes <= maxBytes() / 2) {
+    if (waitingForDrain && queuedFrames <= node.pacedMaxFrames / 2 && queuedBytes <= node.pacedMaxBytes / 2) {
       waitingForDrain = false;
       readMore();
     }
@@ -112,7 +100,7 @@ final class CatchUp {
   /** Reads the next inbox page into the gate, unless the socket is backed up (then it resumes on drain). */
   private void readMore() {
     if (!session.isRegistered()) return;
-    if (session.queuedFrames() >= maxFrames() || session.queuedBytes() >= maxBytes()) {
+    if (session.queuedFrames() >= node.pacedMaxFrames || session.queuedBytes() >= node.pacedMaxBytes) {
       waitingForDrain = true;
       return;
     }

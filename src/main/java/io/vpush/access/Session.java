@@ -255,9 +255,16 @@ public final class Session extends TimingWheel.Entry {
       return;
     }
     if (acks != null) {
-      acks.collectDueWithAttempts(now, (out, attempt) -> {
-        write(out.frame());
+      // Re-sends are paced like a catch-up: into a backed-up socket they wait for a later tick instead of piling on.
+      acks.collectDuePaced(now, (out, attempt) -> {
+        if (state == State.CLOSED) return false;
+        String frame = out.frame();
+        boolean room = queuedFrames == 0
+            || (queuedFrames < node.pacedMaxFrames && queuedBytes + frame.length() <= node.pacedMaxBytes);
+        if (!room) return false;
+        write(frame);
         node.metrics.resent(attempt);
+        return true;
       }, seq -> node.metrics.givenUp());
     }
     scheduleTimer();

@@ -47,6 +47,34 @@ class AckTrackerTest {
   }
 
   @Test
+  void aDeclinedResendStaysDueWithEveryLaterOneAndKeepsItsAttemptCount() {
+    AckTracker<String> tracker = new AckTracker<>(DEFAULTS);
+    for (int seq = 1; seq <= 3; seq++) tracker.sent(seq, "m" + seq, T0);
+    tracker.sent(4, "m4", T0 + 1_000);
+    // At T0 + 5 s, 1..3 are due; room for one, then the socket is full.
+    List<String> got = new ArrayList<>();
+    int[] room = {1};
+    tracker.collectDuePaced(T0 + 5_000, (item, attempt) -> {
+      if (room[0] == 0) return false;
+      room[0]--;
+      got.add(item + "#" + attempt);
+      return true;
+    }, givenUp::add);
+    assertThat(got).containsExactly("m1#1");
+    // 2 and 3 are still due, unchanged: the next collect (the next tick) takes them first, in order.
+    assertThat(tracker.nextDeadline()).isEqualTo(T0 + 5_000);
+    tracker.collectDuePaced(T0 + 6_000, (item, attempt) -> got.add(item + "#" + attempt), givenUp::add);
+    assertThat(got).containsExactly("m1#1", "m2#1", "m3#1", "m4#1");
+    // Each waits its next wait (10 s) from its own re-send.
+    assertThat(tracker.nextDeadline()).isEqualTo(T0 + 15_000);
+    collect(tracker, T0 + 15_000);
+    assertThat(resent).containsExactly("m1");
+    collect(tracker, T0 + 16_000);
+    assertThat(resent).containsExactly("m1", "m2", "m3", "m4");
+    assertThat(givenUp).isEmpty();
+  }
+
+  @Test
   void nothingIsDueBeforeItsDeadlineAndTheGiveUpWaitsTheLastWait() {
     AckTracker<String> tracker = new AckTracker<>(DEFAULTS);
     tracker.sent(7, "m7", T0);
