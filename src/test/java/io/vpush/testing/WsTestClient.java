@@ -238,7 +238,7 @@ public final class WsTestClient implements AutoCloseable {
         throw new AssertionError(e);
       }
       if (f == null) throw new AssertionError("no matching frame within " + timeout + "; got " + seen.size() + " others, last: "
-          + (seen.isEmpty() ? "none" : seen.get(seen.size() - 1)));
+          + (seen.isEmpty() ? "none" : abbreviate(seen.get(seen.size() - 1).encode())));
       seen.add(f);
       if (match.test(f)) return seen;
     }
@@ -270,6 +270,11 @@ public final class WsTestClient implements AutoCloseable {
       out.add(f);
     }
     return out;
+  }
+
+  /** At most 300 characters of a frame, for failure messages (a test may send frames of many KiB). */
+  private static String abbreviate(String text) {
+    return text.length() <= 300 ? text : text.substring(0, 300) + "... (" + text.length() + " characters)";
   }
 
   /** Frames received and not yet taken. */
