@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vpush.config.Settings;
 import io.vpush.testing.TestNode;
 import io.vpush.testing.WsTestClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -101,16 +100,9 @@ class AckRetryIT {
     // A catch-up of 600 x 12 KiB fills the kernel's buffers and the catch-up's half of the 1 MiB outbound bound; the
     // hundreds it sent fall due for re-sending 100 ms later. Written at once they would pass the bound with a full
     // socket, and the client would be closed as a slow consumer.
-    String big = "r".repeat(12 * 1024);
     int n = 600;
-    node.publishMany(user, n, i -> new JsonObject().put("n", i).put("fill", big));
     double slowBefore = node.metric("vpush_disconnects_total", "reason=\"slow_consumer\"");
-    String token = node.token(user);
-    try (WsTestClient c = WsTestClient.connect(node.vertx(), node.port(), null,
-        new WebSocketClientOptions().setReceiveBufferSize(16 * 1024))) {
-      c.registered(user, token, Map.of("lastSeq", "0"));
-      c.pause();
-      node.awaitMetric("vpush_outbound_queued_bytes", "", v -> v >= 256 * 1024, Duration.ofSeconds(30));
+    try (WsTestClient c = node.stalledInCatchUp(user, n)) {
       // Re-sends are due while the socket stays full: a client that never acks sees its own re-sends come, which
       // shows the wheels have run past the stalled messages' deadlines (they were sent before its message).
       String observer = TestNode.freshUser("observer");

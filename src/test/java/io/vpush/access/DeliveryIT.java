@@ -4,7 +4,6 @@ import static io.vpush.testing.WsTestClient.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vpush.config.Settings;
@@ -68,20 +67,11 @@ class DeliveryIT {
   @Test
   void aClientThatStopsReadingDuringCatchUpGetsTheRestAndWhatCameMeanwhileWhenItReadsAgain() {
     String user = TestNode.freshUser("stalled");
-    // 600 x 12 KiB: far more than the kernel's buffers take (server send buffer at most 4 MiB here, the client's
-    // receive buffer 16 KiB) plus the default outbound bound of 1 MiB. What the socket cannot take yet is still in
-    // the store, so the catch-up must wait for it, not queue past the bound and close the client as a slow consumer.
-    String big = "z".repeat(12 * 1024);
+    // What the socket cannot take yet is still in the store, so the catch-up must wait for it, not queue past the
+    // bound and close the client as a slow consumer.
     int n = 600;
-    node.publishMany(user, n, i -> new JsonObject().put("n", i).put("fill", big));
     double slowBefore = node.metric("vpush_disconnects_total", "reason=\"slow_consumer\"");
-    String token = node.token(user);
-    try (WsTestClient c = WsTestClient.connect(node.vertx(), node.port(), null,
-        new WebSocketClientOptions().setReceiveBufferSize(16 * 1024))) {
-      c.registered(user, token, Map.of("lastSeq", "0"));
-      c.pause();
-      // The kernel's buffers are full once the node holds frames of its own for the connection.
-      node.awaitMetric("vpush_outbound_queued_bytes", "", v -> v >= 256 * 1024, LONG);
+    try (WsTestClient c = node.stalledInCatchUp(user, n)) {
       // Live messages while the catch-up waits: more than it holds (CatchUp.MAX_HELD), so it lets them go to the store.
       int live = CatchUp.MAX_HELD + 100;
       node.publishMany(user, live, i -> "live-" + i);

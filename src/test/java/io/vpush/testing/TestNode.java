@@ -222,6 +222,23 @@ public final class TestNode implements AutoCloseable {
   }
 
   /**
+   * A client stalled in a catch-up: {@code n} messages of 12 KiB wait for {@code user}, a client with a 16 KiB receive
+   * buffer registers from seq 0 and stops reading, and this returns once the node holds 256 KiB of frames of its own
+   * for it, i.e. the kernel's buffers are full. 600 messages are far more than those buffers take (server send buffer
+   * at most 4 MiB here) plus the default outbound bound of 1 MiB. The caller resumes and closes the client.
+   */
+  public WsTestClient stalledInCatchUp(String user, int n) {
+    String big = "z".repeat(12 * 1024);
+    publishMany(user, n, i -> new JsonObject().put("n", i).put("fill", big));
+    String token = token(user);
+    WsTestClient c = WsTestClient.connect(vertx, port(), null, new io.vertx.core.http.WebSocketClientOptions().setReceiveBufferSize(16 * 1024));
+    c.registered(user, token, Map.of("lastSeq", "0"));
+    c.pause();
+    awaitMetric("vpush_outbound_queued_bytes", "", v -> v >= 256 * 1024, java.time.Duration.ofSeconds(30));
+    return c;
+  }
+
+  /**
    * Waits until a metric's value (as {@link #metric}) meets {@code condition}, reading /metrics every 10 ms: a gauge has
    * no event to wait for. Fails with the last value after {@code timeout}.
    */
