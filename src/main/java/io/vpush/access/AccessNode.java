@@ -65,6 +65,11 @@ public final class AccessNode {
     this.routeTtlMs = config.get(Settings.ROUTE_TTL_MS);
   }
 
+  /** Whether a connection with {@code frames} and {@code bytes} queued stays within the paced share. */
+  boolean pacedRoom(int frames, long bytes) {
+    return frames <= pacedMaxFrames && bytes <= pacedMaxBytes;
+  }
+
   public String nodeId() {
     return nodeId;
   }

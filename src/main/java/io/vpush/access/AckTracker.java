@@ -2,7 +2,6 @@ package io.vpush.access;
 
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import java.util.function.ObjIntConsumer;
 
 /**
  * Per-connection bookkeeping of messages sent and not yet acked, with their re-send deadlines (pure, single-threaded).
@@ -112,13 +111,8 @@ public final class AckTracker<T> {
    * maxRetries re-sends and whose last wait has passed are dropped (reported through `givenUp` with their seq).
    */
   public void collectDue(long nowMs, Consumer<T> resend, LongConsumer givenUp) {
-    collectDueWithAttempts(nowMs, (item, attempt) -> resend.accept(item), givenUp);
-  }
-
-  /** As {@link #collectDue(long, Consumer, LongConsumer)}, telling {@code resend} which re-send (1-based) this is. */
-  public void collectDueWithAttempts(long nowMs, ObjIntConsumer<T> resend, LongConsumer givenUp) {
     collectDuePaced(nowMs, (item, attempt) -> {
-      resend.accept(item, attempt);
+      resend.accept(item);
       return true;
     }, givenUp);
   }
@@ -131,8 +125,9 @@ public final class AckTracker<T> {
   }
 
   /**
-   * As {@link #collectDueWithAttempts}, but {@code resend} may decline: the declined message and all due messages after
-   * it stay due, unchanged, for the next collect (so a slow socket paces re-sends instead of taking them all at once).
+   * As {@link #collectDue}, telling {@code resend} which re-send (1-based) this is. {@code resend} may decline: the
+   * declined message and all due messages after it stay due, unchanged, for the next collect (so a slow socket paces
+   * re-sends instead of taking them all at once).
    */
   public void collectDuePaced(long nowMs, Resender<T> resend, LongConsumer givenUp) {
     checkNotCollecting();

@@ -68,8 +68,6 @@ final class CatchUp {
     List<StoredMessage> messages = page.messages();
     int frames = session.queuedFrames();
     long bytes = session.queuedBytes();
-    int maxFrames = node.pacedMaxFrames;
-    long maxBytes = node.pacedMaxBytes;
     List<Outbound> outs = new ArrayList<>(messages.size());
     String device = session.device();
     for (StoredMessage m : messages) {
@@ -77,7 +75,7 @@ final class CatchUp {
       outs.add(out);
       if (!m.isFor(device)) continue; // passes the gate without a frame
       int size = out.frame().length();
-      if (outs.size() > 1 && (frames + 1 > maxFrames || bytes + size > maxBytes)) {
+      if (outs.size() > 1 && !node.pacedRoom(frames + 1, bytes + size)) {
         outs.remove(outs.size() - 1);
         break;
       }
@@ -100,7 +98,8 @@ final class CatchUp {
   /** Reads the next inbox page into the gate, unless the socket is backed up (then it resumes on drain). */
   private void readMore() {
     if (!session.isRegistered()) return;
-    if (session.queuedFrames() >= node.pacedMaxFrames || session.queuedBytes() >= node.pacedMaxBytes) {
+    // Room for at least one more frame of any size, else wait.
+    if (!node.pacedRoom(session.queuedFrames() + 1, session.queuedBytes() + 1)) {
       waitingForDrain = true;
       return;
     }

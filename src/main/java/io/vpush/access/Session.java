@@ -259,9 +259,7 @@ public final class Session extends TimingWheel.Entry {
       acks.collectDuePaced(now, (out, attempt) -> {
         if (state == State.CLOSED) return false;
         String frame = out.frame();
-        boolean room = queuedFrames == 0
-            || (queuedFrames < node.pacedMaxFrames && queuedBytes + frame.length() <= node.pacedMaxBytes);
-        if (!room) return false;
+        if (queuedFrames > 0 && !node.pacedRoom(queuedFrames + 1, queuedBytes + frame.length())) return false;
         write(frame);
         node.metrics.resent(attempt);
         return true;
