@@ -11,9 +11,6 @@ import io.vpush.time.Clock;
 /** What every session on this node shares: limits from config, the store, the hub, token checks, and the ways out. */
 public final class AccessNode {
 
-  /** Paced writes queue at most this many frames to one connection. */
-  static final int PACED_MAX_FRAMES = 200;
-
   final String nodeId;
   final Vertx vertx;
   final Store store;
@@ -28,14 +25,8 @@ public final class AccessNode {
   final long authTimeoutMs;
   final long idleTimeoutMs;
   final int frameMaxBytes;
-  final int outboundMaxBytes;
-  final int outboundMaxMessages;
-  /**
-   * The share of the outbound bound that paced writes (catch-up pages, re-sends) may fill: half of either limit, at
-   * most {@link #PACED_MAX_FRAMES} frames. What they have not written yet is safe in the store or the ack tracker.
-   */
-  final int pacedMaxFrames;
-  final long pacedMaxBytes;
+  /** The outbound bound of each connection, and the share of it paced writes fill. */
+  final OutboundLimits outbound;
   final int syncDefaultLimit;
   final int syncMaxLimit;
   final long routeTtlMs;
@@ -56,18 +47,10 @@ public final class AccessNode {
     this.authTimeoutMs = config.get(Settings.AUTH_TIMEOUT_MS);
     this.idleTimeoutMs = config.get(Settings.IDLE_TIMEOUT_MS);
     this.frameMaxBytes = config.get(Settings.FRAME_MAX_BYTES);
-    this.outboundMaxBytes = config.get(Settings.OUTBOUND_MAX_BYTES);
-    this.outboundMaxMessages = config.get(Settings.OUTBOUND_MAX_MESSAGES);
-    this.pacedMaxFrames = Math.max(1, Math.min(PACED_MAX_FRAMES, outboundMaxMessages / 2));
-    this.pacedMaxBytes = Math.max(1, outboundMaxBytes / 2);
+    this.outbound = OutboundLimits.of(config.get(Settings.OUTBOUND_MAX_MESSAGES), config.get(Settings.OUTBOUND_MAX_BYTES));
     this.syncDefaultLimit = config.get(Settings.SYNC_DEFAULT_LIMIT);
     this.syncMaxLimit = config.get(Settings.SYNC_MAX_LIMIT);
     this.routeTtlMs = config.get(Settings.ROUTE_TTL_MS);
-  }
-
-  /** Whether a connection with {@code frames} and {@code bytes} queued stays within the paced share. */
-  boolean pacedRoom(int frames, long bytes) {
-    return frames <= pacedMaxFrames && bytes <= pacedMaxBytes;
   }
 
   public String nodeId() {

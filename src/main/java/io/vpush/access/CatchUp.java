@@ -19,7 +19,7 @@ import java.util.List;
  * bound ({@code outbound.maxBytes}, {@code outbound.maxMessages}): a client that reads slowly, or a backlog of large
  * messages, is paced by its socket instead of being closed as a slow consumer. The other half is left to live messages.
  */
-final class CatchUp {
+final class CatchUp implements SocketBacklog.DrainListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
   /** Catch-up reads this many messages at a time, and queues at most the node's paced share of the outbound bound. */
@@ -66,8 +66,9 @@ final class CatchUp {
    */
   void onPage(InboxPage page) {
     List<StoredMessage> messages = page.messages();
-    int frames = session.queuedFrames();
-    long bytes = session.queuedBytes();
+    SocketBacklog backlog = session.backlog();
+    int frames = 0;
+    long bytes = 0;
     List<Outbound> outs = new ArrayList<>(messages.size());
     String device = session.device();
     for (StoredMessage m : messages) {
@@ -75,7 +76,7 @@ final class CatchUp {
       outs.add(out);
       if (!m.isFor(device)) continue; // passes the gate without a frame
       int size = out.frame().length();
-      if (outs.size() > 1 && !node.pacedRoom(frames + 1, bytes + size)) {
+      if (outs.size() > 1 && !backlog.pacedRoom(frames + 1, bytes + size)) {
         outs.remove(outs.size() - 1);
         break;
       }
@@ -87,9 +88,10 @@ final class CatchUp {
     if (gate.onPage(outs, page.more() || cut, session::send)) readMore();
   }
 
-  /** The socket took some frames: a read that waited for it goes on once the queue is down to half the share. */
-  void drained(int queuedFrames, long queuedBytes) {
-    if (waitingForDrain && queuedFrames <= node.pacedMaxFrames / 2 && queuedBytes <= node.pacedMaxBytes / 2) {
+  /** The socket took a frame: a read that waited for it goes on once the backlog is down to half the share. */
+  @Override
+  public void drained(SocketBacklog backlog) {
+    if (waitingForDrain && backlog.pacedHalfDrained()) {
       waitingForDrain = false;
       readMore();
     }
@@ -99,7 +101,7 @@ final class CatchUp {
   private void readMore() {
     if (!session.isRegistered()) return;
     // Room for at least one more frame of any size, else wait.
-    if (!node.pacedRoom(session.queuedFrames() + 1, session.queuedBytes() + 1)) {
+    if (!session.backlog().pacedRoom(1, 1)) {
       waitingForDrain = true;
       return;
     }

@@ -129,7 +129,7 @@ public final class ClientFrameHandler {
       }
       // A reply takes at most half the outbound bound (at least one message): sent whole, a page of large messages
       // could pass the bound and close the client as a slow consumer. Cut short, it says more.
-      long room = node.pacedMaxBytes - SYNC_ENVELOPE_CHARS;
+      long room = node.outbound.pacedMaxBytes() - SYNC_ENVELOPE_CHARS;
       JsonArray messages = new JsonArray();
       boolean cut = false;
       for (StoredMessage m : ar.result().messages()) {

@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One client connection: its user stream, its place in the seq order, its unacked messages, its outbound
- * bound and its one timer. Lives on one event loop; calls from elsewhere hop onto it.
+ * One client connection: its user stream, its place in the seq order, its unacked messages, its socket's backlog
+ * and its one timer. Lives on one event loop; calls from elsewhere hop onto it.
  */
 public final class Session extends TimingWheel.Entry {
 
@@ -51,8 +51,7 @@ public final class Session extends TimingWheel.Entry {
   private CatchUp catchUp;
   private AckTracker<Outbound> acks;
   private Set<String> topics;
-  private int queuedFrames;
-  private long queuedBytes;
+  private final SocketBacklog backlog;
   private String endReason = "client_close";
 
   Session(AccessNode node, Transport transport, Context context, TimingWheel wheel) {
@@ -63,6 +62,7 @@ public final class Session extends TimingWheel.Entry {
     this.connectionId = node.nodeId + "-" + Long.toString(IDS.incrementAndGet(), 36);
     this.connectedAt = node.clock.nowMs();
     this.lastFrameAt = connectedAt;
+    this.backlog = new SocketBacklog(transport, node.outbound, node.metrics);
     node.metrics.connect(transport.kind());
     LOG.debug("connect conn={} transport={}", connectionId, transport.kind());
     scheduleTimer();
@@ -120,6 +120,7 @@ public final class Session extends TimingWheel.Entry {
     this.registration = new Registration(userId, clientId, device, claims, node.clock.nowMs());
     this.state = State.JOINING;
     this.catchUp = new CatchUp(this, node, cursor);
+    backlog.listener(catchUp);
     // Hub and route before the read: a message accepted while the read is out reaches the gate, which holds it.
     node.hub.add(this);
     if (LOG.isDebugEnabled()) LOG.debug("register conn={} user={} clientId={} device={} cursor={}", connectionId, userId, clientId, device, cursor);
@@ -148,6 +149,7 @@ public final class Session extends TimingWheel.Entry {
     leaveHub();
     state = State.OPEN;
     catchUp = null;
+    backlog.listener(null);
     acks = null;
     registration = null;
   }
@@ -189,14 +191,9 @@ public final class Session extends TimingWheel.Entry {
     ackTracker().reserve(count);
   }
 
-  /** Frames written and not yet handed to the socket. */
-  int queuedFrames() {
-    return queuedFrames;
-  }
-
-  /** Characters of those frames. */
-  long queuedBytes() {
-    return queuedBytes;
+  /** What this connection has written and its socket not taken yet. */
+  SocketBacklog backlog() {
+    return backlog;
   }
 
   /** Sends a message the gate let through: one frame, counted as delivered and tracked until acked. */
@@ -211,30 +208,10 @@ public final class Session extends TimingWheel.Entry {
     scheduleTimer();
   }
 
-  /**
-   * Writes a frame within the outbound bound. Frames written in one event-loop turn leave together at its end, so past
-   * the bound they are flushed at once; what the socket still does not take makes the client a slow consumer, closed.
-   */
+  /** Writes a frame within the outbound bound; a client whose socket does not take what passes it is closed. */
   void write(String frame) {
     if (state == State.CLOSED) return;
-    int size = frame.length();
-    queuedFrames++;
-    queuedBytes += size;
-    node.metrics.outboundQueued(size);
-    transport.write(frame).onComplete(ar -> {
-      node.metrics.outboundQueued(-size);
-      queuedFrames--;
-      queuedBytes -= size;
-      if (catchUp != null) catchUp.drained(queuedFrames, queuedBytes);
-    });
-    if (overBound()) {
-      transport.flush(); // completes the writes the socket takes, here and now
-      if (overBound()) close(CloseCodes.POLICY, "slow consumer", "slow_consumer");
-    }
-  }
-
-  private boolean overBound() {
-    return queuedFrames > node.outboundMaxMessages || queuedBytes > node.outboundMaxBytes;
+    if (!backlog.write(frame)) close(CloseCodes.POLICY, "slow consumer", "slow_consumer");
   }
 
   /** The session's unacked-message tracker, made on the first send (an idle connection has none). */
@@ -259,7 +236,7 @@ public final class Session extends TimingWheel.Entry {
       acks.collectDuePaced(now, (out, attempt) -> {
         if (state == State.CLOSED) return false;
         String frame = out.frame();
-        if (queuedFrames > 0 && !node.pacedRoom(queuedFrames + 1, queuedBytes + frame.length())) return false;
+        if (backlog.frames() > 0 && !backlog.pacedRoom(1, frame.length())) return false;
         write(frame);
         node.metrics.resent(attempt);
         return true;
