@@ -25,17 +25,20 @@ public final class PublishRequest {
   private final boolean single;
   private final String topic;
   private final String id;
+  /** Whether {@link #id} was drawn at random here (the publish brought none and no door gave one). */
+  private final boolean randomId;
   private final String payload;
   private final long ttlSeconds;
   private final long deliverAt;
   private final List<String> devices;
 
-  private PublishRequest(List<String> users, boolean single, String topic, String id, String payload, long ttlSeconds,
-                         long deliverAt, List<String> devices) {
+  private PublishRequest(List<String> users, boolean single, String topic, String id, boolean randomId, String payload,
+                         long ttlSeconds, long deliverAt, List<String> devices) {
     this.users = users;
     this.single = single;
     this.topic = topic;
     this.id = id;
+    this.randomId = randomId;
     this.payload = payload;
     this.ttlSeconds = ttlSeconds;
     this.deliverAt = deliverAt;
@@ -66,18 +69,23 @@ public final class PublishRequest {
       topic = name(body.getValue("topic"), "topic");
     }
     String id = body.containsKey("id") && body.getValue("id") != null ? name(body.getValue("id"), "id") : generatedId;
-    if (id == null) id = randomId();
+    boolean random = id == null;
+    if (random) id = randomId();
     long ttl = body.getValue("ttlSeconds") == null ? defaultTtlSeconds : wholeNumber(body.getValue("ttlSeconds"), "ttlSeconds", 1, MAX_TTL_SECONDS);
     long deliverAt = body.getValue("deliverAt") == null ? 0 : wholeNumber(body.getValue("deliverAt"), "deliverAt", 0, Long.MAX_VALUE);
     if (topic != null && deliverAt > 0) throw new PublishException("deliverAt", "'deliverAt' is not allowed with 'topic': topic messages cannot be scheduled");
     List<String> devices = body.getValue("devices") == null ? List.of() : strings(body.getValue("devices"), "devices");
-    return new PublishRequest(users, single, topic, id, Json.encode(body.getValue("payload")), ttl, deliverAt, devices);
+    return new PublishRequest(users, single, topic, id, random, Json.encode(body.getValue("payload")), ttl, deliverAt, devices);
   }
 
-  /** The message for each user, stamped with {@code ts}. */
+  /**
+   * The message for each user, stamped with {@code ts}. A random id accepted now is fresh (the store need not index
+   * it: nobody else can know it); one of a scheduled message is not, since the delay role may release it twice.
+   */
   public List<NewMessage> messages(long ts) {
+    boolean fresh = randomId && !scheduled(ts);
     List<NewMessage> out = new ArrayList<>(users.size());
-    for (String u : users) out.add(new NewMessage(id, u, ts, ttlSeconds, payload, devices));
+    for (String u : users) out.add(new NewMessage(id, u, ts, ttlSeconds, payload, devices, fresh));
     return out;
   }
 

@@ -51,6 +51,17 @@ class PublishRequestTest {
   }
 
   @Test
+  void onlyARandomIdOfAnImmediatePublishIsFresh() {
+    JsonObject noId = new JsonObject().put("users", new JsonArray().add("a").add("b")).put("payload", 1);
+    assertThat(parse(noId).messages(0)).extracting(NewMessage::freshId).containsExactly(true, true);
+    assertThat(parse(noId.copy().put("id", "m1")).messages(0)).extracting(NewMessage::freshId).containsOnly(false);
+    assertThat(PublishRequest.parse(noId, "t-0-42", 10, 3).messages(0)).extracting(NewMessage::freshId).containsOnly(false);
+    PublishRequest scheduled = parse(noId.copy().put("deliverAt", 5000));
+    assertThat(scheduled.messages(4999)).as("the delay role may release it twice").extracting(NewMessage::freshId).containsOnly(false);
+    assertThat(scheduled.messages(5000)).as("due now: accepted at once").extracting(NewMessage::freshId).containsOnly(true);
+  }
+
+  @Test
   void scheduledOnlyWhenDueInTheFuture() {
     PublishRequest r = parse(new JsonObject().put("user", "u").put("payload", 1).put("deliverAt", 5000));
     assertThat(r.scheduled(4999)).isTrue();

@@ -69,6 +69,11 @@ public abstract class StoreContractTest {
     return new NewMessage(id, user, clock.nowMs(), ttlSeconds, "{\"id\":\"" + id + "\"}", List.of());
   }
 
+  /** A message whose id was drawn at random for it (see {@link NewMessage#freshId}). */
+  private NewMessage fresh(String user, String id, long ttlSeconds, String payload) {
+    return new NewMessage(id, user, clock.nowMs(), ttlSeconds, payload, List.of(), true);
+  }
+
   private static List<Long> seqs(InboxPage page) {
     return page.messages().stream().map(StoredMessage::seq).toList();
   }
@@ -348,6 +353,36 @@ public abstract class StoreContractTest {
     Accepted a = await(s.accept(msg("u1", "a", "again")));
     assertThat(a.duplicate()).isFalse();
     assertThat(a.message().seq()).isEqualTo(4);
+  }
+
+  @Test
+  void aFreshIdIsNeitherLookedUpNorIndexed() throws Exception {
+    Store s = store(100);
+    StoredMessage indexed = await(s.accept(msg("u1", "x", "{\"v\":1}"))).message();
+    Accepted fresh = await(s.accept(fresh("u1", "x", 0, "{\"v\":2}")));
+    assertThat(fresh.duplicate()).as("a fresh id is not looked up").isFalse();
+    assertThat(fresh.message().seq()).isEqualTo(2);
+    Accepted again = await(s.accept(msg("u1", "x", "{\"v\":3}")));
+    assertThat(again.duplicate()).as("the fresh one did not take the index entry").isTrue();
+    assertThat(again.message()).isEqualTo(indexed);
+    assertThat(await(s.read("u1", 0, 10)).messages()).containsExactly(indexed,
+        new StoredMessage("x", "u1", 2, T0, T0 + DEFAULT_TTL * 1000, "{\"v\":2}", List.of()));
+  }
+
+  @Test
+  void droppingAFreshMessageKeepsTheIndexEntryOfAnotherWithTheSameId() throws Exception {
+    Store s = store(2);
+    await(s.accept(fresh("u1", "x", 10, "{}")));                   // seq 1, expires at T0 + 10 s
+    assertThat(await(s.accept(msg("u1", "x", 100))).message().seq()).isEqualTo(2);
+    clock.advance(10_000);                                          // seq 1 expires
+    Accepted again = await(s.accept(msg("u1", "x", 100)));
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.message().seq()).isEqualTo(2);
+    await(s.accept(fresh("u1", "y", 0, "{}")));                    // seq 3
+    await(s.accept(fresh("u1", "z", 0, "{}")));                    // seq 4 trims seq 2, the indexed x
+    Accepted after = await(s.accept(msg("u1", "x", 100)));
+    assertThat(after.duplicate()).as("x was forgotten with its message").isFalse();
+    assertThat(after.message().seq()).isEqualTo(5);
   }
 
   // --- cursors ---

@@ -39,14 +39,15 @@ final class UserState {
 
   synchronized Accepted accept(NewMessage m, long ttlSeconds, long now, int cap) {
     purgeExpired(now);
-    StoredMessage known = ids.get(m.id());
+    StoredMessage known = m.freshId() ? null : ids.get(m.id());
     if (known != null) {
       return new Accepted(known, true);
     }
     StoredMessage stored = new StoredMessage(m.id(), user, ++seq, m.ts(), m.ts() + ttlSeconds * 1000L,
         m.payload(), m.devices());
     inbox.append(stored);
-    ids.put(stored.id(), stored);
+    // A fresh id cannot come again (see NewMessage): no index entry, one map node less per retained message.
+    if (!m.freshId()) ids.put(stored.id(), stored);
     while (inbox.size() > cap) {
       dropped(inbox.removeFirst());
       counters.capped.increment();
@@ -109,7 +110,7 @@ final class UserState {
 
   /** Forgets a message the inbox no longer holds. */
   private void dropped(StoredMessage m) {
-    ids.remove(m.id());
+    ids.remove(m.id(), m); // only its own entry: a fresh message has none
     maxDropped = Math.max(maxDropped, m.seq());
   }
 

@@ -18,11 +18,13 @@ final class RedisCodec {
 
   /**
    * The part of an inbox member after {@code <seq>:<idByteLen>:<id>}, which the Lua script prefixes. It must start
-   * {@code {"ts":<ts>,"e":<expiresAt>}: inbox.lua reads a message's expiry from there.
+   * {@code {"ts":<ts>,"e":<expiresAt>}: inbox.lua reads a message's expiry from there, and then {@code "f":1} marks a
+   * fresh id (see {@link io.vpush.store.NewMessage#freshId}), which inbox.lua neither claims nor indexes.
    */
-  static String inboxEntry(long ts, long expiresAt, String payload, List<String> devices) {
-    return new JsonObject().put("ts", ts).put("e", expiresAt).put("d", new JsonArray(new ArrayList<>(devices)))
-        .put("p", payload).encode();
+  static String inboxEntry(long ts, long expiresAt, boolean freshId, String payload, List<String> devices) {
+    JsonObject entry = new JsonObject().put("ts", ts).put("e", expiresAt);
+    if (freshId) entry.put("f", 1);
+    return entry.put("d", new JsonArray(new ArrayList<>(devices))).put("p", payload).encode();
   }
 
   /** Parses an inbox member {@code <seq>:<idByteLen>:<id><entry json>}. */

@@ -93,7 +93,7 @@ final class RedisInbox {
         long expiresAt = expiresAt(m);
         args.add(m.id());
         args.add(Long.toString(expiresAt));
-        args.add(RedisCodec.inboxEntry(m.ts(), expiresAt, m.payload(), m.devices()));
+        args.add(RedisCodec.inboxEntry(m.ts(), expiresAt, m.freshId(), m.payload(), m.devices()));
       }
     }
     return new LuaScript.Call(List.of(RedisKeys.meta(byUser.get(0).get(0).user())), args);

@@ -1,8 +1,9 @@
 -- Users' inboxes, atomically. All keys of one user share the user's hash tag {u:<id>}; per user, 5 keys:
 --   meta  hash: the user's state, fields below
---   inbox hash: seq -> member "<seq>:<idByteLen>:<id><entry json>" (the entry starts {"ts":..,"e":<expiresAt>,..})
+--   inbox hash: seq -> member "<seq>:<idByteLen>:<id><entry json>" (the entry starts {"ts":..,"e":<expiresAt>,..},
+--               then "f":1 when the id is fresh: drawn at random for this publish, so it is not in ids)
 --   exp   zset: score expiresAt (ms), member seq, for the out-of-order messages only (see below)
---   ids   hash: message id -> seq, for exactly as long as the message is retained
+--   ids   hash: message id -> seq, for exactly as long as the message is retained (fresh ids are never in it)
 --   acks  zset: the ack cursors, clientId by seq (ack.lua writes them); only its cleanup expiry is refreshed here
 -- Meta fields: seq the user's last seq; k the time (ms) until which the inbox keys are known to live; n how many
 -- messages the inbox holds; e no message expires before this time; lo no retained message has a lower seq; d the
@@ -39,13 +40,20 @@ local function userKeys(user)
   return {tag .. ':meta', tag .. ':inbox', tag .. ':exp', tag .. ':ids', tag .. ':acks'}
 end
 
--- A member's id, and its expiry from the entry (RedisCodec writes ts then e first).
+-- Whether the entry (or member) text from position at on marks a fresh id: "f":1 right after ts and e.
+local function hasFreshId(text, at)
+  local after = string.match(text, '^{"ts":%-?%d+,"e":%-?%d+()', at)
+  return string.sub(text, after, after + 6) == ',"f":1,'
+end
+
+-- A member's id, its expiry from the entry (RedisCodec writes ts then e first), and whether the id is fresh.
 local function parse(member)
   local c1 = string.find(member, ':', 1, true)
   local c2 = string.find(member, ':', c1 + 1, true)
   local len = tonumber(string.sub(member, c1 + 1, c2 - 1))
   local id = string.sub(member, c2 + 1, c2 + len)
-  return id, tonumber(string.match(member, '^{"ts":%-?%d+,"e":(%-?%d+)', c2 + 1 + len))
+  local at = c2 + 1 + len
+  return id, tonumber(string.match(member, '^{"ts":%-?%d+,"e":(%-?%d+)', at)), hasFreshId(member, at)
 end
 
 -- Never past 2^53 - 1, so the number survives Lua's doubles exactly: 'no message left to expire', 'no in-order one'.
@@ -102,9 +110,10 @@ local function save(K, st)
     'x', fmt(st.x), 'o', fmt(st.o))
 end
 
--- Drops the retained message s (its member v): inbox entry, id and count; d learns the seq.
+-- Drops the retained message s (its member v): inbox entry, id (a fresh one has none) and count; d learns the seq.
 local function drop(K, st, s, v)
-  redis.call('HDEL', K[4], (parse(v)))
+  local id, _, freshId = parse(v)
+  if not freshId then redis.call('HDEL', K[4], id) end
   redis.call('HDEL', K[2], s)
   st.n = st.n - 1
   local q = tonumber(s)
@@ -197,7 +206,8 @@ end
 
 -- Accepts one user's c messages whose values start at ARGV[first]; returns the user's answer. The state is read once
 -- per user and written back once; HSETNX claims a message id for the next seq in the same call that finds a
--- duplicate. Expired messages are looked for only once the earliest expiry (e) has come.
+-- duplicate. A fresh id skips the claim: nobody can publish it again, and at 20,000 messages/s the claim took a
+-- fifth of Redis's time (HSETNX 5.5 us a call, against 2.3 for the meta HMGET). Expired messages are looked for only once the earliest expiry (e) has come.
 local function accept(K, now, cap, metaSecs, margin, first, c)
   local st = load(K, now)
   local e0 = st.e
@@ -212,7 +222,7 @@ local function accept(K, now, cap, metaSecs, margin, first, c)
     local id = ARGV[k]
     local done = false
     local next = fmt(st.seq + 1)
-    if redis.call('HSETNX', K[4], id, next) == 0 then
+    if not hasFreshId(ARGV[k + 2], 1) and redis.call('HSETNX', K[4], id, next) == 0 then
       local m = redis.call('HGET', K[2], redis.call('HGET', K[4], id))
       if m then
         out[#out + 1] = 1

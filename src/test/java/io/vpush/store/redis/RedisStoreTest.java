@@ -257,6 +257,26 @@ class RedisStoreTest extends StoreContractTest {
   }
 
   @Test
+  void freshIdsCostNoIndexCommandsAndNoIndexKey() throws Exception {
+    Store s = createStore(clock, 2, 60);
+    try {
+      long claims = calls("hsetnx");
+      long deletes = calls("hdel");
+      for (String id : List.of("a", "b", "c")) {                    // c trims a
+        await(s.accept(new NewMessage(id, "u1", clock.nowMs(), 0, "{}", List.of(), true)));
+      }
+      assertThat(calls("hsetnx") - claims).as("no claim").isZero();
+      assertThat(calls("hdel") - deletes).as("the trim deletes the inbox entry only").isEqualTo(1);
+      assertThat(redis.call("EXISTS", "{u:u1}:ids")).isEqualTo("0");
+      await(s.accept(msg("d")));                                    // an indexed id: claimed
+      assertThat(calls("hsetnx") - claims).isEqualTo(1);
+      assertThat(redis.call("HGET", "{u:u1}:ids", "d")).isEqualTo("4");
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
   void anInboxWrittenByAnOlderNodeBecomesAHashOnFirstUseAndKeepsItsMessages() throws Exception {
     // The layout before 2026-11-22: the inbox a zset by seq, every message in exp, meta without lo/d/x/o.
     long t = clock.nowMs();
