@@ -38,7 +38,8 @@ public final class BenchCommand {
                                           --warmup-round-ms (10000) until the server's compiler threads use at
                                           most --warmup-jit-percent (5) of a core, up to --warmup-max-ms (180000)
         --find-max                        unicast/cluster: raise the rate (--find-start 5000, --find-factor
-                                          1.25, --find-steps 12) until p99 >= --p99-ms (50) or delivery lags
+                                          1.25, --find-steps 12) until p99 >= --p99-ms (50) or delivery lags,
+                                          then --find-refine (1) bisections below the rate that missed
         --route-users U (100000)          cluster: heap per user on the dispatch node (0 skips; --route-round)
         --payload-bytes (100) --users-per-publish (2000) --unacked K (20) --hold-ms (2000) --ping-ms (5000)
         --out DIR (bench-out)             JSON, text and HTML report files

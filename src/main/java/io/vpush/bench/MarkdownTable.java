@@ -47,7 +47,8 @@ final class MarkdownTable {
           if (s.getDouble("redisCommandsPerMessage") != null) {
             other += ", " + num(s.getDouble("redisCommandsPerMessage")) + " Redis cmds/msg";
           }
-          if (s.getBoolean("findMax", false)) other += ", find-max step" + (s.getBoolean("retried", false) ? " (missed, repeated)" : "");
+          if (s.getBoolean("findMax", false)) other += ", find-max " + (s.getBoolean("refine", false) ? "bisection" : "step")
+              + (s.getBoolean("retried", false) ? " (missed, repeated)" : "");
           if (!s.getBoolean("allDelivered", true)) other += ", NOT all delivered";
           b.append(row(scenario, r.getString("target"), clients,
               String.format("%.0f/s", s.getJsonObject("publish").getDouble("offeredRate")), String.format("%.0f", perSec),

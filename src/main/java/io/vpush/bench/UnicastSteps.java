@@ -67,17 +67,18 @@ final class UnicastSteps {
    * {@code --find-max}: from {@code --find-start} (default 5000/s) the rate grows by {@code --find-factor} (1.25) per
    * step until a step misses: p99 at or over {@code --p99-ms} (50), delivery behind (not all delivered within the
    * drain, or under 90% of the offered rate per second), or publishes skipped or failed; a miss is repeated once
-   * before it counts. At most {@code --find-steps} (12) steps. Result: the highest rate sustained and why the next one was not.
+   * before it counts. At most {@code --find-steps} (12) such steps, then {@code --find-refine} (1) bisections between
+   * the highest rate sustained and the lowest missed ({@link RateSearch}). Result: the highest rate sustained and why
+   * the next one was not.
    */
   JsonObject findMax(JsonArray steps) throws InterruptedException {
-    double rate = parseRate(o.str("find-start", "5000"));
-    double factor = o.dbl("find-factor", 1.25);
     double p99Bound = o.dbl("p99-ms", 50);
-    Double best = null;
-    String stop = "step limit reached";
-    boolean retried = false;
-    for (int n = 0; n < o.integer("find-steps", 12); n++) {
+    RateSearch search = new RateSearch(parseRate(o.str("find-start", "5000")), o.dbl("find-factor", 1.25),
+        o.integer("find-steps", 12), o.integer("find-refine", 1));
+    while (!search.done()) {
+      double rate = search.rate();
       JsonObject s = step(rate).put("findMax", true);
+      if (search.refining()) s.put("refine", true);
       steps.add(s);
       Histogram h = LatencyRecorder.decodeHistogram(settledLatency(s.getLong("fromSec")));
       double p99 = h.getValueAtPercentile(99) / 1000.0;
@@ -89,21 +90,11 @@ final class UnicastSteps {
               s.getDouble("deliveredPerSecond"))
           : p.getLong("skipped") + p.getLong("failed") > 0 ? "publishes skipped or failed (in-flight cap or errors)"
           : null;
-      if (miss != null && !retried) {
-        // A shared machine has noisy seconds (steal, other builds): a miss counts once it repeats.
-        retried = true;
-        s.put("retried", true);
-        continue;
-      }
-      if (miss != null) {
-        stop = String.format("at %.0f/s (twice): %s", rate, miss);
-        break;
-      }
-      retried = false;
-      best = rate;
-      rate = Math.ceil(rate * factor);
+      search.record(miss);
+      if (search.repeating()) s.put("retried", true);
     }
-    return new JsonObject().put("maxSustainedRate", best).put("p99BoundMs", p99Bound).put("stoppedBecause", stop);
+    return new JsonObject().put("maxSustainedRate", search.best()).put("p99BoundMs", p99Bound)
+        .put("stoppedBecause", search.stoppedBecause());
   }
 
   /** The step's latencies once the last second of the step has been cut into the per-second histograms. */
