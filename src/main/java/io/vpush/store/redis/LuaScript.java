@@ -62,7 +62,9 @@ final class LuaScript {
    *
    * <p>Cluster: each is its own send with its own NOSCRIPT fallback, so a master that lost the script costs
    * only its own items a second round trip. Standalone: one batch; on NOSCRIPT the whole batch goes again
-   * with EVAL (items already run before a SCRIPT FLUSH in mid-batch would then answer as duplicates).
+   * with EVAL. Items already run before a SCRIPT FLUSH in mid-batch then answer as duplicates, except messages with a
+   * fresh id (not indexed, see {@link io.vpush.store.NewMessage#freshId}), which are stored a second time under a new
+   * seq: the client gets that message twice, with the same id.
    */
   Future<List<Response>> runAll(RedisLanes lanes, List<Call> calls) {
     if (lanes.cluster()) {
