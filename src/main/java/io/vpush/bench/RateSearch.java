@@ -51,8 +51,9 @@ final class RateSearch {
     if (done) throw new IllegalStateException("the search is over");
     if (!refining) ladderSteps++;
     if (miss != null && !repeating) {
-      repeating = true;
+      // A first miss on the ladder's last step ends the search there: no repeat, so not marked as repeating.
       if (!refining && ladderSteps >= maxLadderSteps) done = true;
+      else repeating = true;
       return;
     }
     repeating = false;

@@ -59,6 +59,13 @@ class RateSearchTest {
     assertThat(limited.best()).isEqualTo(4000.0);
     assertThat(limited.stoppedBecause()).isEqualTo("step limit reached");
 
+    RateSearch missedLast = new RateSearch(1000, 2, 2, 1);
+    missedLast.record(null);
+    missedLast.record("p99 too high");
+    assertThat(missedLast.done()).isTrue();
+    assertThat(missedLast.repeating()).as("a step that is not repeated").isFalse();
+    assertThat(missedLast.best()).isEqualTo(1000.0);
+
     RateSearch none = new RateSearch(1000, 2, 12, 1);
     assertThat(run(none, r -> false)).containsExactly(1000.0, 1000.0);
     assertThat(none.best()).isNull();
