@@ -40,20 +40,21 @@ local function userKeys(user)
   return {tag .. ':meta', tag .. ':inbox', tag .. ':exp', tag .. ':ids', tag .. ':acks'}
 end
 
--- Whether the entry (or member) text from position at on marks a fresh id: "f":1 right after ts and e.
-local function hasFreshId(text, at)
-  local after = string.match(text, '^{"ts":%-?%d+,"e":%-?%d+()', at)
-  return string.sub(text, after, after + 6) == ',"f":1,'
+-- The head of an entry starting at position at of text (RedisCodec writes ts, then e, then "f":1 for a fresh id):
+-- its expiry, and whether its id is fresh.
+local function entryHead(text, at)
+  local e, after = string.match(text, '^{"ts":%-?%d+,"e":(%-?%d+)()', at)
+  return tonumber(e), string.sub(text, after, after + 6) == ',"f":1,'
 end
 
--- A member's id, its expiry from the entry (RedisCodec writes ts then e first), and whether the id is fresh.
+-- A member's id, its expiry and whether the id is fresh.
 local function parse(member)
   local c1 = string.find(member, ':', 1, true)
   local c2 = string.find(member, ':', c1 + 1, true)
   local len = tonumber(string.sub(member, c1 + 1, c2 - 1))
   local id = string.sub(member, c2 + 1, c2 + len)
-  local at = c2 + 1 + len
-  return id, tonumber(string.match(member, '^{"ts":%-?%d+,"e":(%-?%d+)', at)), hasFreshId(member, at)
+  local expiresAt, freshId = entryHead(member, c2 + 1 + len)
+  return id, expiresAt, freshId
 end
 
 -- Never past 2^53 - 1, so the number survives Lua's doubles exactly: 'no message left to expire', 'no in-order one'.
@@ -222,7 +223,8 @@ local function accept(K, now, cap, metaSecs, margin, first, c)
     local id = ARGV[k]
     local done = false
     local next = fmt(st.seq + 1)
-    if not hasFreshId(ARGV[k + 2], 1) and redis.call('HSETNX', K[4], id, next) == 0 then
+    local _, freshId = entryHead(ARGV[k + 2], 1)
+    if not freshId and redis.call('HSETNX', K[4], id, next) == 0 then
       local m = redis.call('HGET', K[2], redis.call('HGET', K[4], id))
       if m then
         out[#out + 1] = 1
