@@ -120,18 +120,25 @@ final class RedisLanes {
     return from[Math.floorMod(h, from.length)];
   }
 
-  /** Adds the timeout, maps failures, and completes on the caller's context. */
+  /** Completes on the caller's context, adds the timeout there, and maps failures. */
   private <T> Future<T> deliver(Future<T> f) {
-    Future<T> mapped = f.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(unavailable(e)));
     ContextInternal caller = (ContextInternal) Vertx.currentContext();
-    if (caller == null) return mapped;
-    Promise<T> p = Promise.promise();
+    if (caller == null) return withTimeout(f);
+    Promise<T> p = caller.promise();
     // emit runs at once when the answer arrives on the caller's thread (its own lane), else it queues.
-    mapped.onComplete(ar -> {
+    f.onComplete(ar -> {
       if (Vertx.currentContext() == caller) p.handle(ar);
       else caller.emit(ar, p::handle);
     });
-    return p.future();
+    // The timeout goes on the future of the caller's context, so its timer is scheduled and cancelled on the caller's
+    // own event loop. On a future without a context (the connection's and its compositions'), Vert.x schedules it on
+    // Netty's GlobalEventExecutor thread: two thread hand-offs per command, a tenth of the node's CPU in a reconnect
+    // on Redis (docs/benchmarks.md, "2026-11-22 20:20-21:00").
+    return withTimeout(p.future());
+  }
+
+  private <T> Future<T> withTimeout(Future<T> f) {
+    return f.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(unavailable(e)));
   }
 
   private Throwable unavailable(Throwable e) {

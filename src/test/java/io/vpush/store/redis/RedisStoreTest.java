@@ -1,5 +1,8 @@
 package io.vpush.store.redis;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -351,6 +355,35 @@ class RedisStoreTest extends StoreContractTest {
         .isInstanceOf(ExecutionException.class)
         .cause().isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("redis://127.0.0.1:1");
+  }
+
+  @Test
+  void aCallFromAnEventLoopIsAnsweredAndTimedOutOnItsContext() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    Context caller = vertx.getOrCreateContext();
+    try {
+      assertThat(await(onContext(caller, () -> s.accept(msg("a")))).message().seq()).isEqualTo(1);
+      redis.pause();
+      try {
+        // The timeout of a call made on an event loop is that loop's timer: without it this would wait for the resume.
+        assertThatThrownBy(() -> await(onContext(caller, () -> s.accept(msg("b")))))
+            .cause().isInstanceOf(StoreUnavailableException.class).hasMessageContaining("no answer in time");
+      } finally {
+        redis.resume();
+      }
+    } finally {
+      await(s.close());
+    }
+  }
+
+  /** Makes the call on {@code context} and checks that its answer comes back there. */
+  private static <T> Future<T> onContext(Context context, Supplier<Future<T>> call) {
+    Promise<T> answer = Promise.promise();
+    context.runOnContext(v -> call.get().onComplete(ar -> {
+      if (Vertx.currentContext() != context) answer.fail(new AssertionError("answered on " + Vertx.currentContext()));
+      else answer.handle(ar);
+    }));
+    return answer.future();
   }
 
   @Test
