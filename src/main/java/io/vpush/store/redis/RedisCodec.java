@@ -16,18 +16,30 @@ final class RedisCodec {
 
   private RedisCodec() {}
 
+  /** Between an inbox entry's devices and its payload: cannot occur inside the devices' JSON array (see inboxEntry). */
+  private static final String PAYLOAD_MARK = "],\"r\":";
+
   /**
-   * The part of an inbox member after {@code <seq>:<idByteLen>:<id>}, which the Lua script prefixes. It must start
-   * {@code {"ts":<ts>,"e":<expiresAt>}: inbox.lua reads a message's expiry from there, and then {@code "f":1} marks a
-   * fresh id (see {@link io.vpush.store.NewMessage#freshId}), which inbox.lua neither claims nor indexes.
+   * The part of an inbox member after {@code <seq>:<idByteLen>:<id>}, which the Lua script prefixes:
+   * {@code {"ts":<ts>,"e":<expiresAt>[,"f":1],"d":[<devices>],"r":<payload>}}. It must start {@code {"ts":<ts>,"e":<expiresAt>}:
+   * inbox.lua reads a message's expiry from there, and then {@code "f":1} marks a fresh id (see
+   * {@link io.vpush.store.NewMessage#freshId}), which inbox.lua neither claims nor indexes.
+   *
+   * <p>The payload, always valid JSON text (PublishRequest encodes it), is kept raw and last, so reading an entry
+   * neither unescapes nor parses it: decoding the payload as a JSON string was a tenth of the node's CPU in a catch-up
+   * (docs/benchmarks.md, "2026-11-22 20:20-21:50"). {@code ],"r":} cannot occur inside the devices array, where every
+   * quote is within a string literal and escaped, so its first occurrence is where the payload starts.
    */
   static String inboxEntry(long ts, long expiresAt, boolean freshId, String payload, List<String> devices) {
-    JsonObject entry = new JsonObject().put("ts", ts).put("e", expiresAt);
-    if (freshId) entry.put("f", 1);
-    return entry.put("d", new JsonArray(new ArrayList<>(devices))).put("p", payload).encode();
+    StringBuilder b = new StringBuilder(payload.length() + 64).append("{\"ts\":").append(ts).append(",\"e\":").append(expiresAt);
+    if (freshId) b.append(",\"f\":1");
+    b.append(",\"d\":");
+    if (devices.isEmpty()) b.append("[]");
+    else b.append(new JsonArray(new ArrayList<>(devices)).encode());
+    return b.append(",\"r\":").append(payload).append('}').toString();
   }
 
-  /** Parses an inbox member {@code <seq>:<idByteLen>:<id><entry json>}. */
+  /** Parses an inbox member {@code <seq>:<idByteLen>:<id><entry>}, of either entry layout (see {@link #entry}). */
   static StoredMessage inboxMember(String user, byte[] member) {
     int c1 = indexOf(member, 0);
     int c2 = indexOf(member, c1 + 1);
@@ -35,8 +47,26 @@ final class RedisCodec {
     int idLen = Integer.parseInt(new String(member, c1 + 1, c2 - c1 - 1, StandardCharsets.US_ASCII));
     String id = new String(member, c2 + 1, idLen, StandardCharsets.UTF_8);
     int start = c2 + 1 + idLen;
-    JsonObject e = new JsonObject(new String(member, start, member.length - start, StandardCharsets.UTF_8));
-    return new StoredMessage(id, user, seq, e.getLong("ts"), e.getLong("e"), e.getString("p"), strings(e.getJsonArray("d")));
+    return entry(id, user, seq, new String(member, start, member.length - start, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * An entry as {@link #inboxEntry} writes it; or, from nodes built before 2026-11-22 21:50, with the payload as a JSON
+   * string under {@code "p"} last, which has no {@code ],"r":} (its quotes are escaped) and is parsed as JSON.
+   */
+  static StoredMessage entry(String id, String user, long seq, String e) {
+    int mark = e.indexOf(PAYLOAD_MARK);
+    if (mark < 0) {
+      JsonObject o = new JsonObject(e);
+      return new StoredMessage(id, user, seq, o.getLong("ts"), o.getLong("e"), o.getString("p"), strings(o.getJsonArray("d")));
+    }
+    int tsEnd = e.indexOf(',', 6);
+    long ts = Long.parseLong(e, 6, tsEnd, 10); // after {"ts":
+    int eEnd = e.indexOf(',', tsEnd + 5);
+    long expiresAt = Long.parseLong(e, tsEnd + 5, eEnd, 10); // after ,"e":
+    int devicesStart = e.indexOf('[', eEnd);
+    List<String> devices = mark == devicesStart + 1 ? List.of() : strings(new JsonArray(e.substring(devicesStart, mark + 1)));
+    return new StoredMessage(id, user, seq, ts, expiresAt, e.substring(mark + PAYLOAD_MARK.length(), e.length() - 1), devices);
   }
 
   static String scheduled(ScheduledMessage s) {

@@ -12,12 +12,14 @@ import io.vpush.store.NewMessage;
 import io.vpush.store.Store;
 import io.vpush.store.StoreContractTest;
 import io.vpush.store.StoreUnavailableException;
+import io.vpush.store.StoredMessage;
 import io.vpush.testing.RedisServer;
 import io.vpush.time.ManualClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -355,6 +357,30 @@ class RedisStoreTest extends StoreContractTest {
         .isInstanceOf(ExecutionException.class)
         .cause().isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("redis://127.0.0.1:1");
+  }
+
+  @Test
+  void anInboxEntryWrittenByAnOlderNodeIsReadAndAnsweredAsADuplicate() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      NewMessage m = new NewMessage("a", "u1", clock.nowMs(), 0, "{\"k\":\"v \\\"q\\\"\"}", List.of("web"));
+      await(s.accept(m));
+      String member = redis.call("HGET", "{u:u1}:inbox", "1");
+      assertThat(member).contains(",\"r\":{\"k\"");
+      StoredMessage stored = RedisCodec.inboxMember("u1", member.getBytes(StandardCharsets.UTF_8));
+      // What a node built before 2026-11-22 21:50 wrote: the payload as a JSON string under "p".
+      String legacy = new io.vertx.core.json.JsonObject().put("ts", stored.ts()).put("e", stored.expiresAt())
+          .put("d", new io.vertx.core.json.JsonArray().add("web")).put("p", m.payload()).encode();
+      redis.call("HSET", "{u:u1}:inbox", "1", "1:1:a" + legacy);
+
+      StoredMessage read = await(s.read("u1", 0, 10)).messages().get(0);
+      assertThat(read).isEqualTo(stored);
+      Accepted again = await(s.accept(m));
+      assertThat(again.duplicate()).isTrue();
+      assertThat(again.message()).isEqualTo(stored);
+    } finally {
+      await(s.close());
+    }
   }
 
   @Test
