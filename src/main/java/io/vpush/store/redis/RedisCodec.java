@@ -26,9 +26,10 @@ final class RedisCodec {
    * {@link io.vpush.store.NewMessage#freshId}), which inbox.lua neither claims nor indexes.
    *
    * <p>The payload, always valid JSON text (PublishRequest encodes it), is kept raw and last, so reading an entry
-   * neither unescapes nor parses it: decoding the payload as a JSON string was a tenth of the node's CPU in a catch-up
-   * (docs/benchmarks.md, "2026-11-22 20:20-21:50"). {@code ],"r":} cannot occur inside the devices array, where every
-   * quote is within a string literal and escaped, so its first occurrence is where the payload starts.
+   * neither unescapes nor parses it. With the payload as a JSON string, Jackson took a sixth of the node's JFR samples
+   * in a reconnect on Redis (docs/benchmarks.md, "2026-11-22 20:20-21:50"). {@code ],"r":} cannot occur inside the
+   * devices array, where every quote is within a string literal and escaped, so its first occurrence is where the
+   * payload starts.
    */
   static String inboxEntry(long ts, long expiresAt, boolean freshId, String payload, List<String> devices) {
     StringBuilder b = new StringBuilder(payload.length() + 64).append("{\"ts\":").append(ts).append(",\"e\":").append(expiresAt);
