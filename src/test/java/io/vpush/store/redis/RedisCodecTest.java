@@ -67,7 +67,7 @@ class RedisCodecTest {
 
   @Test
   void anEntryOfAnOlderNodeWithThePayloadAsAStringIsRead() {
-    // The layout nodes built before 2026-11-22 21:50 wrote: the payload as a JSON string under "p".
+    // The layout nodes built before 2026-11-22 21:00 wrote: the payload as a JSON string under "p".
     String legacy = new JsonObject().put("ts", 10L).put("e", 20L).put("f", 1)
         .put("d", new JsonArray().add("android")).put("p", "{\"a\":\"],\\\"r\\\":\"}").encode();
     StoredMessage m = RedisCodec.entry("id", "u", 3, legacy);

@@ -368,7 +368,7 @@ class RedisStoreTest extends StoreContractTest {
       String member = redis.call("HGET", "{u:u1}:inbox", "1");
       assertThat(member).contains(",\"r\":{\"k\"");
       StoredMessage stored = RedisCodec.inboxMember("u1", member.getBytes(StandardCharsets.UTF_8));
-      // What a node built before 2026-11-22 21:50 wrote: the payload as a JSON string under "p".
+      // What a node built before 2026-11-22 21:00 wrote: the payload as a JSON string under "p".
       String legacy = new io.vertx.core.json.JsonObject().put("ts", stored.ts()).put("e", stored.expiresAt())
           .put("d", new io.vertx.core.json.JsonArray().add("web")).put("p", m.payload()).encode();
       redis.call("HSET", "{u:u1}:inbox", "1", "1:1:a" + legacy);
