@@ -4,6 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vpush.store.Accepted;
@@ -369,8 +371,8 @@ class RedisStoreTest extends StoreContractTest {
       assertThat(member).contains(",\"r\":{\"k\"");
       StoredMessage stored = RedisCodec.inboxMember("u1", member.getBytes(StandardCharsets.UTF_8));
       // What a node built before 2026-11-22 21:00 wrote: the payload as a JSON string under "p".
-      String legacy = new io.vertx.core.json.JsonObject().put("ts", stored.ts()).put("e", stored.expiresAt())
-          .put("d", new io.vertx.core.json.JsonArray().add("web")).put("p", m.payload()).encode();
+      String legacy = new JsonObject().put("ts", stored.ts()).put("e", stored.expiresAt())
+          .put("d", new JsonArray().add("web")).put("p", m.payload()).encode();
       redis.call("HSET", "{u:u1}:inbox", "1", "1:1:a" + legacy);
 
       StoredMessage read = await(s.read("u1", 0, 10)).messages().get(0);
