@@ -208,7 +208,8 @@ end
 -- Accepts one user's c messages whose values start at ARGV[first]; returns the user's answer. The state is read once
 -- per user and written back once; HSETNX claims a message id for the next seq in the same call that finds a
 -- duplicate. A fresh id skips the claim: nobody can publish it again, and at 20,000 messages/s the claim took a
--- fifth of Redis's time (HSETNX 5.5 us a call, against 2.3 for the meta HMGET). Expired messages are looked for only once the earliest expiry (e) has come.
+-- fifth of Redis's time (HSETNX 5.5 us a call, against 2.3 for the meta HMGET). Expired messages are looked for only
+-- once the earliest expiry (e) has come.
 local function accept(K, now, cap, metaSecs, margin, first, c)
   local st = load(K, now)
   local e0 = st.e
