@@ -84,6 +84,14 @@ final class LuaScript {
     return r;
   }
 
+  /** Whether Redis answered with an error reply (the client fails with the reply itself), not a broken connection. */
+  static boolean isErrorReply(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Response) return true;
+    }
+    return false;
+  }
+
   static boolean isNoScript(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = t.getMessage();

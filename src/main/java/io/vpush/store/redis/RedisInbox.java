@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Users' inboxes in Redis: accept (dedup, next seq, append, trim, expiry) and read, each one call of {@code inbox.lua}
@@ -121,11 +122,15 @@ final class RedisInbox {
     return m.ts() + ttlSeconds(m) * 1000L;
   }
 
-  Future<InboxPage> read(String user, long afterSeq, int limit) {
+  /**
+   * Reads a page of {@code user}'s inbox after {@code afterSeq}; {@code run} sends the script call (at once, or with
+   * other reads of the caller's turn: {@link ReadBatcher}).
+   */
+  Future<InboxPage> read(String user, long afterSeq, int limit, Function<LuaScript.Call, Future<Response>> run) {
     if (limit < 1) return Future.failedFuture(new IllegalArgumentException("limit must be at least 1, got " + limit));
     LuaScript.Call call = new LuaScript.Call(List.of(RedisKeys.meta(user), RedisKeys.inbox(user), RedisKeys.expiry(user), RedisKeys.ids(user)),
         List.of("read", Long.toString(clock.nowMs()), Long.toString(afterSeq), Integer.toString(limit)));
-    return INBOX.run(lanes, call).map(r -> {
+    return run.apply(call).map(r -> {
       long last = r.get(0).toLong();
       boolean gap = r.get(1).toLong() == 1;
       expired.add(r.get(2).toLong());

@@ -63,6 +63,8 @@ public final class RedisStore implements Store, StoreStats {
   private final String ackBatcherKey = "vpush.redis.acks." + storeId;
   /** Context data key of a context's {@link RouteBatcher}. */
   private final String routeBatcherKey = "vpush.redis.routes." + storeId;
+  /** Context data key of a context's {@link ReadBatcher}. */
+  private final String readBatcherKey = "vpush.redis.reads." + storeId;
 
   private final RedisLanes lanes;
   private final RedisInbox inbox;
@@ -136,8 +138,15 @@ public final class RedisStore implements Store, StoreStats {
   public Future<InboxPage> read(String user, long afterSeq, int limit) {
     // A register writes its route entry, then reads its catch-up: the read must reach Redis after the write
     // (ClusterDispatcher's rule), so this context's batched route writes leave first, on the same lane.
-    flushRouteWrites();
-    return inbox.read(user, afterSeq, limit);
+    Context context = Vertx.currentContext();
+    if (lanes.cluster() || context == null || !context.isEventLoopContext()) {
+      flushRouteWrites();
+      return inbox.read(user, afterSeq, limit, call -> RedisInbox.INBOX.run(lanes, call));
+    }
+    // Standalone, on an event loop: with the other reads of this turn, after its route writes (ReadBatcher).
+    ReadBatcher batcher = perContext(context, readBatcherKey,
+        () -> new ReadBatcher(context, lanes, RedisInbox.INBOX, this::flushRouteWrites));
+    return inbox.read(user, afterSeq, limit, batcher::read);
   }
 
   @Override

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -80,6 +81,10 @@ class RedisStoreTest extends StoreContractTest {
       assertThat(batch).noneMatch(Accepted::duplicate);
       redis.call("SCRIPT", "FLUSH");
       assertThat(await(s.read("u1", 0, 10)).messages()).hasSize(4);
+      redis.call("SCRIPT", "FLUSH"); // reads of one turn on an event loop: their batch goes again with EVAL
+      List<InboxPage> pages = await(onContext(vertx.getOrCreateContext(),
+          () -> Future.all(s.read("u1", 0, 10), s.read("u1", 2, 10)).map(all -> all.<InboxPage>list())));
+      assertThat(pages).extracting(p -> p.messages().size()).containsExactly(4, 2);
     } finally {
       await(s.close());
     }
@@ -190,6 +195,62 @@ class RedisStoreTest extends StoreContractTest {
     } finally {
       await(s.close());
     }
+  }
+
+  @Test
+  void readsOfOneEventLoopTurnLeaveAsOneWriteAndEachGetsItsOwnPage() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      List<NewMessage> sent = new ArrayList<>();
+      for (int u = 0; u < 60; u++) {
+        for (int k = 0; k <= u % 3; k++) sent.add(new NewMessage("m" + u + "-" + k, "r" + u, clock.nowMs(), 0, "{}", List.of()));
+      }
+      await(s.acceptAll(sent));
+      long readsBefore = statistic("total_reads_processed");
+      List<InboxPage> pages = await(onContext(vertx.getOrCreateContext(), () -> {
+        List<Future<InboxPage>> reads = new ArrayList<>();
+        for (int u = 0; u < 60; u++) reads.add(s.read("r" + u, 0, 10));
+        return Future.all(reads).map(all -> all.<InboxPage>list());
+      }));
+      // The batch's read and this INFO's, with room for a write split in two; each read on its own made 60 more.
+      assertThat(statistic("total_reads_processed") - readsBefore).as("Redis socket reads for 60 reads in a turn").isLessThanOrEqualTo(4);
+      for (int u = 0; u < 60; u++) {
+        String user = "r" + u;
+        assertThat(pages.get(u).messages()).as(user).extracting(StoredMessage::user).containsOnly(user).hasSize(u % 3 + 1);
+        assertThat(pages.get(u).lastSeq()).as(user).isEqualTo(u % 3 + 1);
+      }
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
+  void aReadAnsweredWithAnErrorInABatchFailsAloneAndTheOthersGetTheirPages() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      await(s.acceptAll(List.of(new NewMessage("a", "ok1", clock.nowMs(), 0, "{}", List.of()),
+          new NewMessage("b", "ok2", clock.nowMs(), 0, "{}", List.of()))));
+      redis.call("SET", "{u:broken}:meta", "not a hash"); // WRONGTYPE inside the script
+      List<String> outcomes = await(onContext(vertx.getOrCreateContext(), () -> {
+        List<Future<String>> reads = new ArrayList<>();
+        for (String user : List.of("ok1", "broken", "ok2")) {
+          reads.add(s.read(user, 0, 10).transform(ar -> Future.succeededFuture(
+              ar.succeeded() ? user + ":" + ar.result().messages().size() : user + ":" + ar.cause().getMessage())));
+        }
+        return Future.all(reads).map(all -> all.<String>list());
+      }));
+      assertThat(outcomes.get(0)).isEqualTo("ok1:1");
+      assertThat(outcomes.get(1)).startsWith("broken:").contains("WRONGTYPE");
+      assertThat(outcomes.get(2)).isEqualTo("ok2:1");
+    } finally {
+      await(s.close());
+    }
+  }
+
+  private long statistic(String name) throws java.io.IOException {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(name + ":(\\d+)").matcher(redis.call("INFO", "stats"));
+    if (!m.find()) throw new AssertionError(name + " is not in INFO stats");
+    return Long.parseLong(m.group(1));
   }
 
   @Test
