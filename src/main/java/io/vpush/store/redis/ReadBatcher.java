@@ -4,6 +4,8 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import java.util.List;
  * The inbox reads of one event loop's turn, sent as one pipelined write (standalone Redis). In a reconnect of 10,000
  * clients every register's catch-up read was its own write to Redis, its own read and reply there, and its own turn of
  * the node's event loop for the answer; the registers that one turn handles now share them. Each caller's future
- * completes with its own answer.
+ * completes with its own answer, on its own context.
  *
  * <p>Unlike acks and route writes, reads do not wait for a timer: a register's first page carries its {@code
  * registered} answer, so a read leaves at the end of the turn that asked for it.
@@ -38,11 +40,15 @@ final class ReadBatcher {
     this.beforeSend = beforeSend;
   }
 
-  /** Queues one read call; it leaves at the end of this turn. On the batcher's context only. */
+  /**
+   * Queues one read call; it leaves at the end of this turn. On the batcher's event loop only, from any of its contexts
+   * (sessions have a context each, and share one batcher per loop).
+   */
   Future<Response> read(LuaScript.Call call) {
     if (waiting.isEmpty()) context.runOnContext(v -> flush());
     calls.add(call);
-    Promise<Response> answer = Promise.promise();
+    // Answered on the caller's own context, which is on this thread: no task per answer to hop back to it.
+    Promise<Response> answer = ((ContextInternal) Vertx.currentContext()).promise();
     waiting.add(answer);
     if (waiting.size() >= MAX_PER_BATCH) flush();
     return answer.future();
