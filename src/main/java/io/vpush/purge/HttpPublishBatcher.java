@@ -14,7 +14,7 @@ import java.util.List;
  * The HTTP door's publishes of one event loop's turn, published together ({@link Publisher#publishAll}), the way the
  * TCP bridge publishes what one read brought. One request per publish was one store call per publish: on Redis a
  * script call each, where the requests one turn handles now share a few multi-user calls. Each request gets its own
- * answer, on its own context; if the store fails, every request of the shared call fails with it (none was accepted).
+ * answer, on its own context; if the store fails, every request of the shared call fails with it (none was acknowledged).
  */
 final class HttpPublishBatcher {
 

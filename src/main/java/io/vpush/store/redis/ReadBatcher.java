@@ -13,9 +13,8 @@ import java.util.List;
 
 /**
  * The inbox reads of one event loop's turn, sent as one pipelined write (standalone Redis). In a reconnect of 10,000
- * clients every register's catch-up read was its own write to Redis, its own read and reply there, and its own turn of
- * the node's event loop for the answer; the registers that one turn handles now share them. Each caller's future
- * completes with its own answer, on its own context.
+ * clients every register's catch-up read was its own write to Redis, and its own read and reply there; the registers
+ * that one turn handles now share them. Each caller's future completes with its own answer, on its own context.
  *
  * <p>Unlike acks and route writes, reads do not wait for a timer: a register's first page carries its {@code
  * registered} answer, so a read leaves at the end of the turn that asked for it.
