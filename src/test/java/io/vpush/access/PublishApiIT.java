@@ -4,6 +4,7 @@ import static io.vpush.testing.WsTestClient.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpMethod;
@@ -12,10 +13,12 @@ import io.vertx.core.json.JsonObject;
 import io.vpush.testing.TestNode;
 import io.vpush.testing.TestNode.Response;
 import io.vpush.testing.WsTestClient;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,60 @@ class PublishApiIT {
     assertThat(results).hasSize(2);
     assertThat(results.getJsonObject(0)).isEqualTo(new JsonObject().put("id", "shared-id").put("seq", 1).put("user", u1));
     assertThat(results.getJsonObject(1)).isEqualTo(new JsonObject().put("id", "shared-id").put("seq", 2).put("user", u2));
+  }
+
+  @Test
+  void publishesInFlightTogetherEachGetTheirOwnAnswer() {
+    // Requests that one event-loop turn handles are published together: answers must not mix across them.
+    String a = TestNode.freshUser("mix");
+    String b = TestNode.freshUser("mix");
+    List<Future<Response>> inFlight = new ArrayList<>();
+    List<String> expectedIds = new ArrayList<>(); // null: a bad request
+    for (int i = 0; i < 40; i++) {
+      JsonObject one = new JsonObject().put("user", i % 2 == 0 ? a : b).put("payload", i).put("id", "mix-" + i);
+      inFlight.add(node.publishAsync(one));
+      expectedIds.add("mix-" + i);
+      if (i % 10 == 0) {
+        inFlight.add(node.publishAsync(new JsonObject().put("user", a))); // no payload
+        expectedIds.add(null);
+      }
+      if (i % 10 == 5) {
+        JsonObject both = new JsonObject().put("users", new JsonArray().add(a).add(b)).put("payload", i)
+            .put("id", "both-" + i);
+        inFlight.add(node.publishAsync(both));
+        expectedIds.add("both-" + i);
+      }
+    }
+    WsTestClient.await(Future.all(inFlight));
+
+    Map<String, List<Long>> seqs = Map.of(a, new ArrayList<>(), b, new ArrayList<>());
+    for (int i = 0; i < inFlight.size(); i++) {
+      Response r = inFlight.get(i).result();
+      String id = expectedIds.get(i);
+      if (id == null) {
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.json().getString("message")).contains("payload");
+      } else if (id.startsWith("both-")) {
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        JsonArray results = r.json().getJsonArray("results");
+        assertThat(results).hasSize(2);
+        for (int k = 0; k < 2; k++) {
+          assertThat(results.getJsonObject(k).getString("id")).isEqualTo(id);
+          assertThat(results.getJsonObject(k).getString("user")).isEqualTo(k == 0 ? a : b);
+          seqs.get(k == 0 ? a : b).add(results.getJsonObject(k).getLong("seq"));
+        }
+      } else {
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(r.json().getString("id")).isEqualTo(id);
+        int n = Integer.parseInt(id.substring("mix-".length()));
+        seqs.get(n % 2 == 0 ? a : b).add(r.json().getLong("seq"));
+      }
+    }
+    // Each user's 20 own messages and 4 shared ones: every seq from 1 to 24 exactly once.
+    for (String user : List.of(a, b)) {
+      assertThat(seqs.get(user)).as(user).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 24).boxed().toList());
+      assertThat(node.get("/api/v1/users/" + user).json().getLong("lastSeq")).isEqualTo(24L);
+    }
   }
 
   @Test
