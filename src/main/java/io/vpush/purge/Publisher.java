@@ -8,12 +8,14 @@ import io.vpush.ops.Metrics;
 import io.vpush.protocol.ServerFrames;
 import io.vpush.store.Accepted;
 import io.vpush.store.NewMessage;
+import io.vpush.store.PartialAcceptException;
 import io.vpush.store.ScheduledMessage;
 import io.vpush.store.Store;
 import io.vpush.time.Clock;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The meaning behind every publish door: accept into the store (only then answer), hand to dispatch, or queue
@@ -57,19 +59,30 @@ public final class Publisher {
     return answer.onComplete(ar -> metrics.publishDuration(door, System.nanoTime() - start));
   }
 
-  /** Accepts messages already validated elsewhere (the Kafka door and the delay role), then dispatches them. */
+  /**
+   * Accepts messages already validated elsewhere (the Kafka door and the delay role), then dispatches them. When the
+   * store refused some users ({@link PartialAcceptException}), the messages it did accept are dispatched all the same:
+   * {@link #publishAll} answers their requests as accepted.
+   */
   public Future<List<Accepted>> acceptAll(List<NewMessage> messages, String door) {
     Future<List<Accepted>> stored = messages.size() == 1
         ? store.accept(messages.get(0)).map(List::of)
         : store.acceptAll(messages);
-    return stored.onSuccess(list -> dispatchAll(list, door));
+    return stored.onComplete(ar -> {
+      if (ar.succeeded()) {
+        dispatchAll(ar.result(), door);
+      } else if (ar.cause() instanceof PartialAcceptException partial) {
+        dispatchAll(partial.accepted().stream().filter(Objects::nonNull).toList(), door);
+      }
+    });
   }
 
   /**
    * Publishes requests that arrived together (one read of a pipelining door): the messages of those to be accepted
    * now go to the store in one {@code acceptAll}, so Redis sees a few multi-user calls instead of one call per
-   * request; topic and scheduled requests go on their own. Answers are in the requests' order; if the store fails,
-   * every request of the shared call fails with it (none was acknowledged).
+   * request; topic and scheduled requests go on their own. Answers are in the requests' order. If the store fails,
+   * every request of the shared call fails with it (none was acknowledged), except when it refused only some users:
+   * then a request whose users were all accepted is answered as accepted.
    */
   public List<Future<JsonObject>> publishAll(List<PublishRequest> requests, String door) {
     if (requests.size() == 1) return List.of(publish(requests.get(0), door));
@@ -100,7 +113,13 @@ public final class Publisher {
       if (first < 0) continue;
       PublishRequest r = requests.get(i);
       int count = r.users().size();
-      answers.set(i, stored.map(list -> answer(r, list.subList(first, first + count))));
+      answers.set(i, stored.transform(ar -> {
+        if (ar.succeeded()) return Future.succeededFuture(answer(r, ar.result().subList(first, first + count)));
+        if (ar.cause() instanceof PartialAcceptException partial && partial.allAccepted(first, count)) {
+          return Future.succeededFuture(answer(r, partial.accepted().subList(first, first + count)));
+        }
+        return Future.failedFuture(ar.cause());
+      }));
     }
     return answers;
   }

@@ -21,7 +21,11 @@ public interface Store {
    */
   Future<Accepted> accept(NewMessage message);
 
-  /** Accepts several messages; the engine may pipeline them. Results are in the order given. */
+  /**
+   * Accepts several messages; the engine may pipeline them. Results are in the order given. When the engine refuses
+   * some users (their keys are unusable) and accepts the rest, fails with a {@link PartialAcceptException} that holds
+   * the accepted ones.
+   */
   Future<List<Accepted>> acceptAll(List<NewMessage> messages);
 
   /** Reads up to {@code limit} retained messages with seq greater than {@code afterSeq}, in seq order. */

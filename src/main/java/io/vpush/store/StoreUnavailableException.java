@@ -1,7 +1,10 @@
 package io.vpush.store;
 
-/** The store cannot be reached or did not answer in time; callers answer {@code unavailable} / 503 and retry later. */
-public final class StoreUnavailableException extends RuntimeException {
+/**
+ * The store cannot be reached, did not answer in time, or refused a user whose keys it cannot use; callers answer
+ * {@code unavailable} / 503 and retry later.
+ */
+public class StoreUnavailableException extends RuntimeException {
 
   public StoreUnavailableException(String message, Throwable cause) {
     super(message, cause);

@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
-import io.vpush.dispatch.Dispatcher;
 import io.vpush.ops.MeteredStore;
 import io.vpush.ops.Metrics;
 import io.vpush.store.StoredMessage;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -29,8 +27,8 @@ class HttpPublishBatcherTest {
   private final ManualClock clock = new ManualClock(1_000_000);
   private final Metrics metrics = new Metrics();
   private final MeteredStore store = new MeteredStore(new MemoryStore(clock, 100, 60), metrics.registry());
-  private final List<StoredMessage> dispatched = new CopyOnWriteArrayList<>();
-  private final Publisher publisher = new Publisher(store, new RecordingDispatcher(), metrics, clock, 60, 100);
+  private final RecordingDispatcher dispatcher = new RecordingDispatcher();
+  private final Publisher publisher = new Publisher(store, dispatcher, metrics, clock, 60, 100);
 
   @AfterEach
   void close() throws Exception {
@@ -55,7 +53,7 @@ class HttpPublishBatcherTest {
     assertThat(answers).extracting(a -> a.getString("id") + "=" + a.getLong("seq")).containsExactly("a1=1", "b1=1", "a2=2");
     assertThat(storeCalls("accept_all")).isEqualTo(1);
     assertThat(storeCalls("accept")).isZero();
-    assertThat(dispatched).extracting(StoredMessage::id).containsExactly("a1", "b1", "a2");
+    assertThat(dispatcher.dispatched).extracting(StoredMessage::id).containsExactly("a1", "b1", "a2");
     assertThat(metrics.registry().get("vpush_publish_duration").tag("door", "http").timer().count())
         .as("one publish duration per request").isEqualTo(3);
 
@@ -82,24 +80,5 @@ class HttpPublishBatcherTest {
       else answer.handle(ar);
     }));
     return answer.future();
-  }
-
-  /** Records what the publisher hands on; there is no session to deliver to here. */
-  private final class RecordingDispatcher implements Dispatcher {
-    @Override
-    public Future<Void> dispatch(StoredMessage message) {
-      dispatched.add(message);
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> publishTopic(String topic, String frame) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Integer> kick(String user, String clientId, boolean localToo) {
-      return Future.succeededFuture(0);
-    }
   }
 }

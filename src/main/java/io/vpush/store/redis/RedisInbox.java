@@ -5,10 +5,15 @@ import io.vertx.redis.client.Response;
 import io.vpush.store.Accepted;
 import io.vpush.store.InboxPage;
 import io.vpush.store.NewMessage;
+import io.vpush.store.PartialAcceptException;
+import io.vpush.store.StoreUnavailableException;
 import io.vpush.store.StoredMessage;
 import io.vpush.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +25,8 @@ import java.util.function.Function;
  * per user or per group of users; counts what it dropped by cap and by expiry.
  */
 final class RedisInbox {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisInbox.class);
 
   /** Users per accept call on standalone Redis: Redis runs nothing else while a script runs (~6 calls per user). */
   static final int USERS_PER_CALL = 64;
@@ -44,13 +51,18 @@ final class RedisInbox {
   }
 
   Future<Accepted> accept(NewMessage message) {
-    return INBOX.run(lanes, acceptCall(List.of(List.of(message)))).map(r -> accepted(message, r.get(0), 0));
+    return INBOX.run(lanes, acceptCall(List.of(List.of(message)))).map(r -> {
+      Response answer = r.get(0);
+      if (refused(answer)) throw new StoreUnavailableException(refusal(message.user(), answer), null);
+      return accepted(message, answer, 0);
+    });
   }
 
   /**
    * One script call per group of users (each user's messages in the given order), all calls pipelined; answers in the
    * given order. On standalone Redis a call carries up to {@link #USERS_PER_CALL} users; in a cluster, one (a script's
-   * keys must share a slot).
+   * keys must share a slot). A user the script refused fails only its own messages: the call then fails with a
+   * {@link PartialAcceptException} that holds the others' answers.
    */
   Future<List<Accepted>> acceptAll(List<NewMessage> messages) {
     if (messages.isEmpty()) return Future.succeededFuture(List.of());
@@ -68,15 +80,32 @@ final class RedisInbox {
       }
       calls.add(acceptCall(group));
     }
-    return INBOX.runAll(lanes, calls).map(rs -> {
+    return INBOX.runAll(lanes, calls).compose(rs -> {
       Accepted[] out = new Accepted[messages.size()];
+      List<String> refusals = new ArrayList<>();
       for (int u = 0; u < users.size(); u++) {
         Response r = rs.get(u / perCall).get(u % perCall);
         List<Integer> idx = users.get(u);
+        if (refused(r)) {
+          refusals.add(refusal(messages.get(idx.get(0)).user(), r));
+          continue;
+        }
         for (int j = 0; j < idx.size(); j++) out[idx.get(j)] = accepted(messages.get(idx.get(j)), r, j);
       }
-      return List.of(out);
+      if (refusals.isEmpty()) return Future.succeededFuture(List.of(out));
+      return Future.failedFuture(new PartialAcceptException(String.join("; ", refusals), Arrays.asList(out)));
     });
+  }
+
+  /** Whether the script refused this user's accept (inbox.lua answers {-1, error} for it). */
+  private static boolean refused(Response userAnswer) {
+    return userAnswer.get(0).toLong() == -1;
+  }
+
+  private static String refusal(String user, Response userAnswer) {
+    String reason = userAnswer.get(1).toString();
+    LOG.warn("Redis refused the messages of user {}: {} (its keys need repair; other users are not affected)", user, reason);
+    return "Redis refused the messages of user " + user + ": " + reason;
   }
 
   /**

@@ -24,7 +24,8 @@
 --         The script names a user's keys from its id (the same names as RedisKeys): an accept call carries about
 --         5 arguments per user instead of 10, and encoding the arguments was the node's largest cost. KEYS holds
 --         the first user's meta key only so that a cluster client routes the call (a cluster call has one user).
---   returns per user {expiredCount, cappedCount, then per message: 0 and its new seq, or 1 and the duplicate's member}
+--   returns per user {expiredCount, cappedCount, then per message: 0 and its new seq, or 1 and the duplicate's member},
+--   or {-1, the error} for a user whose accept failed (see the loop at the end)
 --   Several messages of one user go in one call so a NOSCRIPT retry can never reorder them; several users go in one
 --   call only on standalone Redis (a cluster call must stay in one slot), which saves a script call per user.
 -- read:   one user (its first 4 keys); ARGV[3] afterSeq, ARGV[4] limit
@@ -304,7 +305,11 @@ local answers = {}
 local a = 6
 while a <= #ARGV do
   local c = tonumber(ARGV[a + 1])
-  answers[#answers + 1] = accept(userKeys(ARGV[a]), now, cap, ARGV[4], margin, a + 2, c)
+  -- A user whose keys are unusable (another type under its names, WRONGTYPE) is refused alone: the other users of a
+  -- shared call are still accepted. What that user's accept wrote before the error stays, as in a call of its own.
+  local ok, answer = pcall(accept, userKeys(ARGV[a]), now, cap, ARGV[4], margin, a + 2, c)
+  if not ok then answer = {-1, type(answer) == 'table' and answer.err or tostring(answer)} end
+  answers[#answers + 1] = answer
   a = a + 2 + 3 * c
 end
 return answers

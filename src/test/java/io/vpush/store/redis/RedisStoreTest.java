@@ -12,6 +12,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vpush.store.Accepted;
 import io.vpush.store.InboxPage;
 import io.vpush.store.NewMessage;
+import io.vpush.store.PartialAcceptException;
 import io.vpush.store.Store;
 import io.vpush.store.StoreContractTest;
 import io.vpush.store.StoreUnavailableException;
@@ -265,6 +266,34 @@ class RedisStoreTest extends StoreContractTest {
       assertThat(outcomes.get(0)).isEqualTo("ok1:1");
       assertThat(outcomes.get(1)).startsWith("broken:").contains("WRONGTYPE");
       assertThat(outcomes.get(2)).isEqualTo("ok2:1");
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
+  void aUserWithUnusableKeysIsRefusedAloneInASharedAcceptAndTheOthersAreAccepted() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      redis.call("SET", "{u:broken}:meta", "not a hash"); // WRONGTYPE inside the script
+      List<NewMessage> batch = List.of(new NewMessage("a", "ok1", clock.nowMs(), 0, "{}", List.of()),
+          new NewMessage("b", "broken", clock.nowMs(), 0, "{}", List.of()),
+          new NewMessage("c", "ok2", clock.nowMs(), 0, "{}", List.of()),
+          new NewMessage("d", "ok1", clock.nowMs(), 0, "{}", List.of()));
+      Throwable failure = await(s.acceptAll(batch).transform(ar -> Future.succeededFuture(ar.cause())));
+
+      assertThat(failure).isInstanceOf(PartialAcceptException.class).hasMessageContaining("broken")
+          .hasMessageContaining("WRONGTYPE");
+      PartialAcceptException partial = (PartialAcceptException) failure;
+      assertThat(partial.accepted()).extracting(a -> a == null ? null : a.message().id() + "@" + a.message().seq())
+          .containsExactly("a@1", null, "c@1", "d@2");
+      assertThat(partial.allAccepted(2, 2)).isTrue();
+      assertThat(partial.allAccepted(1, 2)).isFalse();
+      assertThat(await(s.read("ok1", 0, 10)).messages()).extracting(StoredMessage::id).containsExactly("a", "d");
+      assertThat(await(s.read("ok2", 0, 10)).messages()).extracting(StoredMessage::id).containsExactly("c");
+      // Alone, the same user fails as unavailable, naming itself.
+      assertThatThrownBy(() -> await(s.accept(batch.get(1))))
+          .hasRootCauseInstanceOf(StoreUnavailableException.class).hasMessageContaining("broken");
     } finally {
       await(s.close());
     }
