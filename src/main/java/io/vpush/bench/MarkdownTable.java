@@ -48,7 +48,7 @@ final class MarkdownTable {
             other += ", " + num(s.getDouble("redisCommandsPerMessage")) + " Redis cmds/msg";
           }
           if (s.getBoolean("findMax", false)) other += ", find-max " + (s.getBoolean("refine", false) ? "bisection" : "step")
-              + (s.getBoolean("retried", false) ? " (missed, repeated)" : "");
+              + findMaxOutcome(s);
           if (!s.getBoolean("allDelivered", true)) other += ", NOT all delivered";
           b.append(row(scenario, r.getString("target"), clients,
               String.format("%.0f/s", s.getJsonObject("publish").getDouble("offeredRate")), String.format("%.0f", perSec),
@@ -92,6 +92,16 @@ final class MarkdownTable {
       return line + " (median of " + rounds.size() + " rounds: " + String.join(", ", each) + ")";
     }
     return "";
+  }
+
+  /**
+   * How a find-max step went, for its row: " (missed, repeated)" for a first miss that the search runs again,
+   * " (missed)" for a miss that counts (a repeat, or the ladder's last step), nothing for a step sustained. Reports
+   * written before steps carried their miss only know the first kind.
+   */
+  static String findMaxOutcome(JsonObject step) {
+    if (step.getBoolean("retried", false)) return " (missed, repeated)";
+    return step.getString("miss") != null ? " (missed)" : "";
   }
 
   /** "sys 18 / jit 1 / gc 12 µs": the parts of the server CPU per message; empty for reports without them. */

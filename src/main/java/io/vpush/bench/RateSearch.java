@@ -43,7 +43,7 @@ final class RateSearch {
   /** The highest rate sustained, or null. */
   Double best() { return best; }
 
-  /** Why the search stopped where it did: the lowest rate missed and its reason, or the step limit. */
+  /** Why the search stopped where it did: the lowest rate missed and its reason, or the step limit if none missed. */
   String stoppedBecause() { return stoppedBecause; }
 
   /** The outcome of the step at {@link #rate()}: null if sustained, else why it missed. */
@@ -52,8 +52,12 @@ final class RateSearch {
     if (!refining) ladderSteps++;
     if (miss != null && !repeating) {
       // A first miss on the ladder's last step ends the search there: no repeat, so not marked as repeating.
-      if (!refining && ladderSteps >= maxLadderSteps) done = true;
-      else repeating = true;
+      if (!refining && ladderSteps >= maxLadderSteps) {
+        done = true;
+        stoppedBecause = String.format("at %.0f/s, the ladder's last step (once, not repeated): %s", rate, miss);
+      } else {
+        repeating = true;
+      }
       return;
     }
     repeating = false;

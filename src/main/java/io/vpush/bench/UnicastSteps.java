@@ -90,6 +90,7 @@ final class UnicastSteps {
               s.getDouble("deliveredPerSecond"))
           : p.getLong("skipped") + p.getLong("failed") > 0 ? "publishes skipped or failed (in-flight cap or errors)"
           : null;
+      if (miss != null) s.put("miss", miss);
       search.record(miss);
       if (search.repeating()) s.put("retried", true);
     }

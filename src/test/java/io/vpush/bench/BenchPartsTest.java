@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-/** The small pure parts of the tool: the Redis INFO parse and the private Hazelcast member files. */
+/** The small pure parts of the tool: the Redis INFO parse, the find-max rows and the private Hazelcast member files. */
 class BenchPartsTest {
 
   @Test
@@ -22,6 +23,17 @@ class BenchPartsTest {
     String info = "# Commandstats\r\ncmdstat_evalsha:calls=40,usec=900,usec_per_call=22.50,rejected_calls=0,failed_calls=0\r\n"
         + "cmdstat_ping:calls=3,usec=1,usec_per_call=0.33\r\n";
     assertThat(RedisCommands.parseCommandStats(info)).containsEntry("evalsha", 40L).containsEntry("ping", 3L).hasSize(2);
+  }
+
+  @Test
+  void aFindMaxRowSaysWhetherItsStepMissed() {
+    assertThat(MarkdownTable.findMaxOutcome(new JsonObject())).isEmpty();
+    assertThat(MarkdownTable.findMaxOutcome(new JsonObject().put("miss", "p99 60.9 ms >= 50 ms").put("retried", true)))
+        .isEqualTo(" (missed, repeated)");
+    // The repeat that missed again, or the ladder's last step: the miss that counts.
+    assertThat(MarkdownTable.findMaxOutcome(new JsonObject().put("miss", "p99 60.9 ms >= 50 ms"))).isEqualTo(" (missed)");
+    // A report written before steps carried their miss.
+    assertThat(MarkdownTable.findMaxOutcome(new JsonObject().put("retried", true))).isEqualTo(" (missed, repeated)");
   }
 
   @Test

@@ -65,6 +65,7 @@ class RateSearchTest {
     assertThat(missedLast.done()).isTrue();
     assertThat(missedLast.repeating()).as("a step that is not repeated").isFalse();
     assertThat(missedLast.best()).isEqualTo(1000.0);
+    assertThat(missedLast.stoppedBecause()).isEqualTo("at 2000/s, the ladder's last step (once, not repeated): p99 too high");
 
     RateSearch none = new RateSearch(1000, 2, 12, 1);
     assertThat(run(none, r -> false)).containsExactly(1000.0, 1000.0);
