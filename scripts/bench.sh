@@ -88,11 +88,14 @@ for side in $TARGETS; do
     fi
   fi
   if wants reconnect; then
-    # Start on a quiet network stack: the earlier steps leave tens of thousands of loopback sockets in TIME_WAIT
-    # (60 s), and the set's reconnect measured 3,172/s behind 46,000 of them against 6,479/s behind none.
-    for _ in $(seq 1 70); do (( $(ss -Htan state time-wait | wc -l) < 1000 )) && break; sleep 1; done
+    # Start each run on a quiet network stack: the earlier steps leave tens of thousands of loopback sockets in
+    # TIME_WAIT (60 s), and the set's reconnect measured 3,172/s behind 46,000 of them against 6,479/s behind none.
+    # The Redis run starts as quiet as the memory run: the memory run left 14,000 behind it (01:32, 2026-11-23).
+    quiet() { for _ in $(seq 1 70); do (( $(ss -Htan state time-wait | wc -l) < 1000 )) && break; sleep 1; done; }
+    quiet
     bench reconnect reconnect "${t[@]}" --clients "$N" --unacked "$UNACKED" "${WARM[@]}"
     if [[ $side == vpush ]]; then
+      quiet
       bench reconnect-redis reconnect "${t[@]}" --store redis --clients "$N" --unacked "$UNACKED" "${WARM[@]}"
     fi
   fi
