@@ -35,8 +35,10 @@ final class MarkdownTable {
       String scenario = r.getString("scenario") + (door == null ? "" : " (" + door + ")");
       JsonArray steps = res.getJsonArray("steps");
       if (steps == null) {
+        // A reconnect's figure is CPU per reconnect (the median round's), not per message.
+        JsonObject per = res.getJsonObject("perReconnect");
         b.append(row(scenario, r.getString("target"), clients, "-", "-", r.getJsonObject("latency"),
-            "-", other(r.getString("scenario"), res)));
+            per == null ? "-" : num(per.getDouble("serverCpuMicrosPerMessage")), other(r.getString("scenario"), res)));
       } else {
         for (int i = 0; i < steps.size(); i++) {
           JsonObject s = steps.getJsonObject(i);
@@ -86,6 +88,13 @@ final class MarkdownTable {
       String line = String.format("%s reconnects/s, caught up in %s ms, missing %s", num(res.getDouble("reconnectsPerSecond")),
           num(rc.getDouble("caughtUpMs")), res.getValue("missingInAllRounds", rc.getValue("missing", "n/a")));
       JsonArray rounds = res.getJsonArray("rounds");
+      JsonObject per = res.getJsonObject("perReconnect");
+      if (per != null) {
+        // The server's CPU per reconnect is in its column; its parts and the load generator's go here.
+        String split = cpuSplit(per);
+        line += ", per reconnect: " + (split.isEmpty() ? "" : split + ", ") + "load generator "
+            + num(per.getDouble("loadgenCpuMicrosPerMessage")) + " µs";
+      }
       if (rounds == null || rounds.size() < 2) return line;
       List<String> each = new ArrayList<>();
       for (int i = 0; i < rounds.size(); i++) each.add(num(rounds.getDouble(i)));

@@ -39,14 +39,18 @@ final class ReconnectScenario implements Scenario {
     byRate.sort(Comparator.comparingDouble(m -> m.getDouble("reconnectsPerSecond")));
     JsonObject out = byRate.get((byRate.size() - 1) / 2).copy();
     JsonArray rates = new JsonArray();
+    // Every round's CPU per reconnect too: rounds of one run differ by up to 2x, and the costs say which process moved.
+    JsonArray perRound = new JsonArray();
     long missing = 0;
     boolean received = true;
     for (JsonObject m : measured) {
       rates.add(m.getDouble("reconnectsPerSecond"));
+      perRound.add(m.getJsonObject("perReconnect").copy().put("reconnectsPerSecond", m.getDouble("reconnectsPerSecond")));
       missing += m.getJsonObject("reconnect").getLong("missing", 0L);
       received &= m.getBoolean("allUnackedReceived");
     }
     return out.put("connect", connect).put("warmup", warmup).put("unackedPerClient", k).put("rounds", rates)
+        .put("perReconnectByRound", perRound)
         .put("missingInAllRounds", missing).put("allUnackedReceivedInAllRounds", received);
   }
 
@@ -60,7 +64,8 @@ final class ReconnectScenario implements Scenario {
     double regMs = r.getDouble("registeredMs");
     JsonObject out = new JsonObject().put("allUnackedReceived", received).put("reconnect", r)
         .put("reconnectsPerSecond", regMs == 0 ? 0 : r.getLong("reconnected") * 1000.0 / regMs)
-        .put("cpu", cpu).put("fromSec", fromSec).put("toSec", ScenarioContext.epochSecond());
+        .put("cpu", cpu).put("perReconnect", ScenarioContext.perMessage(cpu, r.getLong("reconnected")))
+        .put("fromSec", fromSec).put("toSec", ScenarioContext.epochSecond());
     if (ctx.target().replays()) {
       Double caught = r.getDouble("caughtUpMs");
       out.put("caughtUpPerSecond", caught == null ? null : r.getLong("caughtUp") * 1000.0 / caught);

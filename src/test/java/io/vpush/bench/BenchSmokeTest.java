@@ -79,8 +79,13 @@ class BenchSmokeTest {
     assertThat(res.getJsonObject("reconnect").getLong("reconnected")).isEqualTo(20);
     assertThat(res.getJsonArray("rounds")).as("one rate per measured round").hasSize(2);
     assertThat(r.getJsonObject("clients").getLong("delivered")).as("3 messages per client and round").isEqualTo(120);
-    assertThat(MarkdownTable.render(out)).as("the table names every round's rate")
-        .containsPattern("reconnects/s, caught up in .* ms, missing 0 \\(median of 2 rounds: [0-9]+, [0-9]+\\)");
+    assertThat(res.getJsonArray("perReconnectByRound")).as("CPU per reconnect of every measured round").hasSize(2);
+    // 20 reconnects can take less CPU than /proc's 10 ms tick: the figures are there, not necessarily above zero.
+    assertThat(res.getJsonArray("perReconnectByRound").getJsonObject(1).fieldNames())
+        .contains("loadgenCpuMicrosPerMessage", "reconnectsPerSecond");
+    assertThat(MarkdownTable.render(out)).as("the table names every round's rate and the load generator's CPU")
+        .containsPattern("reconnects/s, caught up in .* ms, missing 0, per reconnect: .*load generator [0-9.]+ µs"
+            + " \\(median of 2 rounds: [0-9]+, [0-9]+\\)");
     assertThat(r.getJsonObject("clients").getLong("errors")).isZero();
   }
 
