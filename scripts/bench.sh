@@ -33,11 +33,11 @@ if [[ ! -f $JAR ]]; then
 fi
 
 if [[ -n ${QUICK:-} ]]; then
-  IDLE_N="300"; N=300; RATES="200,500"; DUR=2000; UNACKED=3; WARMUP=1000; WARMUP_MAX=2000; HOLD=500
+  IDLE_N="300"; N=300; RATES="200,500"; DUR=2000; UNACKED=3; ROUNDS=2; WARMUP=1000; WARMUP_MAX=2000; HOLD=500
   FIND="--find-max --find-start 500 --find-factor 2 --find-steps 2"; ROUTE_USERS=600; ROUTE_ROUND=300; CLUSTER_N=300
   UPDATE_DOCS=${UPDATE_DOCS:-0}
 else
-  IDLE_N="5000 10000 18000"; N=10000; RATES="5000,20000,50000"; DUR=20000; UNACKED=20; WARMUP=10000; WARMUP_MAX=180000; HOLD=5000
+  IDLE_N="5000 10000 18000"; N=10000; RATES="5000,20000,50000"; DUR=20000; UNACKED=20; ROUNDS=5; WARMUP=10000; WARMUP_MAX=180000; HOLD=5000
   FIND="--find-max --find-start 5000 --find-factor 1.25"; ROUTE_USERS=100000; ROUTE_ROUND=5000; CLUSTER_N=4000
   UPDATE_DOCS=${UPDATE_DOCS:-1}
 fi
@@ -92,11 +92,14 @@ for side in $TARGETS; do
     # TIME_WAIT (60 s), and the set's reconnect measured 3,172/s behind 46,000 of them against 6,479/s behind none.
     # The Redis run starts as quiet as the memory run: the memory run left 14,000 behind it (01:32, 2026-11-23).
     quiet() { for _ in $(seq 1 70); do (( $(ss -Htan state time-wait | wc -l) < 1000 )) && break; sleep 1; done; }
+    # Five measured rounds, reported by the median: the load generator's JIT still took 34-44 µs per reconnect in the
+    # first one or two measured rounds of three runs (2026-11-23), and the node's kernel time jumps in some rounds.
     quiet
-    bench reconnect reconnect "${t[@]}" --clients "$N" --unacked "$UNACKED" "${WARM[@]}"
+    bench reconnect reconnect "${t[@]}" --clients "$N" --unacked "$UNACKED" --rounds "$ROUNDS" "${WARM[@]}"
     if [[ $side == vpush ]]; then
       quiet
-      bench reconnect-redis reconnect "${t[@]}" --store redis --clients "$N" --unacked "$UNACKED" "${WARM[@]}"
+      bench reconnect-redis reconnect "${t[@]}" --store redis --clients "$N" --unacked "$UNACKED" --rounds "$ROUNDS" \
+        "${WARM[@]}"
     fi
   fi
   if [[ $side == vpush ]] && wants cluster; then

@@ -1,6 +1,7 @@
 package io.vpush.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,21 @@ class BenchPartsTest {
     assertThat(MarkdownTable.findMaxOutcome(new JsonObject().put("miss", "p99 60.9 ms >= 50 ms"))).isEqualTo(" (missed)");
     // A report written before steps carried their miss.
     assertThat(MarkdownTable.findMaxOutcome(new JsonObject().put("retried", true))).isEqualTo(" (missed, repeated)");
+  }
+
+  @Test
+  void aReconnectRoundsCpuIsPerReconnectWithTheLoadGeneratorsKernelGcAndJitShares() {
+    JsonObject cpu = new JsonObject().put("serverCpuSeconds", 2.0).put("loadgenCpuSeconds", 1.5)
+        .put("serverSplit", new JsonObject().put("sysSeconds", 0.5))
+        .put("processes", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("role", "server").put("sysSeconds", 0.5).put("gcSeconds", 0.1))
+            .add(new JsonObject().put("role", "loadgen").put("sysSeconds", 0.8).put("gcSeconds", 0.3).put("jitSeconds", 0.4)));
+    JsonObject per = ReconnectScenario.perReconnect(cpu, 10_000);
+    assertThat(per.getDouble("serverCpuMicrosPerMessage")).isCloseTo(200.0, within(1e-9));
+    assertThat(per.getDouble("loadgenCpuMicrosPerMessage")).isCloseTo(150.0, within(1e-9));
+    assertThat(per.getDouble("loadgenSysMicrosPerMessage")).isCloseTo(80.0, within(1e-9));
+    assertThat(per.getDouble("loadgenGcMicrosPerMessage")).isCloseTo(30.0, within(1e-9));
+    assertThat(per.getDouble("loadgenJitMicrosPerMessage")).isCloseTo(40.0, within(1e-9));
   }
 
   @Test
