@@ -39,6 +39,8 @@ final class RedisInbox {
   private final int inboxCap;
   private final long defaultTtlSeconds;
   private final long metaKeepSeconds;
+  /** One refusal warning per 10 s at most, with the count of those not logged. */
+  private final LogThrottle refusalWarnings = new LogThrottle(10_000);
   final LongAdder droppedByCap = new LongAdder();
   final LongAdder expired = new LongAdder();
 
@@ -102,9 +104,13 @@ final class RedisInbox {
     return userAnswer.get(0).toLong() == -1;
   }
 
-  private static String refusal(String user, Response userAnswer) {
+  private String refusal(String user, Response userAnswer) {
     String reason = userAnswer.get(1).toString();
-    LOG.warn("Redis refused the messages of user {}: {} (its keys need repair; other users are not affected)", user, reason);
+    long held = refusalWarnings.admit(clock.nowMs());
+    if (held >= 0) {
+      LOG.warn("Redis refused the messages of user {}: {} (its keys need repair; other users are not affected){}", user,
+          reason, held == 0 ? "" : "; " + held + " more refusals since the last warning");
+    }
     return "Redis refused the messages of user " + user + ": " + reason;
   }
 
