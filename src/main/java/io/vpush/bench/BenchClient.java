@@ -1,11 +1,8 @@
 package io.vpush.bench;
 
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -21,7 +18,7 @@ final class BenchClient {
   private final FleetCounters counters;
   private final LatencyRecorder latency;
 
-  private volatile WebSocket ws;
+  private volatile Channel ws;
   private volatile boolean acking = true;
   private volatile boolean closing;
   private volatile long lastSendNanos;
@@ -43,20 +40,23 @@ final class BenchClient {
   }
 
   /** Connects and registers; completes when the server confirms with {@code control: registered}. */
-  Future<Void> connect(WebSocketClient client, WebSocketConnectOptions options, String token, Long lastSeq) {
+  Future<Void> connect(WsDialer dialer, String source, String host, int port, String path, String token, Long lastSeq) {
     ws = null; // a previous socket's late close event must not look like the current one's
     closing = false;
     registered = Promise.promise();
     Promise<Void> done = registered;
-    return client.connect(options).compose(socket -> {
+    return dialer.dial(source, host, port, path, new WsDialer.Listener() {
+      @Override
+      public void onText(String text) { BenchClient.this.onText(text); }
+
+      @Override
+      public void onClose(Channel socket) { BenchClient.this.onClose(socket, done); }
+    }).compose(socket -> {
       ws = socket;
-      socket.textMessageHandler(this::onText);
-      socket.closeHandler(v -> onClose(socket, done));
-      socket.exceptionHandler(e -> { /* close handler follows and accounts for it */ });
       JsonObject headers = new JsonObject().put("token", token).put("clientId", clientId);
       if (lastSeq != null) headers.put("lastSeq", Long.toString(lastSeq));
       lastSendNanos = System.nanoTime();
-      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "vpush.user." + user)
+      WsDialer.send(socket, new JsonObject().put("type", "register").put("address", "vpush.user." + user)
           .put("headers", headers).encode());
       return done.future();
     });
@@ -65,8 +65,8 @@ final class BenchClient {
   /** Closes the socket on purpose (not counted as an error). */
   Future<Void> close() {
     closing = true;
-    WebSocket s = ws;
-    return s == null ? Future.succeededFuture() : s.close().recover(e -> Future.succeededFuture());
+    Channel s = ws;
+    return s == null ? Future.succeededFuture() : WsDialer.close(s);
   }
 
   void setAcking(boolean on) { acking = on; }
@@ -90,10 +90,10 @@ final class BenchClient {
   }
 
   private void send(String text) {
-    WebSocket s = ws;
+    Channel s = ws;
     if (s == null) return; // between a drop and its reconnect
     lastSendNanos = System.nanoTime();
-    s.writeTextMessage(text);
+    WsDialer.send(s, text);
   }
 
   private void onText(String text) {
@@ -143,10 +143,11 @@ final class BenchClient {
   }
 
   private void scheduleAck() {
-    if (!acking || ackScheduled) return;
+    Channel s = ws;
+    if (!acking || ackScheduled || s == null) return;
     ackScheduled = true;
     // Runs after the event loop has handled the frames already read: one cumulative ack per burst.
-    Vertx.currentContext().runOnContext(v -> sendAck());
+    s.eventLoop().execute(this::sendAck);
   }
 
   private void sendAck() {
@@ -159,7 +160,7 @@ final class BenchClient {
     send("{\"type\":\"send\",\"address\":\"vpush.ack\",\"body\":{\"seq\":" + upTo + "}}");
   }
 
-  private void onClose(WebSocket socket, Promise<Void> reg) {
+  private void onClose(Channel socket, Promise<Void> reg) {
     // A socket dropped on purpose may report its close after its replacement started connecting: only the current
     // socket, closed by the other side, counts as an error.
     if (socket == ws && !closing) counters.closedUnexpectedly.increment();

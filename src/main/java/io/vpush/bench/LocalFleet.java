@@ -3,19 +3,14 @@ package io.vpush.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** Clients held by this process: one {@link BenchClient} per user, one WebSocket client per source address. */
+/** Clients held by this process: one {@link BenchClient} per user, spread over the source addresses. */
 public final class LocalFleet implements Fleet {
 
   private final Vertx vertx;
@@ -24,7 +19,7 @@ public final class LocalFleet implements Fleet {
   private final LatencyRecorder latency = new LatencyRecorder();
   private final List<BenchClient> clients = new ArrayList<>();
   private final String[] tokenOf;
-  private final Map<String, WebSocketClient> wsClients = new HashMap<>();
+  private final WsDialer dialer;
   private final long cutTimer;
   private final long pingTimer;
 
@@ -39,11 +34,7 @@ public final class LocalFleet implements Fleet {
       // Minted here, on the caller's thread: the first HMAC loads crypto classes, which must not stall an event loop.
       tokenOf[i] = tokens.forUser(cfg.user(global));
     }
-    for (int s = 0; s < Math.min(cfg.sources(), Math.max(1, cfg.count())); s++) {
-      String addr = cfg.sourceAddress(cfg.first() + s);
-      wsClients.computeIfAbsent(addr, a -> vertx.createWebSocketClient(new WebSocketClientOptions()
-          .setLocalAddress(a).setMaxConnections(Integer.MAX_VALUE).setConnectTimeout((int) cfg.connectTimeoutMs())));
-    }
+    this.dialer = new WsDialer(vertx, cfg.connectTimeoutMs());
     // Latency intervals are cut on wall-clock second boundaries so that several processes' timelines line up.
     long toNextSecond = 1_000 - System.currentTimeMillis() % 1_000 + 5;
     this.cutTimer = vertx.setPeriodic(toNextSecond, 1_000, id -> latency.cut(System.currentTimeMillis() / 1_000 - 1));
@@ -100,7 +91,6 @@ public final class LocalFleet implements Fleet {
     vertx.cancelTimer(cutTimer);
     vertx.cancelTimer(pingTimer);
     return Future.join(clients.stream().map(BenchClient::close).toList())
-        .transform(v -> Future.join(wsClients.values().stream().map(WebSocketClient::close).toList()))
         .transform(v -> {
           latency.cutTail();
           return Future.succeededFuture(new Result(counters.snapshot(), latency));
@@ -110,9 +100,7 @@ public final class LocalFleet implements Fleet {
   private Future<Void> connect(int i, Long lastSeq) {
     BenchClient c = clients.get(i);
     int global = cfg.first() + i;
-    WebSocketConnectOptions opts = new WebSocketConnectOptions().setHost(cfg.host()).setPort(cfg.port(global))
-        .setURI(cfg.path()).setTimeout(cfg.connectTimeoutMs());
-    return c.connect(wsClients.get(cfg.sourceAddress(global)), opts, tokenOf[i], lastSeq)
+    return c.connect(dialer, cfg.sourceAddress(global), cfg.host(), cfg.port(global), cfg.path(), tokenOf[i], lastSeq)
         .timeout(cfg.connectTimeoutMs(), TimeUnit.MILLISECONDS)
         .onSuccess(v -> counters.registered.increment());
   }
