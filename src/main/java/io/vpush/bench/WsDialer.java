@@ -21,6 +21,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +47,8 @@ final class WsDialer {
 
   private final Bootstrap bootstrap;
   private final long timeoutMs;
+  // One upgrade config per server address and path, built once: a reconnect storm dials the same few thousands of times.
+  private final Map<String, WebSocketClientProtocolConfig> configs = new ConcurrentHashMap<>();
 
   WsDialer(Vertx vertx, long timeoutMs) {
     VertxInternal vx = (VertxInternal) vertx;
@@ -57,11 +61,11 @@ final class WsDialer {
   /** Connects from {@code source} and upgrades at {@code path}; completes with the channel once the upgrade is done. */
   Future<Channel> dial(String source, String host, int port, String path, Listener listener) {
     Promise<Channel> upgraded = Promise.promise();
-    WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-        .webSocketUri("ws://" + host + ":" + port + path).handshakeTimeoutMillis(timeoutMs)
-        .maxFramePayloadLength(MAX_FRAME).handleCloseFrames(false).generateOriginHeader(false)
-        // The frames are the server's and this is a load generator: validating their UTF-8 would only cost CPU.
-        .withUTF8Validator(false).build();
+    WebSocketClientProtocolConfig config = configs.computeIfAbsent("ws://" + host + ":" + port + path,
+        uri -> WebSocketClientProtocolConfig.newBuilder().webSocketUri(uri).handshakeTimeoutMillis(timeoutMs)
+            .maxFramePayloadLength(MAX_FRAME).handleCloseFrames(false).generateOriginHeader(false)
+            // The frames are the server's and this is a load generator: validating their UTF-8 would only cost CPU.
+            .withUTF8Validator(false).build());
     Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
