@@ -43,6 +43,9 @@ public final class BenchCommand {
         --route-users U (100000)          cluster: heap per user on the dispatch node (0 skips; --route-round)
         --payload-bytes (100) --users-per-publish (2000) --unacked K (20) --hold-ms (2000) --ping-ms (5000)
         --out DIR (bench-out)             JSON, text and HTML report files
+        --profiler LIB                    async-profiler (libasyncProfiler.so; scripts/profiler.sh) in the server
+                                          JVMs over the measured steps: flame graph + collapsed stacks beside the
+                                          report, summary in its "profile" (--profiler-event cpu, --profiler-interval 1ms)
       """;
 
   /** Runs the command; returns the process exit code (0 ok, 1 failed, 2 not implemented, 64 usage). */
@@ -100,6 +103,7 @@ public final class BenchCommand {
     Vertx vertx = Vertx.vertx();
     try (Target target = Target.open(o)) {
       Loopback.require(target.host());
+      ServerProfiler profiler = ServerProfiler.of(o, target); // a bad option stops the run before the clients start
       int perProcess = o.integer("per-process", 18_000);
       int processes = o.integer("processes", clients > perProcess ? (clients + perProcess - 1) / perProcess : 0);
       List<Long> generatorPids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
@@ -117,7 +121,7 @@ public final class BenchCommand {
         generatorPids.addAll(forked.pids());
         fleet = forked;
       }
-      ScenarioContext ctx = new ScenarioContext(vertx, o, target, fleet, generatorPids, prefix, clients);
+      ScenarioContext ctx = new ScenarioContext(vertx, o, target, fleet, generatorPids, prefix, clients, profiler);
       JsonObject results;
       Fleet.Result fleetResult;
       try {
@@ -126,8 +130,12 @@ public final class BenchCommand {
         ctx.closePublisher();
         fleetResult = fleet.finish().await();
       }
+      Path out = Path.of(o.str("out", "bench-out"));
+      if (profiler != null) {
+        results.put("profile", profiler.stop(out, Report.baseName(scenario.name(), target.name(), results)));
+      }
       JsonObject report = Report.build(scenario.name(), o, target, results, fleetResult, Math.max(1, processes));
-      Path json = Report.write(Path.of(o.str("out", "bench-out")), report);
+      Path json = Report.write(out, report);
       System.out.print(Report.summary(report));
       System.out.println("report: " + json.toAbsolutePath());
       return 0;

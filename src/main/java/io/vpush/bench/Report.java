@@ -61,13 +61,17 @@ final class Report {
     return LatencyRecorder.summary(h);
   }
 
+  /** {@code <scenario>-<target>[-<door>]}: the name of a run's files. */
+  static String baseName(String scenario, String target, JsonObject results) {
+    String door = results.getString("door");
+    // One directory may hold the same scenario through several doors: the non-default door is in the file name.
+    return scenario + "-" + target + (door == null || "http".equals(door) ? "" : "-" + door);
+  }
+
   /** Writes the JSON and HTML files into {@code dir}; returns the JSON path. */
   static Path write(Path dir, JsonObject report) throws IOException {
     Files.createDirectories(dir);
-    String door = report.getJsonObject("results").getString("door");
-    // One directory may hold the same scenario through several doors: the non-default door is in the file name.
-    String base = report.getString("scenario") + "-" + report.getString("target")
-        + (door == null || "http".equals(door) ? "" : "-" + door);
+    String base = baseName(report.getString("scenario"), report.getString("target"), report.getJsonObject("results"));
     Path json = dir.resolve(base + ".json");
     Files.writeString(json, report.encodePrettily());
     Files.writeString(dir.resolve(base + ".html"), HtmlChart.render(report));
@@ -87,6 +91,7 @@ final class Report {
     b.append("latency: ").append(latencyLine(r.getJsonObject("latency"))).append('\n');
     JsonObject res = r.getJsonObject("results");
     flat(b, "", res);
+    profileLines(b, res.getJsonObject("profile"));
     JsonArray steps = res.getJsonArray("steps");
     if (steps != null) {
       for (int i = 0; i < steps.size(); i++) {
@@ -102,6 +107,32 @@ final class Report {
       }
     }
     return b.toString();
+  }
+
+  /** One line per profiled JVM: where its samples went, and its three heaviest vpush methods. */
+  private static void profileLines(StringBuilder b, JsonObject profile) {
+    if (profile == null) return;
+    for (int i = 0; i < profile.getJsonArray("jvms").size(); i++) {
+      JsonObject j = profile.getJsonArray("jvms").getJsonObject(i);
+      if (j.containsKey("error")) {
+        b.append(String.format("profile pid %d: %s%n", j.getLong("pid"), j.getString("error")));
+        continue;
+      }
+      JsonObject sh = j.getJsonObject("shares");
+      b.append(String.format("profile pid %d (%s): %d samples, kernel %s (socket writes %s, reads %s, epoll wait %s,"
+              + " page faults %s), GC threads %s, JIT %s%n", j.getLong("pid"), j.getString("html"), j.getLong("samples"),
+          pct(sh, "kernel"), pct(sh, "socketWrites"), pct(sh, "socketReads"), pct(sh, "epollWait"), pct(sh, "pageFaults"),
+          pct(sh, "gcThreads"), pct(sh, "jitThreads")));
+      JsonArray top = j.getJsonArray("topVpush");
+      for (int k = 0; k < Math.min(3, top.size()); k++) {
+        JsonObject m = top.getJsonObject(k);
+        b.append(String.format("  %5.1f%% %s%n", m.getDouble("share") * 100, m.getString("method")));
+      }
+    }
+  }
+
+  private static String pct(JsonObject shares, String key) {
+    return String.format("%.1f%%", shares.getDouble(key) * 100);
   }
 
   /** " (sys 18.1, jit 1.0, gc 11.6)": the parts of the server CPU per message; empty for reports without them. */

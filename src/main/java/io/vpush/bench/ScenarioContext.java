@@ -16,10 +16,11 @@ public final class ScenarioContext {
   private final List<Long> generatorPids;
   private final String userPrefix;
   private final int clients;
+  private final ServerProfiler profiler;
   private Publisher publisher;
 
   ScenarioContext(Vertx vertx, BenchOptions options, Target target, Fleet fleet, List<Long> generatorPids,
-                  String userPrefix, int clients) {
+                  String userPrefix, int clients, ServerProfiler profiler) {
     this.vertx = vertx;
     this.options = options;
     this.target = target;
@@ -27,6 +28,7 @@ public final class ScenarioContext {
     this.generatorPids = generatorPids;
     this.userPrefix = userPrefix;
     this.clients = clients;
+    this.profiler = profiler;
   }
 
   public Vertx vertx() { return vertx; }
@@ -60,8 +62,13 @@ public final class ScenarioContext {
     return publisher;
   }
 
-  /** A meter over the server pids, the target's and {@code --extra-pid} processes, the load generator, and Redis. */
+  /**
+   * A meter over the server pids, the target's and {@code --extra-pid} processes, the load generator, and Redis.
+   * Scenarios ask for one when a measured step starts, after any warm-up, so the first call also starts
+   * {@code --profiler}.
+   */
   ServerMeter meter() {
+    if (profiler != null) profiler.start();
     List<String> extra = new ArrayList<>(target.extraPids());
     extra.addAll(options.list("extra-pid"));
     return new ServerMeter(target.serverPids(), extra, generatorPids, vertx, target.redisUrl());

@@ -90,6 +90,38 @@ class BenchSmokeTest {
   }
 
   @Test
+  void profilerRecordsTheForkedServerAndSummarisesIt() throws Exception {
+    // itimer, not the default cpu event: it needs no perf_events, which a CI container may not allow.
+    JsonObject r = run("unicast", "--forked-target", "--rate", "500", "--duration-ms", "2000",
+        "--profiler", asyncProfilerLibrary().toString(), "--profiler-event", "itimer");
+    JsonObject jvm = r.getJsonObject("results").getJsonObject("profile").getJsonArray("jvms").getJsonObject(0);
+    assertThat(jvm.containsKey("error")).as(jvm.encode()).isFalse();
+    assertThat(jvm.getLong("pid")).isNotEqualTo(ProcessHandle.current().pid());
+    assertThat(jvm.getLong("samples")).isPositive();
+    assertThat(out.resolve(jvm.getString("html"))).content().contains("<html");
+    assertThat(Files.readAllLines(out.resolve(jvm.getString("collapsed")))).isNotEmpty()
+        .allMatch(line -> line.matches(".+ [0-9]+"));
+    assertThat(out.resolve("unicast-bare.txt")).content().contains("profile pid " + jvm.getLong("pid"));
+  }
+
+  @Test
+  void profilerRefusesALibraryThatIsNotThere() {
+    assertThat(BenchCommand.run(new String[] {"idle", "--target", "bare", "--in-process", "--clients", "1",
+        "--profiler", out.resolve("missing.so").toString(), "--out", out.toString()})).isEqualTo(64);
+  }
+
+  /** async-profiler's library for this machine, out of its Maven jar (a test dependency). */
+  private Path asyncProfilerLibrary() throws Exception {
+    String arch = System.getProperty("os.arch").contains("aarch64") ? "linux-arm64" : "linux-x64";
+    Path lib = out.resolve("libasyncProfiler.so");
+    try (var in = getClass().getClassLoader().getResourceAsStream(arch + "/libasyncProfiler.so")) {
+      assertThat(in).as("async-profiler's jar on the test class path").isNotNull();
+      Files.copy(in, lib);
+    }
+    return lib;
+  }
+
+  @Test
   void clusterRefusesTheBareTarget() {
     assertThat(BenchCommand.run(new String[] {"cluster", "--target", "bare", "--out", out.toString()})).isEqualTo(2);
   }
