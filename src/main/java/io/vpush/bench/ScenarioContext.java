@@ -63,15 +63,13 @@ public final class ScenarioContext {
   }
 
   /**
-   * A meter over the server pids, the target's and {@code --extra-pid} processes, the load generator, and Redis.
-   * Scenarios ask for one when a measured step starts, after any warm-up, so the first call also starts
-   * {@code --profiler}.
+   * A meter over the server pids, the target's and {@code --extra-pid} processes, the load generator, and Redis;
+   * {@code --profiler} samples the server JVMs over the same windows.
    */
   ServerMeter meter() {
-    if (profiler != null) profiler.start();
     List<String> extra = new ArrayList<>(target.extraPids());
     extra.addAll(options.list("extra-pid"));
-    return new ServerMeter(target.serverPids(), extra, generatorPids, vertx, target.redisUrl());
+    return new ServerMeter(target.serverPids(), extra, generatorPids, vertx, target.redisUrl()).profiling(profiler);
   }
 
   List<Long> generatorPids() { return generatorPids; }

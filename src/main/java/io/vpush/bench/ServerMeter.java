@@ -27,6 +27,7 @@ final class ServerMeter {
   private final String redisUrl;
   private java.util.OptionalLong redisBefore = java.util.OptionalLong.empty();
   private Map<String, Long> redisPerCommandBefore = Map.of();
+  private ServerProfiler profiler;
 
   /** {@code redisUrl} (may be null): also count the Redis commands processed in the window. */
   ServerMeter(List<Long> serverPids, List<String> extraPids, List<Long> generatorPids, io.vertx.core.Vertx vertx,
@@ -39,6 +40,12 @@ final class ServerMeter {
       roles.putIfAbsent(Long.parseLong(e.substring(eq + 1)), eq > 0 ? e.substring(0, eq) : "extra");
     }
     generatorPids.forEach(p -> roles.putIfAbsent(p, "loadgen"));
+  }
+
+  /** Profiles the server JVMs over this meter's window too (null: no profiler). */
+  ServerMeter profiling(ServerProfiler profiler) {
+    this.profiler = profiler;
+    return this;
   }
 
   ServerMeter start() {
@@ -56,6 +63,7 @@ final class ServerMeter {
       redisBefore = RedisCommands.total(vertx, redisUrl);
     }
     startNanos = System.nanoTime();
+    if (profiler != null) profiler.resume();
     return this;
   }
 
@@ -65,6 +73,7 @@ final class ServerMeter {
    * serverSplit (see {@link CpuSplit}), redisCommands (when a Redis is known; the two INFO calls included)}.
    */
   JsonObject stop() {
+    if (profiler != null) profiler.pause();
     double wall = (System.nanoTime() - startNanos) / 1e9;
     java.util.OptionalLong redisAfter = redisUrl == null ? java.util.OptionalLong.empty() : RedisCommands.total(vertx, redisUrl);
     long[] cpuAfter = procStatCpu();

@@ -6,28 +6,29 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * async-profiler in the server JVMs over the measured part of a run ({@code --profiler <libasyncProfiler.so>}):
- * loaded through the Attach API when the first measured step starts (after the warm-up, so the JIT's first
- * compilations stay out), stopped when the scenario ends. Each JVM leaves a flame graph ({@code .html}) and its
- * collapsed stacks beside the report, and a {@link ProfileSummary} in the report's {@code profile}. The sampler sees
- * Java and kernel frames alike, which JFR does not (the node spends a third or more of its CPU in the kernel).
- * {@code --profiler-event} (cpu) and {@code --profiler-interval} (1ms) are async-profiler's own options.
+ * async-profiler in the server JVMs over the measured windows of a run ({@code --profiler <libasyncProfiler.so>}):
+ * loaded through the Attach API, it samples exactly while a {@link ServerMeter} measures (a step, a reconnect round),
+ * so the warm-up and the phases between windows stay out and the profile matches the report's CPU figures. When the
+ * scenario ends each JVM leaves a flame graph ({@code .html}) and its collapsed stacks beside the report, and a
+ * {@link ProfileSummary} in the report's {@code profile}. The sampler sees Java and kernel frames alike, which JFR
+ * does not (the node spends a third or more of its CPU in the kernel). {@code --profiler-event} (cpu) and
+ * {@code --profiler-interval} (1ms) are async-profiler's own options.
  */
 final class ServerProfiler {
 
   private final String library;
-  private final String startOptions;
+  private final String sampling;
   private final List<Long> pids;
-  private final List<Long> started = new ArrayList<>();
-  private boolean starting;
+  private boolean started;
+  private boolean running;
+  private int windows;
 
-  private ServerProfiler(String library, String startOptions, List<Long> pids) {
+  private ServerProfiler(String library, String sampling, List<Long> pids) {
     this.library = library;
-    this.startOptions = startOptions;
+    this.sampling = sampling;
     this.pids = pids;
   }
 
@@ -42,33 +43,48 @@ final class ServerProfiler {
     if (target.inProcess()) {
       throw new IllegalArgumentException("--profiler needs a server in its own JVM, not --in-process");
     }
-    String options = "start,event=" + o.str("profiler-event", "cpu") + ",interval=" + o.str("profiler-interval", "1ms");
-    return new ServerProfiler(lib.toAbsolutePath().toString(), options, target.serverPids());
+    String sampling = "event=" + o.str("profiler-event", "cpu") + ",interval=" + o.str("profiler-interval", "1ms");
+    return new ServerProfiler(lib.toAbsolutePath().toString(), sampling, target.serverPids());
   }
 
-  /** Starts profiling in every server JVM; later calls do nothing. A JVM that refuses fails the run. */
-  synchronized void start() {
-    if (starting) return;
-    starting = true;
+  /** Starts sampling (the first window) or resumes it, keeping what earlier windows collected. A refusal fails the run. */
+  synchronized void resume() {
+    if (running) return;
+    String action = started ? "resume," : "start,";
+    for (long pid : pids) load(pid, action + sampling);
+    started = true;
+    running = true;
+    windows++;
+  }
+
+  /** Stops sampling until the next window. */
+  synchronized void pause() {
+    if (!running) return;
+    running = false;
+    // A stop writes its output somewhere; the samples stay for the next resume and the final dump.
     for (long pid : pids) {
-      load(pid, startOptions);
-      started.add(pid);
+      try {
+        load(pid, "stop,file=/dev/null");
+      } catch (RuntimeException e) {
+        // A JVM that is gone keeps nothing to profile; stop() reports it.
+      }
     }
   }
 
   /**
-   * Stops profiling and writes {@code <base>-profile-<pid>.html} and {@code .collapsed} into {@code dir};
-   * returns {@code {event, jvms: [{pid, html, collapsed, samples, shares, topVpush} or {pid, error}]}}.
+   * Writes {@code <base>-profile-<pid>.html} and {@code .collapsed} into {@code dir}; returns {@code {sampling,
+   * windows, jvms: [{pid, html, collapsed, samples, shares, topVpush} or {pid, error}]}}.
    */
   synchronized JsonObject stop(Path dir, String base) throws IOException {
+    pause();
     Files.createDirectories(dir);
     JsonArray jvms = new JsonArray();
-    for (long pid : started) {
+    for (long pid : started ? pids : List.<Long>of()) {
       Path html = dir.resolve(base + "-profile-" + pid + ".html");
       Path collapsed = dir.resolve(base + "-profile-" + pid + ".collapsed");
       try {
         load(pid, "dump,file=" + html.toAbsolutePath());
-        load(pid, "stop,file=" + collapsed.toAbsolutePath());
+        load(pid, "dump,file=" + collapsed.toAbsolutePath());
         jvms.add(new JsonObject().put("pid", pid).put("html", html.getFileName().toString())
             .put("collapsed", collapsed.getFileName().toString())
             .mergeIn(ProfileSummary.of(Files.readAllLines(collapsed)).toJson(12)));
@@ -77,8 +93,7 @@ final class ServerProfiler {
         jvms.add(new JsonObject().put("pid", pid).put("error", e.getMessage()));
       }
     }
-    started.clear();
-    return new JsonObject().put("options", startOptions).put("jvms", jvms);
+    return new JsonObject().put("sampling", sampling).put("windows", windows).put("jvms", jvms);
   }
 
   private void load(long pid, String options) {

@@ -94,7 +94,9 @@ class BenchSmokeTest {
     // itimer, not the default cpu event: it needs no perf_events, which a CI container may not allow.
     JsonObject r = run("unicast", "--forked-target", "--rate", "500", "--duration-ms", "2000",
         "--profiler", asyncProfilerLibrary().toString(), "--profiler-event", "itimer");
-    JsonObject jvm = r.getJsonObject("results").getJsonObject("profile").getJsonArray("jvms").getJsonObject(0);
+    JsonObject profile = r.getJsonObject("results").getJsonObject("profile");
+    assertThat(profile.getInteger("windows")).as("sampled over the one measured step only").isEqualTo(1);
+    JsonObject jvm = profile.getJsonArray("jvms").getJsonObject(0);
     assertThat(jvm.containsKey("error")).as(jvm.encode()).isFalse();
     assertThat(jvm.getLong("pid")).isNotEqualTo(ProcessHandle.current().pid());
     assertThat(jvm.getLong("samples")).isPositive();
