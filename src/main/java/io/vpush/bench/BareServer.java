@@ -115,17 +115,9 @@ public final class BareServer extends VerticleBase {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     int instances = o.integer("instances", Runtime.getRuntime().availableProcessors());
     int port = o.integer("port", 0);
-    if (port == 0) port = freePort();
+    if (port == 0) port = FreePorts.free();
     vertx.deployVerticle(factory(port), new io.vertx.core.DeploymentOptions().setInstances(instances)).await();
     System.out.println("LISTENING " + port);
     System.out.flush();
-  }
-
-  static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -22,7 +22,7 @@ final class BareTarget implements Target {
   static BareTarget inProcess(BenchOptions o) {
     // Its own Vert.x instance so that the server's event loops are not the clients' event loops.
     Vertx vertx = Vertx.vertx();
-    int port = BareServer.freePort();
+    int port = FreePorts.free();
     int instances = o.integer("server-instances", Runtime.getRuntime().availableProcessors());
     vertx.deployVerticle(BareServer.factory(port), new DeploymentOptions().setInstances(instances)).await();
     return new BareTarget(port, null, vertx);
@@ -31,7 +31,7 @@ final class BareTarget implements Target {
   static BareTarget forked(BenchOptions o) throws Exception {
     List<String> jvm = new ArrayList<>(o.list("server-jvm-args"));
     if (jvm.isEmpty()) jvm.add("-Xmx1g");
-    List<String> args = List.of("--port", Integer.toString(BareServer.freePort()),
+    List<String> args = List.of("--port", Integer.toString(FreePorts.free()),
         "--instances", Integer.toString(o.integer("server-instances", Runtime.getRuntime().availableProcessors())));
     Process p = JvmFork.start(jvm, BareServer.class.getName(), args, Map.of(), false);
     int port = ProcessLines.awaitPrefix(p, "LISTENING ", 60_000)

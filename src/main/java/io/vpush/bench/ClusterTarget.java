@@ -35,7 +35,7 @@ final class ClusterTarget implements Target {
     List<VpushProcess> nodes = new ArrayList<>();
     try {
       String apiKey = o.str("api-key", "bench-api-key");
-      int bridgePort = BareServer.freePort();
+      int bridgePort = FreePorts.free();
       List<Path> hz = HazelcastFiles.create(Path.of(o.str("hazelcast-template", "conf/cluster.xml")), 3);
       Path jar = Path.of(o.str("jar", "target/vpush.jar"));
       String[] roles = {"access", "access", "dispatch,purge,delay"};
@@ -53,7 +53,7 @@ final class ClusterTarget implements Target {
         List<String> jvm = new ArrayList<>(o.list("server-jvm-args"));
         jvm.add("-Dvertx.hazelcast.config=" + hz.get(i));
         // All three start at once so that their Hazelcast joins overlap; then each is awaited.
-        nodes.add(VpushProcess.launch(jar, BareServer.freePort(), jvm, List.of("-cluster"), env));
+        nodes.add(VpushProcess.launch(jar, FreePorts.free(), jvm, List.of("-cluster"), env));
       }
       for (VpushProcess n : nodes) n.awaitReady(180_000);
       return new ClusterTarget(nodes, bridgePort, apiKey, redis);

@@ -18,7 +18,7 @@ final class HazelcastFiles {
     String xml = Files.readString(template);
     List<Integer> ports = new ArrayList<>();
     while (ports.size() < members) {
-      int p = BareServer.freePort();
+      int p = FreePorts.free();
       if (!ports.contains(p)) ports.add(p);
     }
     StringBuilder list = new StringBuilder();

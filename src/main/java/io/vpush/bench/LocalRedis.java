@@ -31,7 +31,7 @@ final class LocalRedis implements AutoCloseable {
   static LocalRedis start() throws Exception {
     String binary = onPath("redis-server");
     Path dir = Files.createTempDirectory("vpush-bench-redis-");
-    int port = BareServer.freePort();
+    int port = FreePorts.free();
     Process p = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
         "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString()))

@@ -31,7 +31,7 @@ final class VpushLocalTarget implements Target {
     LocalRedis redis = "redis".equals(store) ? LocalRedis.start() : null;
     try {
       String apiKey = o.str("api-key", "bench-api-key");
-      int bridgePort = BareServer.freePort();
+      int bridgePort = FreePorts.free();
       Map<String, String> env = new HashMap<>(baseEnv(o, apiKey));
       env.put("VPUSH_TCP_BRIDGE_PORT", Integer.toString(bridgePort));
       if (redis != null) {
@@ -43,7 +43,7 @@ final class VpushLocalTarget implements Target {
       if (o.has("kafka-bootstrap")) env.put("VPUSH_KAFKA_BOOTSTRAP", o.str("kafka-bootstrap", ""));
       if (o.has("kafka-topic")) env.put("VPUSH_KAFKA_TOPIC", o.str("kafka-topic", ""));
       env.putAll(serverEnv(o));
-      VpushProcess node = VpushProcess.launch(Path.of(o.str("jar", "target/vpush.jar")), BareServer.freePort(),
+      VpushProcess node = VpushProcess.launch(Path.of(o.str("jar", "target/vpush.jar")), FreePorts.free(),
           o.list("server-jvm-args"), List.of(), env).awaitReady(90_000);
       return new VpushLocalTarget(node, bridgePort, apiKey, redis);
     } catch (Exception | Error e) {

@@ -9,7 +9,7 @@ import io.vpush.config.VPushConfig;
 import io.vpush.ops.TokenMinter;
 import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
-import io.vpush.testing.Ports;
+import io.vpush.bench.FreePorts;
 import io.vpush.testing.RedisServer;
 import io.vpush.testing.VPushProcess;
 import io.vpush.testing.WsTestClient;
@@ -73,7 +73,7 @@ class ClusterIT {
     topic = prefix + ".messages";
     kafka.createTopic(topic, 4);
     TestClusterConfig hz = TestClusterConfig.create(3);
-    bridgePort = Ports.free();
+    bridgePort = FreePorts.free();
     long t0 = System.nanoTime();
     // Launch all three at once (joins overlap), then wait for each.
     VPushProcess p1 = node("n1", "access", hz.file(0)).launch();

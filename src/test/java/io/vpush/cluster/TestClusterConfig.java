@@ -2,7 +2,7 @@ package io.vpush.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
-import io.vpush.testing.Ports;
+import io.vpush.bench.FreePorts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +27,7 @@ public final class TestClusterConfig {
   public static TestClusterConfig create(int members) {
     try {
       String xml = Files.readString(Path.of("conf", "cluster.xml"));
-      List<Integer> ports = Ports.free(members);
+      List<Integer> ports = FreePorts.free(members);
       StringBuilder list = new StringBuilder();
       for (int p : ports) list.append("<member>127.0.0.1:").append(p).append("</member>\n");
       String name = "vpush-test-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,5 +1,6 @@
 package io.vpush.testing;
 
+import io.vpush.bench.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ public final class KafkaBroker implements AutoCloseable {
   /** Formats a fresh data directory and starts a private broker; the caller must {@link #close()} it. */
   public static KafkaBroker start() {
     Path root = projectRoot();
-    List<Integer> ports = Ports.free(2);
+    List<Integer> ports = FreePorts.free(2);
     try {
       Path dir = Files.createTempDirectory("vpush-kafka-");
       KafkaBroker broker = new KafkaBroker(root, dir, classpath(root), ports.get(0), ports.get(1));

@@ -1,5 +1,6 @@
 package io.vpush.testing;
 
+import io.vpush.bench.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -257,7 +258,7 @@ public final class VPushProcess implements AutoCloseable {
         if (a.startsWith("--http.port=")) return Integer.parseInt(a.substring("--http.port=".length()));
       }
       if (env.containsKey("VPUSH_HTTP_PORT")) return Integer.parseInt(env.get("VPUSH_HTTP_PORT"));
-      return Ports.free();
+      return FreePorts.free();
     }
   }
 }

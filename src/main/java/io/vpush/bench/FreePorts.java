@@ -1,4 +1,4 @@
-package io.vpush.testing;
+package io.vpush.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,18 +10,22 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Hands out TCP ports that are free now, for test servers started as separate processes. */
-public final class Ports {
+/**
+ * Hands out TCP ports that are free now, for servers started as separate processes (the bench's targets, Redis and
+ * Hazelcast members; the integration tests' fixtures).
+ */
+public final class FreePorts {
 
-  // Below Linux's ephemeral range (32768-60999): a port handed out here is never taken meanwhile by
-  // an outgoing connection's local port, so a fixture can stop a server and restart it on the same port.
+  // Below Linux's ephemeral range (32768-60999): a port handed out here is never taken meanwhile by an outgoing
+  // connection's local port (a port the kernel picks for a listener is: a cluster node once lost its HTTP port to a
+  // Hazelcast connection between the pick and its bind), and a fixture can restart a server on the same port.
   private static final int LOW = 20_000;
   private static final int HIGH = 32_000;
 
   // Never hand out the same port twice in one JVM, even if its first user has not bound it yet.
   private static final Set<Integer> GIVEN = new HashSet<>();
 
-  private Ports() {}
+  private FreePorts() {}
 
   /** One free port. */
   public static int free() {
