@@ -24,7 +24,7 @@ final class ProfileSummary {
   private static final List<String> FAULTS = List.of("asm_exc_page_fault_[k]");
   /** HotSpot's own threads: the collectors (G1's workers were GangWorker before JDK 20, WorkerThread since). */
   private static final List<String> GC = List.of("ConcurrentGCThread::run", "GangWorker::", "WorkerThread::run", "VMThread::run");
-  private static final String JIT = "CompileBroker::";
+  private static final List<String> JIT = List.of("CompileBroker::");
   private static final String VPUSH = "io/vpush/";
 
   private long total;
@@ -61,7 +61,7 @@ final class ProfileSummary {
     if (anyFrame(frames, WAITS)) waits += n;
     if (anyFrame(frames, FAULTS)) faults += n;
     if (anyContains(frames, GC)) gc += n;
-    else if (anyContains(frames, List.of(JIT))) jit += n;
+    else if (anyContains(frames, JIT)) jit += n;
     // Inclusive: a method counts once per stack however deep it recurses. Lambdas are their enclosing method's.
     Set<String> seen = new HashSet<>();
     for (String f : frames) {

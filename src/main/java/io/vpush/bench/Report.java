@@ -112,8 +112,9 @@ final class Report {
   /** One line per profiled JVM: where its samples went, and its three heaviest vpush methods. */
   private static void profileLines(StringBuilder b, JsonObject profile) {
     if (profile == null) return;
-    for (int i = 0; i < profile.getJsonArray("jvms").size(); i++) {
-      JsonObject j = profile.getJsonArray("jvms").getJsonObject(i);
+    JsonArray jvms = profile.getJsonArray("jvms");
+    for (int i = 0; i < jvms.size(); i++) {
+      JsonObject j = jvms.getJsonObject(i);
       if (j.containsKey("error")) {
         b.append(String.format("profile pid %d: %s%n", j.getLong("pid"), j.getString("error")));
         continue;

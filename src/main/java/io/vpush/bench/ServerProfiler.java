@@ -22,7 +22,6 @@ final class ServerProfiler {
   private final String library;
   private final String sampling;
   private final List<Long> pids;
-  private boolean started;
   private boolean running;
   private int windows;
 
@@ -50,9 +49,8 @@ final class ServerProfiler {
   /** Starts sampling (the first window) or resumes it, keeping what earlier windows collected. A refusal fails the run. */
   synchronized void resume() {
     if (running) return;
-    String action = started ? "resume," : "start,";
+    String action = windows > 0 ? "resume," : "start,";
     for (long pid : pids) load(pid, action + sampling);
-    started = true;
     running = true;
     windows++;
   }
@@ -79,7 +77,7 @@ final class ServerProfiler {
     pause();
     Files.createDirectories(dir);
     JsonArray jvms = new JsonArray();
-    for (long pid : started ? pids : List.<Long>of()) {
+    for (long pid : windows > 0 ? pids : List.<Long>of()) {
       Path html = dir.resolve(base + "-profile-" + pid + ".html");
       Path collapsed = dir.resolve(base + "-profile-" + pid + ".collapsed");
       try {

@@ -1,5 +1,6 @@
 package io.vpush.testing;
 
+import io.vpush.bench.FreePorts;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -53,7 +52,7 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a temp dir for redis-server", e);
     }
-    int port = freePortPair();
+    int port = FreePorts.freeWithCompanion(10_000); // the cluster bus listens on port + 10000
     List<String> cmd = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
         "--logfile", dir.resolve("redis.log").toString(), "--protected-mode", "no"));
@@ -218,24 +217,5 @@ public final class RedisServer implements AutoCloseable {
     }
     throw new IllegalStateException(program + " is not installed (not on the PATH). Run scripts/test.sh, which "
         + "installs the test services (apt-get install -y redis-server), or install it yourself.");
-  }
-
-  /** A port that is free together with port+10000 (the cluster bus uses that one). */
-  private static int freePortPair() {
-    for (int i = 0; i < 200; i++) {
-      int p = ThreadLocalRandom.current().nextInt(20_000, 45_000);
-      if (isFree(p) && isFree(p + 10_000)) return p;
-    }
-    throw new IllegalStateException("no free port pair found");
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
-      s.bind(new InetSocketAddress("127.0.0.1", port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
