@@ -40,7 +40,7 @@ start() {
     (cd "$root" && env VPUSH_NODE_ID="$n" VPUSH_ROLES="${roles[$i]}" VPUSH_HTTP_PORT="$port" VPUSH_STORE=redis \
       VPUSH_REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-6379}" VPUSH_MODE=production VPUSH_API_KEY="$key" VPUSH_JWT_SECRET="$secret" \
       VPUSH_TCP_BRIDGE_ENABLED="$([[ ${roles[$i]} == *purge* ]] && echo true || echo false)" "${kafka[@]}" \
-      nohup bash -c 'echo $$ >"$0"; exec "$@"' "$dir/$n.pid" java -Xmx512m ${VPUSH_JAVA_OPTS:-} -jar "$jar" -cluster \
+      nohup bash -c 'echo $$ >"$0"; exec "$@"' "$dir/$n.pid" java -Xmx512m -XX:+ExitOnOutOfMemoryError ${VPUSH_JAVA_OPTS:-} -jar "$jar" -cluster \
       >"$dir/$n.log" 2>&1 &)
     # The pid file is written by the process that becomes java (exec), so stop signals the JVM itself.
   done

@@ -10,4 +10,5 @@ if [[ ! -f "$jar" || -n "$(find "$root/pom.xml" "$root/src/main" -newer "$jar" -
   echo "building $jar" >&2
   mvn -q -B -f "$root/pom.xml" -DskipTests package >&2
 fi
-exec java ${VPUSH_JAVA_OPTS:-} -jar "$jar" "$@"
+# A node out of memory exits (status 3) instead of running on with dead event loops (docs/operations.md).
+exec java -XX:+ExitOnOutOfMemoryError ${VPUSH_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -81,6 +81,12 @@ public final class VPush {
     }
     if (config.get(Settings.LOG_JSON) || Boolean.getBoolean("vpush.log.json")) System.setProperty("vpush.log.appender", "JSON");
     Logger log = LoggerFactory.getLogger(VPush.class);
+    io.vpush.ops.FatalErrors fatal = io.vpush.ops.FatalErrors.halting();
+    fatal.installUncaughtHandler();
+    if (!io.vpush.ops.FatalErrors.jvmExitsOnOom()) {
+      log.warn("the JVM was started without -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError caught inside a library "
+          + "would leave the node running half dead (scripts/run.sh sets the flag; see docs/operations.md)");
+    }
     java.util.List<String> heap = io.vpush.ops.HeapReturn.apply();
     if (!heap.isEmpty()) log.info("returning freed heap to the OS: {}", String.join(" ", heap));
     // -cluster: join the Hazelcast cluster (conf/cluster.xml) before the node starts; needs store=redis.
@@ -98,6 +104,7 @@ public final class VPush {
       System.exit(1);
       return;
     }
+    fatal.watch(vertx);
     VPushNode node;
     try {
       node = VPushNode.start(vertx, config).await(60, TimeUnit.SECONDS);

@@ -28,7 +28,7 @@ final class VpushProcess implements AutoCloseable {
   static VpushProcess launch(Path jar, int port, List<String> jvmArgs, List<String> args, Map<String, String> env)
       throws Exception {
     if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " not found: build it with mvn package first");
-    List<String> cmd = new ArrayList<>(List.of(JvmFork.javaBinary()));
+    List<String> cmd = new ArrayList<>(List.of(JvmFork.javaBinary(), "-XX:+ExitOnOutOfMemoryError"));
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(args);

@@ -13,6 +13,8 @@ import io.vpush.store.Store;
 public final class OpsRoutes {
 
   private static final long STORE_TIMEOUT_MS = 1_500;
+  private static final long READY_LOOP_DEADLINE_MS = 1_000;
+  private static final long LIVE_LOOP_DEADLINE_MS = 10_000;
 
   private final HealthChecks ready;
   private final HealthChecks live;
@@ -21,8 +23,12 @@ public final class OpsRoutes {
   public OpsRoutes(Vertx vertx, Store store, Metrics metrics) {
     this.metrics = metrics;
     this.ready = HealthChecks.create(vertx);
-    // Liveness: the event loop that serves the request answers; that is the whole check.
-    this.live = HealthChecks.create(vertx).register("eventLoop", promise -> promise.complete(Status.OK()));
+    // Liveness: every event loop takes a task within LIVE_LOOP_DEADLINE_MS; a loop whose thread died never does (an
+    // OutOfMemoryError thrown out of Netty's run loop ends it). Generous, so a loaded node is not restarted for lag.
+    this.live = HealthChecks.create(vertx).register("eventLoops", LIVE_LOOP_DEADLINE_MS * 2,
+        new EventLoopsCheck(vertx, LIVE_LOOP_DEADLINE_MS)::check);
+    // Readiness: the same, within a second: a node whose loops lag that far should not get new clients.
+    ready.register("eventLoops", READY_LOOP_DEADLINE_MS * 2, new EventLoopsCheck(vertx, READY_LOOP_DEADLINE_MS)::check);
     // A read of a key no user has: cheap, and it proves the store answers.
     // It answers DOWN itself after STORE_TIMEOUT_MS: the health-check library's own timeout would answer 500.
     ready.register("store", STORE_TIMEOUT_MS * 2, promise -> {

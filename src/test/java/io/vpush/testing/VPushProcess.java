@@ -231,7 +231,8 @@ public final class VPushProcess implements AutoCloseable {
       }
       int httpPort = httpPort();
       List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+          "-XX:+ExitOnOutOfMemoryError"));
       cmd.addAll(jvmArgs);
       cmd.addAll(List.of("-jar", jar.toString()));
       cmd.addAll(args);
