@@ -390,6 +390,7 @@ public abstract class StoreContractTest {
   @Test
   void cursorMovesOnlyForwardPerClient() throws Exception {
     Store s = store(100);
+    for (int i = 1; i <= 7; i++) await(s.accept(msg("u1", "m" + i, "{}")));
     assertThat(await(s.cursor("u1", "c1"))).isZero();
     await(s.ack("u1", "c1", 5));
     assertThat(await(s.cursor("u1", "c1"))).isEqualTo(5);
@@ -399,7 +400,25 @@ public abstract class StoreContractTest {
     assertThat(await(s.cursor("u1", "c1"))).isEqualTo(7);
     assertThat(await(s.cursor("u1", "c2"))).isZero();
     assertThat(await(s.cursor("u2", "c1"))).isZero();
-    assertThat(await(s.lastSeq("u1"))).isZero();
+    assertThat(await(s.lastSeq("u1"))).isEqualTo(7);
+  }
+
+  /** Issue 21: a bogus ack beyond the last seq must not hide the messages that come after it. */
+  @Test
+  void ackBeyondTheLastSeqIsClampedToIt() throws Exception {
+    Store s = store(100);
+    await(s.ack("nobody", "c1", 1_000_000_000L));
+    assertThat(await(s.cursor("nobody", "c1"))).isZero();
+    await(s.accept(msg("u1", "a", "{}")));
+    await(s.accept(msg("u1", "b", "{}")));
+    await(s.ack("u1", "c1", 1_000_000_000L));
+    assertThat(await(s.cursor("u1", "c1"))).isEqualTo(2);
+    StoredMessage next = await(s.accept(msg("u1", "c", "{}"))).message();
+    assertThat(next.seq()).isEqualTo(3);
+    // The client's next catch-up from its cursor finds the new message.
+    assertThat(seqs(await(s.read("u1", await(s.cursor("u1", "c1")), 10)))).containsExactly(3L);
+    await(s.ack("u1", "c1", 3));
+    assertThat(await(s.cursor("u1", "c1"))).isEqualTo(3);
   }
 
   // --- delay queue ---

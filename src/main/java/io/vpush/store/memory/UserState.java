@@ -69,12 +69,18 @@ final class UserState {
   }
 
   synchronized long cursor(String clientId) {
-    return cursors == null ? 0L : cursors.getOrDefault(clientId, 0L);
+    return cursors == null ? 0L : Math.min(seq, cursors.getOrDefault(clientId, 0L));
   }
 
+  /**
+   * Moves a cursor forward, never past the user's last seq: a client cannot have seen a later message, and a cursor
+   * beyond it would hide every message up to it from that client's next catch-up.
+   */
   synchronized void ack(String clientId, long ackSeq) {
+    long clamped = Math.min(ackSeq, seq);
+    if (clamped <= 0) return;
     if (cursors == null) cursors = new HashMap<>(4);
-    cursors.merge(clientId, ackSeq, Math::max);
+    cursors.merge(clientId, clamped, Math::max);
   }
 
   synchronized void putRoute(Route route, long expiresAt) {

@@ -156,19 +156,22 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Long> cursor(String user, String clientId) {
-    return lanes.send(Request.cmd(Command.ZSCORE).arg(RedisKeys.cursors(user)).arg(clientId)).map(RedisStore::longOrZero);
+    // Never past the last seq: ack.lua clamps what it stores, and this clamps what an older node stored (issue 21).
+    return lanes.sendAll(List.of(Request.cmd(Command.ZSCORE).arg(RedisKeys.cursors(user)).arg(clientId),
+            Request.cmd(Command.HGET).arg(RedisKeys.meta(user)).arg("seq")))
+        .map(r -> Math.min(longOrZero(r.get(0)), longOrZero(r.get(1))));
   }
 
   @Override
   public Future<Void> ack(String user, String clientId, long seq) {
     Context context = Vertx.currentContext();
     if (lanes.cluster() || context == null) {
-      return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user)),
+      return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user), RedisKeys.meta(user)),
           List.of(Long.toString(META_KEEP_SECONDS), clientId, Long.toString(seq)))).mapEmpty();
     }
     // Standalone: the acks of this event loop within AckBatcher.WINDOW_MS go as one script call, one batcher per context.
     AckBatcher batcher = perContext(context, ackBatcherKey, () -> new AckBatcher(context, ACK, lanes, META_KEEP_SECONDS));
-    return batcher.ack(RedisKeys.cursors(user), clientId, seq);
+    return batcher.ack(RedisKeys.cursors(user), RedisKeys.meta(user), clientId, seq);
   }
 
   // --- delay queue ---

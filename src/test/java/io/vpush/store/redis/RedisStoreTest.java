@@ -147,8 +147,14 @@ class RedisStoreTest extends StoreContractTest {
 
   @Test
   void acksOfOneEventLoopTurnLeaveAsOneCallAndEachOnlyMovesItsCursorForward() throws Exception {
-    Store s = createStore(clock, 100, 60);
+    Store s = createStore(clock, 200, 60);
     try {
+      // Acks are clamped to the user's last seq: give every user more messages than its acks name.
+      List<NewMessage> inboxes = new ArrayList<>();
+      for (int u = 0; u < 100; u++) {
+        for (int i = 0; i < 110; i++) inboxes.add(new NewMessage("m" + i, "u" + u, clock.nowMs(), 0, "{}", List.of()));
+      }
+      await(s.acceptAll(inboxes));
       await(s.ack("u0", "c0", 50));
       long evals = calls("evalsha");
       io.vertx.core.Context ctx = vertx.getOrCreateContext();
