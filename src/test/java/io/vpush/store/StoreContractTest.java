@@ -489,6 +489,53 @@ public abstract class StoreContractTest {
     assertThat(total).isEqualTo(n);
   }
 
+  /** Issue 21: user b@c with id a and user c with id a@b made one key ({@code id@user}); the second was lost. */
+  @Test
+  void scheduledMessagesWhoseUserAndIdOnceCollidedAreBothReleased() throws Exception {
+    Store s = store(100);
+    ScheduledMessage first = scheduledFor("b@c", "a", T0 + 100);
+    ScheduledMessage second = scheduledFor("c", "a@b", T0 + 200);
+    await(s.schedule(first));
+    await(s.schedule(second));
+    assertThat(await(s.claimDue(T0 + 1_000, 10, 5_000))).containsExactly(first, second);
+    // Completing one leaves the other: it comes back when its lease ends.
+    await(s.completeScheduled(List.of(first)));
+    assertThat(await(s.claimDue(T0 + 6_000, 10, 5_000))).containsExactly(second);
+    await(s.completeScheduled(List.of(second)));
+    assertThat(await(s.claimDue(T0 + 100_000, 10, 5_000))).isEmpty();
+  }
+
+  /** Every (user, id) of tricky parts ('@', ':', '|', digits, one character, spaces) is queued and released on its own. */
+  @Test
+  void noTwoUserIdPairsShareADelayQueueEntry() throws Exception {
+    Store s = store(100);
+    List<String> parts = trickyParts();
+    List<ScheduledMessage> all = new ArrayList<>();
+    for (String user : parts) {
+      for (String id : parts) all.add(scheduledFor(user, id, T0));
+    }
+    for (ScheduledMessage m : all) await(s.schedule(m));
+    Set<ScheduledMessage> claimed = new HashSet<>();
+    for (List<ScheduledMessage> page = await(s.claimDue(T0, 100, 60_000)); !page.isEmpty();
+         page = await(s.claimDue(T0, 100, 60_000))) {
+      for (ScheduledMessage m : page) assertThat(claimed.add(m)).as("claimed twice: %s", m).isTrue();
+    }
+    assertThat(claimed).containsExactlyInAnyOrderElementsOf(all);
+    await(s.completeScheduled(all));
+    assertThat(await(s.claimDue(T0 + 120_000, 100, 60_000))).isEmpty();
+  }
+
+  /** Users and ids made to fool a key built by joining them: separators, digits that look like a length, repeats. */
+  protected static List<String> trickyParts() {
+    return List.of("a", "b", "@", "a@", "@a", "a@b", "b@c", "c", "1", "1:", ":1", "1:a", "2:a@", "a|b", "|", "1:a|",
+        "0", "00", " ", "", "\u00e9@", "a@b@c", "x:y:z");
+  }
+
+  private ScheduledMessage scheduledFor(String user, String id, long deliverAt) {
+    String payload = new io.vertx.core.json.JsonObject().put("u", user).put("id", id).encode();
+    return new ScheduledMessage(new NewMessage(id, user, T0, 60, payload, List.of()), deliverAt);
+  }
+
   // --- routes ---
 
   @Test

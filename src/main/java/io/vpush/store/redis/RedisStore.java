@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (seq counter and inbox state), {@code :inbox} (hash seq -> message), {@code :exp} (zset by expiry, only for messages
  * expiring before an earlier one), {@code :ids} (id -> seq),
  * {@code :acks} (ack cursors: zset clientId by seq), {@code :routes} (node|client -> JSON with a logical expiry). The delay queue is
- * {@code {delay}:due} (zset by due time) plus {@code {delay}:msg} (id -> JSON).
+ * {@code {delay}:due2} (zset by due time) plus {@code {delay}:msg2} (key -> JSON), see {@link RedisDelayQueue}.
  *
  * <p>Accept and read are one Lua script ({@code inbox.lua}, called by {@link RedisInbox}): purge of expired messages, dedup, next seq,
  * append and trim happen atomically; {@link #acceptAll} sends one call per user carrying that user's messages
@@ -106,7 +106,7 @@ public final class RedisStore implements Store, StoreStats {
 
   /** SCRIPT LOAD of every script, checking the server computes the same sha (a cluster loads lazily by EVAL too). */
   private Future<Void> loadScripts() {
-    List<LuaScript> all = List.of(RedisInbox.INBOX, ACK, RedisDelayQueue.SCHEDULE, RedisDelayQueue.CLAIM, ROUTES_CLEANUP, ROUTES_REMOVE);
+    List<LuaScript> all = List.of(RedisInbox.INBOX, ACK, RedisDelayQueue.SCHEDULE, RedisDelayQueue.CLAIM, RedisDelayQueue.COMPLETE, ROUTES_CLEANUP, ROUTES_REMOVE);
     return lanes.sendAll(all.stream().map(LuaScript::loadRequest).toList()).map(shas -> {
       for (int i = 0; i < all.size(); i++) {
         if (!all.get(i).sha().equals(shas.get(i).toString())) {

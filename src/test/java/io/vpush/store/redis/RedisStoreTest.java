@@ -145,6 +145,37 @@ class RedisStoreTest extends StoreContractTest {
     }
   }
 
+  /**
+   * Issue 21: entries queued before the upgrade sit under {@code id@user} in {@code {delay}:due}/{@code {delay}:msg};
+   * they are still released and completed, and completing a new entry whose legacy key is the same (the once
+   * colliding pair) leaves the other user's legacy entry alone.
+   */
+  @Test
+  void scheduledEntriesOfTheOldKeyFormatAreStillReleasedAndCompleted() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      io.vpush.store.ScheduledMessage old = new io.vpush.store.ScheduledMessage(
+          new NewMessage("a", "b@c", T0, 60, "{\"old\":1}", List.of()), T0 + 100);
+      redis.call("HSET", "{delay}:msg", "a@b@c", RedisCodec.scheduled(old));
+      redis.call("ZADD", "{delay}:due", Long.toString(T0 + 100), "a@b@c");
+      // The pair whose old key was the same is queued anew, and its completion must not take the old entry.
+      io.vpush.store.ScheduledMessage clash = new io.vpush.store.ScheduledMessage(
+          new NewMessage("a@b", "c", T0, 60, "{\"new\":1}", List.of()), T0 + 50);
+      await(s.schedule(clash));
+      // Scheduling the old entry's own message again (a publisher's retry across the upgrade) queues nothing new.
+      await(s.schedule(old));
+
+      assertThat(await(s.claimDue(T0 + 1_000, 10, 5_000))).containsExactlyInAnyOrder(old, clash);
+      await(s.completeScheduled(List.of(clash)));
+      assertThat(await(s.claimDue(T0 + 6_000, 10, 5_000))).containsExactly(old);  // lease over, not completed
+      await(s.completeScheduled(List.of(old)));
+      assertThat(await(s.claimDue(T0 + 100_000, 10, 5_000))).isEmpty();
+      assertThat(redis.call("EXISTS", "{delay}:msg", "{delay}:due", "{delay}:msg2", "{delay}:due2")).isEqualTo("0");
+    } finally {
+      await(s.close());
+    }
+  }
+
   @Test
   void acksOfOneEventLoopTurnLeaveAsOneCallAndEachOnlyMovesItsCursorForward() throws Exception {
     Store s = createStore(clock, 200, 60);
