@@ -211,6 +211,47 @@ public abstract class StoreContractTest {
     assertThat(await(s.read("u1", 99, 10)).messages()).isEmpty();
   }
 
+  /** Issue 21: a read is bounded by the bytes its reply can carry, whatever its limit; at least one message. */
+  @Test
+  void readStopsAtItsByteBudgetWithAtLeastOneMessageAndSaysMore() throws Exception {
+    Store s = store(2_000);
+    String kb = "\"" + "k".repeat(1_000) + "\"";   // about 1 KB stored per message, whatever the engine adds
+    for (int i = 1; i <= 1_000; i++) await(s.accept(msg("u1", "m" + i, kb)));
+    InboxPage page = await(s.read("u1", 0, 1_000, 10_500));
+    // Ten of about 1,000 bytes plus what the engine stores with each (a few dozen bytes): nine or ten, never eleven.
+    assertThat(page.messages()).hasSizeBetween(9, 10);
+    assertThat(seqs(page)).startsWith(1L, 2L, 3L);
+    assertThat(page.more()).isTrue();
+    assertThat(page.lastSeq()).isEqualTo(1_000);
+    long bytes = page.messages().stream().mapToLong(StoredMessage::storedBytes).sum();
+    assertThat(bytes).isLessThanOrEqualTo(10_500);
+    // A budget smaller than one message still gets that one, with more.
+    InboxPage one = await(s.read("u1", 5, 1_000, 1));
+    assertThat(seqs(one)).containsExactly(6L);
+    assertThat(one.more()).isTrue();
+    // The last message alone within the budget: no more.
+    InboxPage last = await(s.read("u1", 999, 1_000, 1));
+    assertThat(seqs(last)).containsExactly(1_000L);
+    assertThat(last.more()).isFalse();
+    // Paging by budget walks the whole inbox in order, each page within it.
+    List<Long> all = new ArrayList<>();
+    long after = 0;
+    InboxPage p;
+    do {
+      p = await(s.read("u1", after, 1_000, 100_000));
+      assertThat(p.messages()).isNotEmpty();
+      assertThat(p.messages().stream().mapToLong(StoredMessage::storedBytes).sum()).isLessThanOrEqualTo(100_000);
+      all.addAll(seqs(p));
+      after = all.get(all.size() - 1);
+    } while (p.more());
+    assertThat(all).containsExactlyElementsOf(IntStream.rangeClosed(1, 1_000).mapToObj(i -> (long) i).toList());
+    // The limit still applies within the budget, and a page that ends exactly on the last message says no more.
+    InboxPage limited = await(s.read("u1", 990, 3, 1_000_000));
+    assertThat(seqs(limited)).containsExactly(991L, 992L, 993L);
+    assertThat(limited.more()).isTrue();
+    assertThat(await(s.read("u1", 997, 3, 1_000_000)).more()).isFalse();
+  }
+
   @Test
   void readOfUnknownUserIsEmpty() throws Exception {
     Store s = store(100);

@@ -57,10 +57,10 @@ final class UserState {
     return new Accepted(stored, false);
   }
 
-  synchronized InboxPage read(long afterSeq, int limit, long now) {
+  synchronized InboxPage read(long afterSeq, int limit, long maxBytes, long now) {
     purgeExpired(now);
     List<StoredMessage> page = new ArrayList<>(Math.min(limit, inbox.size()));
-    boolean more = inbox.after(afterSeq, limit, page);
+    boolean more = inbox.after(afterSeq, limit, maxBytes, page);
     return new InboxPage(page, seq, more, maxDropped > afterSeq);
   }
 

@@ -135,18 +135,18 @@ public final class RedisStore implements Store, StoreStats {
   }
 
   @Override
-  public Future<InboxPage> read(String user, long afterSeq, int limit) {
+  public Future<InboxPage> read(String user, long afterSeq, int limit, long maxBytes) {
     // A register writes its route entry, then reads its catch-up: the read must reach Redis after the write
     // (ClusterDispatcher's rule), so this context's batched route writes leave first, on the same lane.
     Context context = Vertx.currentContext();
     if (lanes.cluster() || context == null || !context.isEventLoopContext()) {
       flushRouteWrites();
-      return inbox.read(user, afterSeq, limit, call -> RedisInbox.INBOX.run(lanes, call));
+      return inbox.read(user, afterSeq, limit, maxBytes, call -> RedisInbox.INBOX.run(lanes, call));
     }
     // Standalone, on an event loop: with the other reads of this turn, after its route writes (ReadBatcher).
     ReadBatcher batcher = perContext(context, readBatcherKey,
         () -> new ReadBatcher(context, lanes, RedisInbox.INBOX, this::flushRouteWrites));
-    return inbox.read(user, afterSeq, limit, batcher::read);
+    return inbox.read(user, afterSeq, limit, maxBytes, call -> batcher.read(call, maxBytes));
   }
 
   @Override

@@ -248,7 +248,7 @@ class RedisStoreTest extends StoreContractTest {
       long readsBefore = statistic("total_reads_processed");
       List<InboxPage> pages = await(onContext(vertx.getOrCreateContext(), () -> {
         List<Future<InboxPage>> reads = new ArrayList<>();
-        for (int u = 0; u < 60; u++) reads.add(s.read("r" + u, 0, 10));
+        for (int u = 0; u < 60; u++) reads.add(s.read("r" + u, 0, 10, 64 * 1024));
         return Future.all(reads).map(all -> all.<InboxPage>list());
       }));
       // The batch's read and this INFO's, and room for a split write; read by read, a run here made 37.
@@ -295,7 +295,7 @@ class RedisStoreTest extends StoreContractTest {
       List<String> outcomes = await(onContext(vertx.getOrCreateContext(), () -> {
         List<Future<String>> reads = new ArrayList<>();
         for (String user : List.of("ok1", "broken", "ok2")) {
-          reads.add(s.read(user, 0, 10).transform(ar -> Future.succeededFuture(
+          reads.add(s.read(user, 0, 10, 64 * 1024).transform(ar -> Future.succeededFuture(
               ar.succeeded() ? user + ":" + ar.result().messages().size() : user + ":" + ar.cause().getMessage())));
         }
         return Future.all(reads).map(all -> all.<String>list());
