@@ -30,6 +30,8 @@ public final class AccessNode {
   final int syncDefaultLimit;
   final int syncMaxLimit;
   final long routeTtlMs;
+  /** vpush.sync reads one connection may have in flight (issue 21). */
+  final int syncMaxInFlight;
 
   public AccessNode(String nodeId, Vertx vertx, VPushConfig config, Store store, Hub hub, Dispatcher dispatcher,
                     UpstreamSink upstream, Metrics metrics, Clock clock) {
@@ -51,6 +53,7 @@ public final class AccessNode {
     this.syncDefaultLimit = config.get(Settings.SYNC_DEFAULT_LIMIT);
     this.syncMaxLimit = config.get(Settings.SYNC_MAX_LIMIT);
     this.routeTtlMs = config.get(Settings.ROUTE_TTL_MS);
+    this.syncMaxInFlight = config.get(Settings.SYNC_MAX_IN_FLIGHT);
   }
 
   public String nodeId() {

@@ -22,7 +22,11 @@ import java.util.List;
 final class CatchUp implements SocketBacklog.DrainListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
-  /** Catch-up reads this many messages at a time, and queues at most the node's paced share of the outbound bound. */
+  /**
+   * Catch-up reads this many messages at a time, and no more than the node's paced share of the outbound bound in bytes
+   * (the store stops a page there: a page of large messages is never read whole to be cut here), and queues at most
+   * that share.
+   */
   static final int READ_PAGE = 100;
   /**
    * Live messages held while a read is out, at most: a catch-up paced by a slow socket may last long, and what it would
@@ -49,7 +53,7 @@ final class CatchUp implements SocketBacklog.DrainListener {
   Future<InboxPage> first() {
     gate.beginRead();
     Promise<InboxPage> page = Promise.promise();
-    node.store.read(session.userId(), gate.cursor(), READ_PAGE).onComplete(ar -> session.onContext(() -> page.handle(ar)));
+    node.store.read(session.userId(), gate.cursor(), READ_PAGE, node.outbound.pacedMaxBytes()).onComplete(ar -> session.onContext(() -> page.handle(ar)));
     return page.future();
   }
 
@@ -106,7 +110,7 @@ final class CatchUp implements SocketBacklog.DrainListener {
       return;
     }
     gate.beginRead();
-    node.store.read(session.userId(), gate.cursor(), READ_PAGE).onComplete(ar -> session.onContext(() -> {
+    node.store.read(session.userId(), gate.cursor(), READ_PAGE, node.outbound.pacedMaxBytes()).onComplete(ar -> session.onContext(() -> {
       if (!session.isRegistered()) return;
       if (ar.failed()) {
         retry();

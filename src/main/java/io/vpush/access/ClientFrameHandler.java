@@ -122,7 +122,18 @@ public final class ClientFrameHandler {
       return;
     }
     int capped = (int) Math.min(limit, node.syncMaxLimit);
-    node.store.read(session.userId(), since, capped).onComplete(ar -> session.onContext(() -> {
+    // Each read out holds up to a reply's worth of the node's memory (and Redis's) until answered: bounded per
+    // connection, over it refused at once (issue 21: ten syncs of 1,000 large messages were an OutOfMemoryError).
+    if (!session.beginSync()) {
+      node.metrics.syncRefused();
+      error(session, answerTo, ErrorCode.RATE_LIMITED, "too many vpush.sync requests in flight (at most "
+          + node.syncMaxInFlight + "); wait for their replies");
+      return;
+    }
+    // The store stops the page at what the reply can carry: at most half the outbound bound (cut exactly below).
+    long room0 = node.outbound.pacedMaxBytes() - SYNC_ENVELOPE_CHARS;
+    node.store.read(session.userId(), since, capped, Math.max(1, room0)).onComplete(ar -> session.onContext(() -> {
+      session.endSync();
       if (ar.failed()) {
         error(session, answerTo, ErrorCode.UNAVAILABLE, "store unavailable, retry later");
         return;

@@ -53,6 +53,8 @@ public final class Session extends TimingWheel.Entry {
   private Set<String> topics;
   private final SocketBacklog backlog;
   private String endReason = "client_close";
+  /** vpush.sync reads this connection has out (issue 21: bounded by sync.maxInFlight); on its event loop only. */
+  private int syncsInFlight;
 
   Session(AccessNode node, Transport transport, Context context, TimingWheel wheel) {
     this.node = node;
@@ -184,6 +186,20 @@ public final class Session extends TimingWheel.Entry {
       node.metrics.problem("warn", "store");
       LOG.warn("ack not stored user={} clientId={} seq={}: {}", r.userId(), r.clientId(), seq, e.toString());
     });
+  }
+
+  /** Takes a slot for a vpush.sync read; false when sync.maxInFlight are out already. On this session's event loop. */
+  boolean beginSync() {
+    if (syncsInFlight >= node.syncMaxInFlight) return false;
+    syncsInFlight++;
+    node.metrics.syncInFlight(1);
+    return true;
+  }
+
+  /** Gives back the slot of an answered vpush.sync read. */
+  void endSync() {
+    syncsInFlight--;
+    node.metrics.syncInFlight(-1);
   }
 
   /** Room for {@code count} messages a catch-up page is about to send. */

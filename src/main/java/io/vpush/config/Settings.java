@@ -67,6 +67,10 @@ public final class Settings {
       "messages in a vpush.sync reply when the client gives no limit");
   public static final Setting<Integer> SYNC_MAX_LIMIT = Setting.integer("sync.maxLimit", 1_000, 1, 10_000,
       "the largest limit a vpush.sync may ask for");
+  // --- issue 21, hostile-store: syncs in flight per connection ---
+  public static final Setting<Integer> SYNC_MAX_IN_FLIGHT = Setting.integer("sync.maxInFlight", 4, 1, 1_000,
+      "vpush.sync requests one connection may have in flight (being read from the store); one more gets err rate_limited");
+  // --- end hostile-store ---
   public static final Setting<Integer> PUBLISH_MAX_BODY_BYTES = Setting.integer("publish.maxBodyBytes", 65_536, 1_024, 16 * 1024 * 1024,
       "largest publish request body (HTTP, event bus); over it: 413");
   public static final Setting<Integer> PUBLISH_MAX_USERS = Setting.integer("publish.maxUsers", 10_000, 1, 1_000_000,
@@ -137,6 +141,7 @@ public final class Settings {
       AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, FRAME_MAX_BYTES, OUTBOUND_MAX_BYTES, OUTBOUND_MAX_MESSAGES, WHEEL_TICK_MS, TOPICS_PUBLIC,
       ACK_TIMEOUT_MS, ACK_MAX_BACKOFF_MS, ACK_MAX_RETRIES, INBOX_CAP, INBOX_TTL_SECONDS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT,
       PUBLISH_MAX_BODY_BYTES, PUBLISH_MAX_USERS,
+      SYNC_MAX_IN_FLIGHT,
       STORE, REDIS_URL, REDIS_MODE, REDIS_MASTER_NAME, REDIS_POOL_SIZE, REDIS_COMMAND_TIMEOUT_MS, ROUTE_TTL_MS,
       KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP, KAFKA_DLQ_TOPIC, KAFKA_UPSTREAM_TOPIC, KAFKA_PRESENCE_TOPIC, KAFKA_MAX_IN_FLIGHT,
       DELAY_POLL_MS, DELAY_LEASE_MS,

@@ -60,7 +60,7 @@ public final class MeteredStore implements Store, StoreStats {
 
   @Override public Future<Accepted> accept(NewMessage m) { return accept.time(() -> engine.accept(m)); }
   @Override public Future<List<Accepted>> acceptAll(List<NewMessage> ms) { return acceptAll.time(() -> engine.acceptAll(ms)); }
-  @Override public Future<InboxPage> read(String user, long afterSeq, int limit) { return read.time(() -> engine.read(user, afterSeq, limit)); }
+  @Override public Future<InboxPage> read(String user, long afterSeq, int limit, long maxBytes) { return read.time(() -> engine.read(user, afterSeq, limit, maxBytes)); }
   @Override public Future<Long> lastSeq(String user) { return lastSeq.time(() -> engine.lastSeq(user)); }
   @Override public Future<Long> cursor(String user, String clientId) { return cursor.time(() -> engine.cursor(user, clientId)); }
   @Override public Future<Void> ack(String user, String clientId, long seq) { return ack.time(() -> engine.ack(user, clientId, seq)); }

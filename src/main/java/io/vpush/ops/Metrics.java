@@ -70,6 +70,7 @@ public final class Metrics {
     Gauge.builder("vpush_outbound_queued_bytes", outboundBytes, LongAdder::sum)
         .description("characters written to client sockets and not yet flushed, all sessions of this node")
         .register(registry);
+    registerSyncMeters();
   }
 
   public MeterRegistry registry() {
@@ -184,6 +185,30 @@ public final class Metrics {
     if (c != null) return c;
     return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
+
+  // --- issue 21, hostile-store: syncs in flight ---
+
+  private final LongAdder syncsInFlight = new LongAdder();
+  /** Set in the constructor (registerSyncMeters), so the series exists at 0 from the first scrape. */
+  private Counter syncsRefused;
+
+  /** A vpush.sync read started (+1) or was answered (-1), any connection of this node. */
+  public void syncInFlight(int delta) {
+    syncsInFlight.add(delta);
+  }
+
+  /** A vpush.sync refused with rate_limited: its connection had sync.maxInFlight reads out already. */
+  public void syncRefused() {
+    syncsRefused.increment();
+  }
+
+  private void registerSyncMeters() {
+    Gauge.builder("vpush_sync_in_flight", syncsInFlight, LongAdder::sum)
+        .description("vpush.sync reads in flight, all connections of this node").register(registry);
+    syncsRefused = counter("vpush_sync_refused_total", "vpush.sync requests refused with rate_limited (sync.maxInFlight)");
+  }
+
+  // --- end hostile-store ---
 
   /** Closes meter binders that hold JVM listeners (GC notifications). */
   public void close() {

@@ -28,8 +28,19 @@ public interface Store {
    */
   Future<List<Accepted>> acceptAll(List<NewMessage> messages);
 
-  /** Reads up to {@code limit} retained messages with seq greater than {@code afterSeq}, in seq order. */
-  Future<InboxPage> read(String user, long afterSeq, int limit);
+  /**
+   * Reads up to {@code limit} retained messages with seq greater than {@code afterSeq}, in seq order, and no more than
+   * {@code maxBytes} of them: the page stops before the message that would take it past {@code maxBytes} (counted by
+   * {@link StoredMessage#storedBytes}, or the engine's stored form, which is a little larger), but holds at least one
+   * message when one is there; a page stopped by the budget or the limit says {@code more}. The budget is what keeps a
+   * read of large messages from costing the node (and Redis) the whole page: it is what the reply can carry.
+   */
+  Future<InboxPage> read(String user, long afterSeq, int limit, long maxBytes);
+
+  /** {@link #read(String, long, int, long)} without a byte budget: for tests and tools, never for a client's read. */
+  default Future<InboxPage> read(String user, long afterSeq, int limit) {
+    return read(user, afterSeq, limit, Long.MAX_VALUE);
+  }
 
   /** The user's latest seq, 0 for a user who never had a message. */
   Future<Long> lastSeq(String user);

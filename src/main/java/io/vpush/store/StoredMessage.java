@@ -21,6 +21,11 @@ public record StoredMessage(String id, String user, long seq, long ts, long expi
     devices = devices == null ? List.of() : List.copyOf(devices);
   }
 
+  /** What the message weighs against a read's byte budget ({@link Store#read}): its id and payload, in chars. */
+  public long storedBytes() {
+    return (long) id.length() + payload.length();
+  }
+
   /** Whether a connection of this device type should get the message. */
   public boolean isFor(String device) {
     return devices.isEmpty() || devices.contains(device);

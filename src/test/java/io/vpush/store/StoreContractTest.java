@@ -211,6 +211,47 @@ public abstract class StoreContractTest {
     assertThat(await(s.read("u1", 99, 10)).messages()).isEmpty();
   }
 
+  /** Issue 21: a read is bounded by the bytes its reply can carry, whatever its limit; at least one message. */
+  @Test
+  void readStopsAtItsByteBudgetWithAtLeastOneMessageAndSaysMore() throws Exception {
+    Store s = store(2_000);
+    String kb = "\"" + "k".repeat(1_000) + "\"";   // about 1 KB stored per message, whatever the engine adds
+    for (int i = 1; i <= 1_000; i++) await(s.accept(msg("u1", "m" + i, kb)));
+    InboxPage page = await(s.read("u1", 0, 1_000, 10_500));
+    // Ten of about 1,000 bytes plus what the engine stores with each (a few dozen bytes): nine or ten, never eleven.
+    assertThat(page.messages()).hasSizeBetween(9, 10);
+    assertThat(seqs(page)).startsWith(1L, 2L, 3L);
+    assertThat(page.more()).isTrue();
+    assertThat(page.lastSeq()).isEqualTo(1_000);
+    long bytes = page.messages().stream().mapToLong(StoredMessage::storedBytes).sum();
+    assertThat(bytes).isLessThanOrEqualTo(10_500);
+    // A budget smaller than one message still gets that one, with more.
+    InboxPage one = await(s.read("u1", 5, 1_000, 1));
+    assertThat(seqs(one)).containsExactly(6L);
+    assertThat(one.more()).isTrue();
+    // The last message alone within the budget: no more.
+    InboxPage last = await(s.read("u1", 999, 1_000, 1));
+    assertThat(seqs(last)).containsExactly(1_000L);
+    assertThat(last.more()).isFalse();
+    // Paging by budget walks the whole inbox in order, each page within it.
+    List<Long> all = new ArrayList<>();
+    long after = 0;
+    InboxPage p;
+    do {
+      p = await(s.read("u1", after, 1_000, 100_000));
+      assertThat(p.messages()).isNotEmpty();
+      assertThat(p.messages().stream().mapToLong(StoredMessage::storedBytes).sum()).isLessThanOrEqualTo(100_000);
+      all.addAll(seqs(p));
+      after = all.get(all.size() - 1);
+    } while (p.more());
+    assertThat(all).containsExactlyElementsOf(IntStream.rangeClosed(1, 1_000).mapToObj(i -> (long) i).toList());
+    // The limit still applies within the budget, and a page that ends exactly on the last message says no more.
+    InboxPage limited = await(s.read("u1", 990, 3, 1_000_000));
+    assertThat(seqs(limited)).containsExactly(991L, 992L, 993L);
+    assertThat(limited.more()).isTrue();
+    assertThat(await(s.read("u1", 997, 3, 1_000_000)).more()).isFalse();
+  }
+
   @Test
   void readOfUnknownUserIsEmpty() throws Exception {
     Store s = store(100);
@@ -390,6 +431,7 @@ public abstract class StoreContractTest {
   @Test
   void cursorMovesOnlyForwardPerClient() throws Exception {
     Store s = store(100);
+    for (int i = 1; i <= 7; i++) await(s.accept(msg("u1", "m" + i, "{}")));
     assertThat(await(s.cursor("u1", "c1"))).isZero();
     await(s.ack("u1", "c1", 5));
     assertThat(await(s.cursor("u1", "c1"))).isEqualTo(5);
@@ -399,7 +441,25 @@ public abstract class StoreContractTest {
     assertThat(await(s.cursor("u1", "c1"))).isEqualTo(7);
     assertThat(await(s.cursor("u1", "c2"))).isZero();
     assertThat(await(s.cursor("u2", "c1"))).isZero();
-    assertThat(await(s.lastSeq("u1"))).isZero();
+    assertThat(await(s.lastSeq("u1"))).isEqualTo(7);
+  }
+
+  /** Issue 21: a bogus ack beyond the last seq must not hide the messages that come after it. */
+  @Test
+  void ackBeyondTheLastSeqIsClampedToIt() throws Exception {
+    Store s = store(100);
+    await(s.ack("nobody", "c1", 1_000_000_000L));
+    assertThat(await(s.cursor("nobody", "c1"))).isZero();
+    await(s.accept(msg("u1", "a", "{}")));
+    await(s.accept(msg("u1", "b", "{}")));
+    await(s.ack("u1", "c1", 1_000_000_000L));
+    assertThat(await(s.cursor("u1", "c1"))).isEqualTo(2);
+    StoredMessage next = await(s.accept(msg("u1", "c", "{}"))).message();
+    assertThat(next.seq()).isEqualTo(3);
+    // The client's next catch-up from its cursor finds the new message.
+    assertThat(seqs(await(s.read("u1", await(s.cursor("u1", "c1")), 10)))).containsExactly(3L);
+    await(s.ack("u1", "c1", 3));
+    assertThat(await(s.cursor("u1", "c1"))).isEqualTo(3);
   }
 
   // --- delay queue ---
@@ -468,6 +528,53 @@ public abstract class StoreContractTest {
       }
     }
     assertThat(total).isEqualTo(n);
+  }
+
+  /** Issue 21: user b@c with id a and user c with id a@b made one key ({@code id@user}); the second was lost. */
+  @Test
+  void scheduledMessagesWhoseUserAndIdOnceCollidedAreBothReleased() throws Exception {
+    Store s = store(100);
+    ScheduledMessage first = scheduledFor("b@c", "a", T0 + 100);
+    ScheduledMessage second = scheduledFor("c", "a@b", T0 + 200);
+    await(s.schedule(first));
+    await(s.schedule(second));
+    assertThat(await(s.claimDue(T0 + 1_000, 10, 5_000))).containsExactly(first, second);
+    // Completing one leaves the other: it comes back when its lease ends.
+    await(s.completeScheduled(List.of(first)));
+    assertThat(await(s.claimDue(T0 + 6_000, 10, 5_000))).containsExactly(second);
+    await(s.completeScheduled(List.of(second)));
+    assertThat(await(s.claimDue(T0 + 100_000, 10, 5_000))).isEmpty();
+  }
+
+  /** Every (user, id) of tricky parts ('@', ':', '|', digits, one character, spaces) is queued and released on its own. */
+  @Test
+  void noTwoUserIdPairsShareADelayQueueEntry() throws Exception {
+    Store s = store(100);
+    List<String> parts = trickyParts();
+    List<ScheduledMessage> all = new ArrayList<>();
+    for (String user : parts) {
+      for (String id : parts) all.add(scheduledFor(user, id, T0));
+    }
+    for (ScheduledMessage m : all) await(s.schedule(m));
+    Set<ScheduledMessage> claimed = new HashSet<>();
+    for (List<ScheduledMessage> page = await(s.claimDue(T0, 100, 60_000)); !page.isEmpty();
+         page = await(s.claimDue(T0, 100, 60_000))) {
+      for (ScheduledMessage m : page) assertThat(claimed.add(m)).as("claimed twice: %s", m).isTrue();
+    }
+    assertThat(claimed).containsExactlyInAnyOrderElementsOf(all);
+    await(s.completeScheduled(all));
+    assertThat(await(s.claimDue(T0 + 120_000, 100, 60_000))).isEmpty();
+  }
+
+  /** Users and ids made to fool a key built by joining them: separators, digits that look like a length, repeats. */
+  protected static List<String> trickyParts() {
+    return List.of("a", "b", "@", "a@", "@a", "a@b", "b@c", "c", "1", "1:", ":1", "1:a", "2:a@", "a|b", "|", "1:a|",
+        "0", "00", " ", "", "\u00e9@", "a@b@c", "x:y:z");
+  }
+
+  private ScheduledMessage scheduledFor(String user, String id, long deliverAt) {
+    String payload = new io.vertx.core.json.JsonObject().put("u", user).put("id", id).encode();
+    return new ScheduledMessage(new NewMessage(id, user, T0, 60, payload, List.of()), deliverAt);
   }
 
   // --- routes ---

@@ -60,11 +60,11 @@ public final class MemoryStore implements Store, StoreStats {
   }
 
   @Override
-  public Future<InboxPage> read(String user, long afterSeq, int limit) {
+  public Future<InboxPage> read(String user, long afterSeq, int limit, long maxBytes) {
     if (limit < 1) return Future.failedFuture(new IllegalArgumentException("limit must be at least 1, got " + limit));
     UserState s = users.get(user);
     if (s == null) return Future.succeededFuture(new InboxPage(List.of(), 0, false, false));
-    return Future.succeededFuture(s.read(afterSeq, limit, clock.nowMs()));
+    return Future.succeededFuture(s.read(afterSeq, limit, maxBytes, clock.nowMs()));
   }
 
   @Override

@@ -45,11 +45,20 @@ final class SeqInbox {
     return m;
   }
 
-  /** Up to {@code limit} messages with seq above {@code afterSeq}, in order, into {@code out}; true if more remain. */
-  boolean after(long afterSeq, int limit, List<StoredMessage> out) {
+  /**
+   * Up to {@code limit} messages with seq above {@code afterSeq}, in order, into {@code out}, stopping before the one
+   * that would take their {@link StoredMessage#storedBytes} past {@code maxBytes} (at least one); true if more remain.
+   */
+  boolean after(long afterSeq, int limit, long maxBytes, List<StoredMessage> out) {
     int i = indexAfter(afterSeq);
     int end = Math.min(size, i + limit);
-    for (; i < end; i++) out.add(at(i));
+    long bytes = 0;
+    for (; i < end; i++) {
+      StoredMessage m = at(i);
+      bytes += m.storedBytes();
+      if (bytes > maxBytes && !out.isEmpty()) break;
+      out.add(m);
+    }
     return i < size;
   }
 

@@ -57,10 +57,10 @@ final class UserState {
     return new Accepted(stored, false);
   }
 
-  synchronized InboxPage read(long afterSeq, int limit, long now) {
+  synchronized InboxPage read(long afterSeq, int limit, long maxBytes, long now) {
     purgeExpired(now);
     List<StoredMessage> page = new ArrayList<>(Math.min(limit, inbox.size()));
-    boolean more = inbox.after(afterSeq, limit, page);
+    boolean more = inbox.after(afterSeq, limit, maxBytes, page);
     return new InboxPage(page, seq, more, maxDropped > afterSeq);
   }
 
@@ -69,12 +69,18 @@ final class UserState {
   }
 
   synchronized long cursor(String clientId) {
-    return cursors == null ? 0L : cursors.getOrDefault(clientId, 0L);
+    return cursors == null ? 0L : Math.min(seq, cursors.getOrDefault(clientId, 0L));
   }
 
+  /**
+   * Moves a cursor forward, never past the user's last seq: a client cannot have seen a later message, and a cursor
+   * beyond it would hide every message up to it from that client's next catch-up.
+   */
   synchronized void ack(String clientId, long ackSeq) {
+    long clamped = Math.min(ackSeq, seq);
+    if (clamped <= 0) return;
     if (cursors == null) cursors = new HashMap<>(4);
-    cursors.merge(clientId, ackSeq, Math::max);
+    cursors.merge(clientId, clamped, Math::max);
   }
 
   synchronized void putRoute(Route route, long expiresAt) {

@@ -40,10 +40,11 @@ final class AckBatcher {
   }
 
   /** Queues one cursor write; on the batcher's context only. */
-  Future<Void> ack(String cursorsKey, String clientId, long seq) {
+  Future<Void> ack(String cursorsKey, String metaKey, String clientId, long seq) {
     if (waiting.isEmpty()) context.owner().setTimer(WINDOW_MS, id -> flush());
     if (args.isEmpty()) args.add(keepSeconds);
     keys.add(cursorsKey);
+    keys.add(metaKey);  // ack.lua clamps the cursor to the user's last seq
     args.add(clientId);
     args.add(Long.toString(seq));
     Promise<Void> done = Promise.promise();

@@ -18,11 +18,17 @@ import java.util.List;
  *
  * <p>Unlike acks and route writes, reads do not wait for a timer: a register's first page carries its {@code
  * registered} answer, so a read leaves at the end of the turn that asked for it.
+ *
+ * <p>A pipelined batch is answered only once its last reply has come, so until then the client holds every reply of
+ * it: a batch is bounded by the byte budgets of its reads ({@link #MAX_BATCH_BYTES}), not just by their count. 256
+ * unbudgeted reads of a large inbox once held gigabytes (issue 21).
  */
 final class ReadBatcher {
 
   /** Reads per pipelined write; Redis runs each as its own script call, so this only bounds the write's size. */
   static final int MAX_PER_BATCH = 256;
+  /** The byte budgets ({@code Store.read}'s maxBytes) one batch may sum to; a read over it leaves in a batch of its own. */
+  static final long MAX_BATCH_BYTES = 8L << 20;
 
   private final Context context;
   private final RedisLanes lanes;
@@ -31,6 +37,8 @@ final class ReadBatcher {
   private final Runnable beforeSend;
   private List<LuaScript.Call> calls = new ArrayList<>();
   private List<Promise<Response>> waiting = new ArrayList<>();
+  /** The sum of the byte budgets of the waiting reads. */
+  private long batchBytes;
 
   ReadBatcher(Context context, RedisLanes lanes, LuaScript script, Runnable beforeSend) {
     this.context = context;
@@ -43,8 +51,11 @@ final class ReadBatcher {
    * Queues one read call; it leaves at the end of this turn. On the batcher's event loop only, from any of its contexts
    * (sessions have a context each, and share one batcher per loop).
    */
-  Future<Response> read(LuaScript.Call call) {
+  Future<Response> read(LuaScript.Call call, long maxBytes) {
+    long bytes = Math.min(maxBytes, MAX_BATCH_BYTES);
+    if (!waiting.isEmpty() && batchBytes + bytes > MAX_BATCH_BYTES) flush();
     if (waiting.isEmpty()) context.runOnContext(v -> flush());
+    batchBytes += bytes;
     calls.add(call);
     // Answered on the caller's own context, which is on this thread: no task per answer to hop back to it.
     Promise<Response> answer = ((ContextInternal) Vertx.currentContext()).promise();
@@ -59,6 +70,7 @@ final class ReadBatcher {
     List<Promise<Response>> answered = waiting;
     calls = new ArrayList<>();
     waiting = new ArrayList<>();
+    batchBytes = 0;
     beforeSend.run();
     script.runAll(lanes, sent).onComplete(ar -> answer(sent, answered, ar));
   }

@@ -158,21 +158,25 @@ final class RedisInbox {
   }
 
   /**
-   * Reads a page of {@code user}'s inbox after {@code afterSeq}; {@code run} sends the script call (at once, or with
-   * other reads of the caller's turn: {@link ReadBatcher}).
+   * Reads a page of {@code user}'s inbox after {@code afterSeq}, at most {@code maxBytes} of members (at least one);
+   * {@code run} sends the script call (at once, or with other reads of the caller's turn: {@link ReadBatcher}).
    */
-  Future<InboxPage> read(String user, long afterSeq, int limit, Function<LuaScript.Call, Future<Response>> run) {
+  Future<InboxPage> read(String user, long afterSeq, int limit, long maxBytes, Function<LuaScript.Call, Future<Response>> run) {
     if (limit < 1) return Future.failedFuture(new IllegalArgumentException("limit must be at least 1, got " + limit));
+    if (maxBytes < 1) return Future.failedFuture(new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes));
+    // Lua numbers are doubles: an unbounded budget goes as 2^53 - 1.
+    long budget = Math.min(maxBytes, (1L << 53) - 1);
     LuaScript.Call call = new LuaScript.Call(List.of(RedisKeys.meta(user), RedisKeys.inbox(user), RedisKeys.expiry(user), RedisKeys.ids(user)),
-        List.of("read", Long.toString(clock.nowMs()), Long.toString(afterSeq), Integer.toString(limit)));
+        List.of("read", Long.toString(clock.nowMs()), Long.toString(afterSeq), Integer.toString(limit), Long.toString(budget)));
     return run.apply(call).map(r -> {
       long last = r.get(0).toLong();
       boolean gap = r.get(1).toLong() == 1;
       expired.add(r.get(2).toLong());
-      int n = r.size() - 3;
-      List<StoredMessage> page = new ArrayList<>(Math.min(n, limit));
-      for (int i = 0; i < Math.min(n, limit); i++) page.add(RedisCodec.inboxMember(user, r.get(3 + i).toBytes()));
-      return new InboxPage(page, last, n > limit, gap);
+      boolean more = r.get(3).toLong() == 1;
+      int n = r.size() - 4;
+      List<StoredMessage> page = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) page.add(RedisCodec.inboxMember(user, r.get(4 + i).toBytes()));
+      return new InboxPage(page, last, more, gap);
     });
   }
 }

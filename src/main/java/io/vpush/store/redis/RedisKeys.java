@@ -7,8 +7,19 @@ package io.vpush.store.redis;
  */
 final class RedisKeys {
 
-  static final String DELAY_DUE = "{delay}:due";
-  static final String DELAY_MSG = "{delay}:msg";
+  /** The delay queue: zset key by due time (lease end once claimed), keys {@link io.vpush.store.ScheduledMessage#key}. */
+  static final String DELAY_DUE = "{delay}:due2";
+  /** The delay queue's messages: hash key -> JSON. */
+  static final String DELAY_MSG = "{delay}:msg2";
+  /**
+   * The delay queue as written before issue 21 (keys {@code id@user}, which two pairs could share): only drained
+   * (claim.lua releases its entries, complete.lua removes them), never written.
+   */
+  static final String LEGACY_DELAY_DUE = "{delay}:due";
+  static final String LEGACY_DELAY_MSG = "{delay}:msg";
+
+  /** An entry's key in the legacy delay queue. */
+  static String legacyDelayKey(String user, String id) { return id + "@" + user; }
 
   private RedisKeys() {}
 

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (seq counter and inbox state), {@code :inbox} (hash seq -> message), {@code :exp} (zset by expiry, only for messages
  * expiring before an earlier one), {@code :ids} (id -> seq),
  * {@code :acks} (ack cursors: zset clientId by seq), {@code :routes} (node|client -> JSON with a logical expiry). The delay queue is
- * {@code {delay}:due} (zset by due time) plus {@code {delay}:msg} (id -> JSON).
+ * {@code {delay}:due2} (zset by due time) plus {@code {delay}:msg2} (key -> JSON), see {@link RedisDelayQueue}.
  *
  * <p>Accept and read are one Lua script ({@code inbox.lua}, called by {@link RedisInbox}): purge of expired messages, dedup, next seq,
  * append and trim happen atomically; {@link #acceptAll} sends one call per user carrying that user's messages
@@ -106,7 +106,7 @@ public final class RedisStore implements Store, StoreStats {
 
   /** SCRIPT LOAD of every script, checking the server computes the same sha (a cluster loads lazily by EVAL too). */
   private Future<Void> loadScripts() {
-    List<LuaScript> all = List.of(RedisInbox.INBOX, ACK, RedisDelayQueue.SCHEDULE, RedisDelayQueue.CLAIM, ROUTES_CLEANUP, ROUTES_REMOVE);
+    List<LuaScript> all = List.of(RedisInbox.INBOX, ACK, RedisDelayQueue.SCHEDULE, RedisDelayQueue.CLAIM, RedisDelayQueue.COMPLETE, ROUTES_CLEANUP, ROUTES_REMOVE);
     return lanes.sendAll(all.stream().map(LuaScript::loadRequest).toList()).map(shas -> {
       for (int i = 0; i < all.size(); i++) {
         if (!all.get(i).sha().equals(shas.get(i).toString())) {
@@ -135,18 +135,18 @@ public final class RedisStore implements Store, StoreStats {
   }
 
   @Override
-  public Future<InboxPage> read(String user, long afterSeq, int limit) {
+  public Future<InboxPage> read(String user, long afterSeq, int limit, long maxBytes) {
     // A register writes its route entry, then reads its catch-up: the read must reach Redis after the write
     // (ClusterDispatcher's rule), so this context's batched route writes leave first, on the same lane.
     Context context = Vertx.currentContext();
     if (lanes.cluster() || context == null || !context.isEventLoopContext()) {
       flushRouteWrites();
-      return inbox.read(user, afterSeq, limit, call -> RedisInbox.INBOX.run(lanes, call));
+      return inbox.read(user, afterSeq, limit, maxBytes, call -> RedisInbox.INBOX.run(lanes, call));
     }
     // Standalone, on an event loop: with the other reads of this turn, after its route writes (ReadBatcher).
     ReadBatcher batcher = perContext(context, readBatcherKey,
         () -> new ReadBatcher(context, lanes, RedisInbox.INBOX, this::flushRouteWrites));
-    return inbox.read(user, afterSeq, limit, batcher::read);
+    return inbox.read(user, afterSeq, limit, maxBytes, call -> batcher.read(call, maxBytes));
   }
 
   @Override
@@ -156,19 +156,22 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Long> cursor(String user, String clientId) {
-    return lanes.send(Request.cmd(Command.ZSCORE).arg(RedisKeys.cursors(user)).arg(clientId)).map(RedisStore::longOrZero);
+    // Never past the last seq: ack.lua clamps what it stores, and this clamps what an older node stored (issue 21).
+    return lanes.sendAll(List.of(Request.cmd(Command.ZSCORE).arg(RedisKeys.cursors(user)).arg(clientId),
+            Request.cmd(Command.HGET).arg(RedisKeys.meta(user)).arg("seq")))
+        .map(r -> Math.min(longOrZero(r.get(0)), longOrZero(r.get(1))));
   }
 
   @Override
   public Future<Void> ack(String user, String clientId, long seq) {
     Context context = Vertx.currentContext();
     if (lanes.cluster() || context == null) {
-      return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user)),
+      return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user), RedisKeys.meta(user)),
           List.of(Long.toString(META_KEEP_SECONDS), clientId, Long.toString(seq)))).mapEmpty();
     }
     // Standalone: the acks of this event loop within AckBatcher.WINDOW_MS go as one script call, one batcher per context.
     AckBatcher batcher = perContext(context, ackBatcherKey, () -> new AckBatcher(context, ACK, lanes, META_KEEP_SECONDS));
-    return batcher.ack(RedisKeys.cursors(user), clientId, seq);
+    return batcher.ack(RedisKeys.cursors(user), RedisKeys.meta(user), clientId, seq);
   }
 
   // --- delay queue ---

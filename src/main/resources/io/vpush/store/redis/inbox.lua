@@ -28,8 +28,11 @@
 --   or {-1, the error} for a user whose accept failed (see the loop at the end)
 --   Several messages of one user go in one call so a NOSCRIPT retry can never reorder them; several users go in one
 --   call only on standalone Redis (a cluster call must stay in one slot), which saves a script call per user.
--- read:   one user (its first 4 keys); ARGV[3] afterSeq, ARGV[4] limit
---   returns {lastSeq, gap (1 if a message after afterSeq was dropped), expiredCount, member...} (up to limit+1)
+-- read:   one user (its first 4 keys); ARGV[3] afterSeq, ARGV[4] limit, ARGV[5] maxBytes
+--   returns {lastSeq, gap (1 if a message after afterSeq was dropped), expiredCount, more (1 if a message follows the
+--   page), member...}: up to limit members, stopping before the one that would take their total length past maxBytes
+--   (at least one). Members are fetched a few at a time and a page never reads far past its budget: a read of 1,000
+--   members of 60 KB made Redis build a 60 MB reply (issue 21).
 
 -- Lua numbers go back to Redis as decimal strings: tostring could use exponent form.
 local function fmt(x)
@@ -279,22 +282,41 @@ if ARGV[1] == 'read' then
   if st.exists and (expired > 0 or st.migrated or st.e ~= e0) then save(K, st) end
   local after = tonumber(ARGV[3])
   local limit = tonumber(ARGV[4])
-  local out = {st.seq, after < st.d and 1 or 0, expired}
-  -- Up to limit + 1 members after afterSeq: HMGET of the next seqs, again past holes (dropped seqs).
+  local budget = tonumber(ARGV[5])
+  local out = {st.seq, after < st.d and 1 or 0, expired, 0}
+  -- HMGET of the next seqs, again past holes (dropped seqs), a chunk at a time: first 8, then as many as the budget
+  -- left holds at the average length so far (at most 64), so what is fetched past the budget stays about one chunk.
   local s = math.max(after + 1, st.lo)
-  local want = limit + 1
-  while want > 0 and s <= st.seq do
-    local to = math.min(st.seq, s + want - 1)
+  local n, bytes, chunk, full = 0, 0, 8, false
+  while s <= st.seq and not full do
+    local to = math.min(st.seq, s + math.min(chunk, limit - n) - 1)
     local fields = {}
     for q = s, to do fields[#fields + 1] = fmt(q) end
     local got = redis.call('HMGET', K[2], unpack(fields))
     for i = 1, #fields do
-      if got[i] then
-        out[#out + 1] = got[i]
-        want = want - 1
+      local v = got[i]
+      if v then
+        local len = string.len(v)
+        if n > 0 and bytes + len > budget then
+          out[4] = 1
+          return out
+        end
+        out[#out + 1] = v
+        n = n + 1
+        bytes = bytes + len
       end
     end
     s = to + 1
+    full = n >= limit or bytes >= budget
+    if n > 0 and not full then chunk = math.max(1, math.min(64, math.floor((budget - bytes) * n / bytes))) end
+  end
+  -- Full: does a retained message follow? (A hole is a dropped seq; holes past lo are few.)
+  while full and s <= st.seq do
+    if redis.call('HEXISTS', K[2], fmt(s)) == 1 then
+      out[4] = 1
+      break
+    end
+    s = s + 1
   end
   return out
 end

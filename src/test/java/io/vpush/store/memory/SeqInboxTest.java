@@ -16,7 +16,7 @@ class SeqInboxTest {
 
   private static List<Long> seqsAfter(SeqInbox inbox, long afterSeq, int limit) {
     List<StoredMessage> out = new ArrayList<>();
-    inbox.after(afterSeq, limit, out);
+    inbox.after(afterSeq, limit, Long.MAX_VALUE, out);
     return out.stream().map(StoredMessage::seq).toList();
   }
 
@@ -36,9 +36,9 @@ class SeqInboxTest {
   void afterSaysWhetherMoreRemain() {
     SeqInbox inbox = new SeqInbox();
     for (long s = 1; s <= 5; s++) inbox.append(msg(s, 1_000));
-    assertThat(inbox.after(2, 3, new ArrayList<>())).isFalse();
-    assertThat(inbox.after(1, 3, new ArrayList<>())).isTrue();
-    assertThat(inbox.after(5, 3, new ArrayList<>())).isFalse();
+    assertThat(inbox.after(2, 3, Long.MAX_VALUE, new ArrayList<>())).isFalse();
+    assertThat(inbox.after(1, 3, Long.MAX_VALUE, new ArrayList<>())).isTrue();
+    assertThat(inbox.after(5, 3, Long.MAX_VALUE, new ArrayList<>())).isFalse();
   }
 
   @Test

@@ -145,10 +145,47 @@ class RedisStoreTest extends StoreContractTest {
     }
   }
 
+  /**
+   * Issue 21: entries queued before the upgrade sit under {@code id@user} in {@code {delay}:due}/{@code {delay}:msg};
+   * they are still released and completed, and completing a new entry whose legacy key is the same (the once
+   * colliding pair) leaves the other user's legacy entry alone.
+   */
   @Test
-  void acksOfOneEventLoopTurnLeaveAsOneCallAndEachOnlyMovesItsCursorForward() throws Exception {
+  void scheduledEntriesOfTheOldKeyFormatAreStillReleasedAndCompleted() throws Exception {
     Store s = createStore(clock, 100, 60);
     try {
+      io.vpush.store.ScheduledMessage old = new io.vpush.store.ScheduledMessage(
+          new NewMessage("a", "b@c", T0, 60, "{\"old\":1}", List.of()), T0 + 100);
+      redis.call("HSET", "{delay}:msg", "a@b@c", RedisCodec.scheduled(old));
+      redis.call("ZADD", "{delay}:due", Long.toString(T0 + 100), "a@b@c");
+      // The pair whose old key was the same is queued anew, and its completion must not take the old entry.
+      io.vpush.store.ScheduledMessage clash = new io.vpush.store.ScheduledMessage(
+          new NewMessage("a@b", "c", T0, 60, "{\"new\":1}", List.of()), T0 + 50);
+      await(s.schedule(clash));
+      // Scheduling the old entry's own message again (a publisher's retry across the upgrade) queues nothing new.
+      await(s.schedule(old));
+
+      assertThat(await(s.claimDue(T0 + 1_000, 10, 5_000))).containsExactlyInAnyOrder(old, clash);
+      await(s.completeScheduled(List.of(clash)));
+      assertThat(await(s.claimDue(T0 + 6_000, 10, 5_000))).containsExactly(old);  // lease over, not completed
+      await(s.completeScheduled(List.of(old)));
+      assertThat(await(s.claimDue(T0 + 100_000, 10, 5_000))).isEmpty();
+      assertThat(redis.call("EXISTS", "{delay}:msg", "{delay}:due", "{delay}:msg2", "{delay}:due2")).isEqualTo("0");
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
+  void acksOfOneEventLoopTurnLeaveAsOneCallAndEachOnlyMovesItsCursorForward() throws Exception {
+    Store s = createStore(clock, 200, 60);
+    try {
+      // Acks are clamped to the user's last seq: give every user more messages than its acks name.
+      List<NewMessage> inboxes = new ArrayList<>();
+      for (int u = 0; u < 100; u++) {
+        for (int i = 0; i < 110; i++) inboxes.add(new NewMessage("m" + i, "u" + u, clock.nowMs(), 0, "{}", List.of()));
+      }
+      await(s.acceptAll(inboxes));
       await(s.ack("u0", "c0", 50));
       long evals = calls("evalsha");
       io.vertx.core.Context ctx = vertx.getOrCreateContext();
@@ -211,7 +248,7 @@ class RedisStoreTest extends StoreContractTest {
       long readsBefore = statistic("total_reads_processed");
       List<InboxPage> pages = await(onContext(vertx.getOrCreateContext(), () -> {
         List<Future<InboxPage>> reads = new ArrayList<>();
-        for (int u = 0; u < 60; u++) reads.add(s.read("r" + u, 0, 10));
+        for (int u = 0; u < 60; u++) reads.add(s.read("r" + u, 0, 10, 64 * 1024));
         return Future.all(reads).map(all -> all.<InboxPage>list());
       }));
       // The batch's read and this INFO's, and room for a split write; read by read, a run here made 37.
@@ -258,7 +295,7 @@ class RedisStoreTest extends StoreContractTest {
       List<String> outcomes = await(onContext(vertx.getOrCreateContext(), () -> {
         List<Future<String>> reads = new ArrayList<>();
         for (String user : List.of("ok1", "broken", "ok2")) {
-          reads.add(s.read(user, 0, 10).transform(ar -> Future.succeededFuture(
+          reads.add(s.read(user, 0, 10, 64 * 1024).transform(ar -> Future.succeededFuture(
               ar.succeeded() ? user + ":" + ar.result().messages().size() : user + ":" + ar.cause().getMessage())));
         }
         return Future.all(reads).map(all -> all.<String>list());
