@@ -252,6 +252,27 @@ public abstract class StoreContractTest {
     assertThat(await(s.read("u1", 997, 3, 1_000_000)).more()).isFalse();
   }
 
+  /** A full page says more only when a retained message follows it, whatever dropped seqs lie in between. */
+  @Test
+  void aFullPageSaysMoreOnlyWhenARetainedMessageFollowsPastTheHoles() throws Exception {
+    Store s = store(100);
+    await(s.accept(msg("u1", "long-1", 3_600)));
+    await(s.accept(msg("u1", "short-2", 10)));
+    await(s.accept(msg("u1", "short-3", 10)));
+    await(s.accept(msg("u1", "long-4", 3_600)));
+    await(s.accept(msg("u1", "short-5", 10)));
+    clock.advance(11_000);
+    InboxPage first = await(s.read("u1", 0, 1, 1_000_000));
+    assertThat(seqs(first)).containsExactly(1L);
+    assertThat(first.more()).as("seq 4 follows the holes 2 and 3").isTrue();
+    InboxPage second = await(s.read("u1", 1, 1, 1_000_000));
+    assertThat(seqs(second)).containsExactly(4L);
+    assertThat(second.more()).as("only the hole 5 follows").isFalse();
+    InboxPage byBudget = await(s.read("u1", 0, 10, 1));
+    assertThat(seqs(byBudget)).containsExactly(1L);
+    assertThat(byBudget.more()).isTrue();
+  }
+
   @Test
   void readOfUnknownUserIsEmpty() throws Exception {
     Store s = store(100);
