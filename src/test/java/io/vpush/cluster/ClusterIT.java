@@ -114,12 +114,12 @@ class ClusterIT {
   void everyNodeIsReadyWithItsOwnParts() throws Exception {
     for (VPushProcess n : new VPushProcess[] {n1, n2}) {
       JsonObject ready = awaitReady(n);
-      assertThat(checks(ready)).as(ready.encode()).containsOnlyKeys("store", "cluster");
+      assertThat(checks(ready)).as(ready.encode()).containsOnlyKeys("store", "cluster", "eventLoops");
       assertThat(checks(ready).values()).as(ready.encode()).containsOnly("UP");
       assertThat(checkData(ready, "cluster").getInteger("members")).isEqualTo(3);
     }
     JsonObject ready = awaitReady(n3);
-    assertThat(checks(ready)).as(ready.encode()).containsOnlyKeys("store", "cluster", "kafka");
+    assertThat(checks(ready)).as(ready.encode()).containsOnlyKeys("store", "cluster", "kafka", "eventLoops");
     assertThat(checks(ready).values()).as(ready.encode()).containsOnly("UP");
   }
 
