@@ -30,6 +30,11 @@ public final class AccessNode {
   final int syncDefaultLimit;
   final int syncMaxLimit;
   final long routeTtlMs;
+  // --- hostile clients (issue 21) ---
+  /** How long a close may take before the connection is dropped with a reset. */
+  final long closeTimeoutMs;
+  /** The per-connection rate limits and the topic cap. */
+  final InboundLimits inbound;
 
   public AccessNode(String nodeId, Vertx vertx, VPushConfig config, Store store, Hub hub, Dispatcher dispatcher,
                     UpstreamSink upstream, Metrics metrics, Clock clock) {
@@ -51,6 +56,8 @@ public final class AccessNode {
     this.syncDefaultLimit = config.get(Settings.SYNC_DEFAULT_LIMIT);
     this.syncMaxLimit = config.get(Settings.SYNC_MAX_LIMIT);
     this.routeTtlMs = config.get(Settings.ROUTE_TTL_MS);
+    this.closeTimeoutMs = config.get(Settings.CLOSE_TIMEOUT_MS);
+    this.inbound = InboundLimits.of(config);
   }
 
   public String nodeId() {
