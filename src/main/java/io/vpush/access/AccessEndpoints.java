@@ -67,7 +67,7 @@ public final class AccessEndpoints {
   }
 
   private void acceptSockJsWebSocket(ServerWebSocket ws) {
-    Session session = new Session(node, new SockJsWebSocketTransport(ws), Vertx.currentContext(), wheel);
+    Session session = new Session(node, new SockJsWebSocketTransport(ws, node), Vertx.currentContext(), wheel);
     ws.textMessageHandler(text -> {
       java.util.List<String> messages = SockJsWebSocketTransport.messages(text);
       if (messages == null) {

@@ -87,6 +87,28 @@ class HostileClientIT {
   }
 
   @Test
+  void aSockJsWebSocketSlowConsumerThatStopsReadingIsDroppedWithinTheCloseTimeout() throws Exception {
+    try (TestNode node = start(Map.of(Settings.OUTBOUND_MAX_BYTES, 64 * 1024, Settings.CLOSE_TIMEOUT_MS, 1_000))) {
+      String user = TestNode.freshUser("stuckjs");
+      try (RawWebSocket ws = RawWebSocket.connect(node.port(), "/eventbus/000/stuckjs1/websocket", 16 * 1024)) {
+        ws.sendText(new io.vertx.core.json.JsonArray().add(registerFrame(user, node.token(user))).encode());
+        while (!ws.read(WAIT).text().contains("registered")) {
+          // "o", then the registered control frame
+        }
+        String big = "y".repeat(32 * 1024);
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < 400; i++) {
+          chain = chain.compose(v -> node.publishAsync(new JsonObject().put("user", user).put("payload", big)).mapEmpty());
+        }
+        WsTestClient.await(chain);
+        node.awaitMetric("vpush_disconnects_total", "reason=\"slow_consumer\"", v -> v == 1, LONG);
+        node.awaitMetric("vpush_outbound_queued_bytes", "", v -> v == 0, Duration.ofSeconds(5));
+        assertThat(ws.awaitEnd(Duration.ofSeconds(10))).isIn(RawWebSocket.End.RESET, RawWebSocket.End.EOF);
+      }
+    }
+  }
+
+  @Test
   void aClientThatAnswersTheCloseIsClosedCleanlyWithoutAForcedDrop() {
     try (TestNode node = start(Map.of(Settings.AUTH_TIMEOUT_MS, 300, Settings.CLOSE_TIMEOUT_MS, 60_000))) {
       try (WsTestClient c = node.connect()) {
