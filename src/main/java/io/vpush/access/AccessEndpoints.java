@@ -24,6 +24,7 @@ public final class AccessEndpoints {
   private final ClientFrameHandler frames;
   private final TimingWheel wheel;
   private final NettyWebSocketUpgrade upgrade;
+  private final int maxMessageBytes;
 
   /** @param maxMessageBytes the WebSocket codec's limit: a larger frame or message is closed with 1009 */
   public AccessEndpoints(AccessNode node, ClientFrameHandler frames, TimingWheel wheel, int maxMessageBytes) {
@@ -31,6 +32,7 @@ public final class AccessEndpoints {
     this.frames = frames;
     this.wheel = wheel;
     this.upgrade = new NettyWebSocketUpgrade(maxMessageBytes);
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   public void mount(Vertx vertx, Router router) {
@@ -49,6 +51,10 @@ public final class AccessEndpoints {
       }
       ctx.request().toWebSocket().onSuccess(this::acceptSockJsWebSocket);
     });
+    // The polling transports' sends (xhr_send, jsonp_send) read their body through a BodyHandler: without one they
+    // answered 500. Bounded like a WebSocket message: a larger body is 413 before it is held.
+    router.route(io.vertx.core.http.HttpMethod.POST, "/eventbus/*")
+        .handler(io.vertx.ext.web.handler.BodyHandler.create(false).setBodyLimit(maxMessageBytes));
     SockJSHandlerOptions options = new SockJSHandlerOptions().setRegisterWriteHandler(false);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::acceptSockJs));
   }
@@ -61,7 +67,7 @@ public final class AccessEndpoints {
   }
 
   private void acceptSockJsWebSocket(ServerWebSocket ws) {
-    Session session = new Session(node, new SockJsWebSocketTransport(ws), Vertx.currentContext(), wheel);
+    Session session = new Session(node, new SockJsWebSocketTransport(ws, node), Vertx.currentContext(), wheel);
     ws.textMessageHandler(text -> {
       java.util.List<String> messages = SockJsWebSocketTransport.messages(text);
       if (messages == null) {

@@ -32,6 +32,11 @@ public final class AccessNode {
   final long routeTtlMs;
   /** vpush.sync reads one connection may have in flight (issue 21). */
   final int syncMaxInFlight;
+  // --- hostile clients (issue 21) ---
+  /** How long a close may take before the connection is dropped with a reset. */
+  final long closeTimeoutMs;
+  /** The per-connection rate limits and the topic cap. */
+  final InboundLimits inbound;
 
   public AccessNode(String nodeId, Vertx vertx, VPushConfig config, Store store, Hub hub, Dispatcher dispatcher,
                     UpstreamSink upstream, Metrics metrics, Clock clock) {
@@ -54,6 +59,8 @@ public final class AccessNode {
     this.syncMaxLimit = config.get(Settings.SYNC_MAX_LIMIT);
     this.routeTtlMs = config.get(Settings.ROUTE_TTL_MS);
     this.syncMaxInFlight = config.get(Settings.SYNC_MAX_IN_FLIGHT);
+    this.closeTimeoutMs = config.get(Settings.CLOSE_TIMEOUT_MS);
+    this.inbound = InboundLimits.of(config);
   }
 
   public String nodeId() {

@@ -36,10 +36,20 @@ public final class ClientFrameHandler {
       return;
     }
     ClientFrame frame;
+    FrameException bad = null;
     try {
       frame = FrameCodec.parse(text);
     } catch (FrameException e) {
-      session.write(ServerFrames.error(null, e.code(), e.getMessage()));
+      frame = null;
+      bad = e;
+    }
+    InboundLimits.Verdict verdict = session.admitFrame();
+    if (verdict != InboundLimits.Verdict.ACCEPT) {
+      session.refused(verdict, frame == null ? null : answerAddress(frame), "frames");
+      return;
+    }
+    if (bad != null) {
+      session.write(ServerFrames.error(null, bad.code(), bad.getMessage()));
       return;
     }
     switch (frame.type()) {
@@ -63,6 +73,10 @@ public final class ClientFrameHandler {
         error(session, address, ErrorCode.NOT_REGISTERED, "register the user stream before subscribing to topics");
       } else if (!node.topicPolicy.allows(session.claims(), topic)) {
         deny(session, frame, "not allowed to subscribe to this topic");
+      } else if (session.topics().size() >= node.inbound.maxTopics() && !session.topics().contains(topic)) {
+        // access_denied, not rate_limited: retrying later does not help, unsubscribing from another topic does.
+        node.metrics.topicSubscriptionRefused();
+        deny(session, frame, "at most " + node.inbound.maxTopics() + " topic subscriptions per connection");
       } else {
         session.addTopic(topic);
       }
@@ -161,6 +175,11 @@ public final class ClientFrameHandler {
   }
 
   private void upstream(Session session, ClientFrame frame, String answerTo) {
+    InboundLimits.Verdict verdict = session.admitUpstream();
+    if (verdict != InboundLimits.Verdict.ACCEPT) {
+      session.refused(verdict, answerTo, "upstream");
+      return;
+    }
     JsonObject record = new JsonObject()
         .put("user", session.userId()).put("clientId", session.clientId()).put("device", session.device())
         .put("node", node.nodeId).put("ts", node.clock.nowMs())
@@ -180,7 +199,12 @@ public final class ClientFrameHandler {
   }
 
   private static void deny(Session session, ClientFrame frame, String message) {
-    error(session, frame.replyAddress() != null ? frame.replyAddress() : frame.address(), ErrorCode.ACCESS_DENIED, message);
+    error(session, answerAddress(frame), ErrorCode.ACCESS_DENIED, message);
+  }
+
+  /** Where an error about {@code frame} goes: its replyAddress, else its address. */
+  private static String answerAddress(ClientFrame frame) {
+    return frame.replyAddress() != null ? frame.replyAddress() : frame.address();
   }
 
   private static void error(Session session, String address, ErrorCode code, String message) {

@@ -6,7 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -16,6 +18,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.net.impl.ShutdownEvent;
+import io.vpush.access.InboundLimits.Verdict;
 import io.vpush.protocol.CloseCodes;
 
 import java.nio.charset.StandardCharsets;
@@ -26,6 +29,13 @@ import java.nio.charset.StandardCharsets;
  * and a flag; frames are written without a flush of their own (a {@code FlushConsolidationHandler} ahead of it flushes
  * once per event-loop turn, so several frames to one client leave in one write). Inbound events are dispatched on the
  * session's Vert.x context, as Vert.x's own handlers are, so that futures created while handling them stay there.
+ *
+ * <p>Closes follow RFC 6455's closing handshake: the close frame goes out, what the client still sends is read and
+ * dropped until its own close frame (or its FIN) arrives, and only then the socket closes; closing with unread input
+ * would make the kernel answer with a reset, and the client would lose the close frame (and its code) with it. A close
+ * not done within {@code close.timeoutMs} drops the connection ({@link ForcedClose}). A ping is answered with at most
+ * one pong pending (RFC 6455 5.5.3 allows answering only the most recent): a client that pings and does not read
+ * cannot make the node queue pongs.
  */
 final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> implements Transport, Handler<String> {
 
@@ -35,6 +45,8 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
   private final ClientFrameHandler frames;
   private Session session;
   private boolean closing;
+  /** A pong is written and not yet taken by the socket: further pings until it is are not answered. */
+  private boolean pongPending;
 
   NettyWebSocket(Channel channel, ContextInternal context, String query, ClientFrameHandler frames) {
     this.channel = channel;
@@ -59,17 +71,39 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     if (session == null) return;
+    if (closing) {
+      // Our close is out: the client's answer ends the handshake; anything else it still sends is dropped.
+      if (frame instanceof CloseWebSocketFrame) ctx.close();
+      return;
+    }
+    if (frame instanceof CloseWebSocketFrame close) {
+      // The client's close: answer it with its own code, then close the socket.
+      closing = true;
+      ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+      ForcedClose.arm(channel, session.node().closeTimeoutMs, this::forced);
+      return;
+    }
     if (frame instanceof TextWebSocketFrame text) {
       context.dispatch(text.text(), this);
     } else if (frame instanceof BinaryWebSocketFrame binary) {
       context.dispatch(binary.content().toString(StandardCharsets.UTF_8), this);
-    } else if (frame instanceof PingWebSocketFrame) {
-      ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-    } else if (frame instanceof CloseWebSocketFrame close) {
-      // The client's close: answer it with its own code, then close the socket.
-      closing = true;
-      ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+    } else if (frame instanceof PingWebSocketFrame && admitted() && !pongPending) {
+      // Text frames are counted by ClientFrameHandler (for every transport); pings only here.
+      pongPending = true;
+      ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain())).addListener(f -> pongPending = false);
     }
+  }
+
+  /** Counts a frame against the connection's rate; a refused frame is answered, sustained abuse closes. */
+  private boolean admitted() {
+    Verdict verdict = session.admitFrame();
+    if (verdict == Verdict.ACCEPT) return true;
+    context.dispatch(verdict, v -> session.refused(v, null, "frames"));
+    return false;
+  }
+
+  private void forced() {
+    session.node().metrics.closeForced(kind());
   }
 
   @Override
@@ -80,9 +114,21 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Protocol violations (an oversized frame: 1009, bad UTF-8: 1007) were already answered by Netty's decoder;
-    // the session learns of the close from channelInactive.
-    ctx.close();
+    // Protocol violations (an oversized frame: 1009, bad UTF-8: 1007, others: 1002) are closed here, not by Netty's
+    // decoder (closeOnProtocolViolation is off): its close would drop the socket while the rest of the frame is still
+    // arriving, and the client would see a reset (1006) instead of the code. The decoder drops what follows.
+    if (session == null || closing) {
+      ctx.close();
+    } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+      short code = (short) corrupt.closeStatus().code();
+      String metric = code == CloseCodes.TOO_LARGE ? "too_large" : "bad_frame";
+      context.dispatch(null, v -> session.close(code, corrupt.closeStatus().reasonText(), metric));
+    } else if (cause instanceof TooLongFrameException) {
+      // A message of fragments past the aggregator's limit; the aggregator drops the rest of it.
+      context.dispatch(null, v -> session.close(CloseCodes.TOO_LARGE, "message too large", "too_large"));
+    } else {
+      ctx.close();
+    }
   }
 
   @Override
@@ -120,7 +166,9 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
   public void close(short code, String reason) {
     if (closing) return;
     closing = true;
-    channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    // The socket closes when the client answers (channelRead0) or leaves, or is dropped past close.timeoutMs.
+    channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
+    ForcedClose.arm(channel, session.node().closeTimeoutMs, this::forced);
   }
 
   @Override

@@ -55,7 +55,9 @@ final class NettyWebSocketUpgrade {
     this.decoderConfig = WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(maxMessageBytes)
         .allowExtensions(false)
-        .closeOnProtocolViolation(true)
+        // NettyWebSocket closes a violation itself, with the closing handshake: Netty's own close drops the socket
+        // while the rest of the frame is still arriving, and the client then sees a reset (1006) instead of the code.
+        .closeOnProtocolViolation(false)
         .build();
   }
 

@@ -31,8 +31,15 @@ final class Registrar {
       session.write(ServerFrames.error(frame.address(), ErrorCode.BAD_FRAME, "lastSeq must be a non-negative integer"));
       return;
     }
+    String token;
+    try {
+      token = frame.header("token") != null ? frame.header("token") : session.transport().queryParam("token");
+    } catch (IllegalArgumentException e) {
+      // ?token=%zz: not URL-encoding. Refused at once like any bad token, not left to the auth timeout.
+      reject(session, frame.address(), "invalid or expired token");
+      return;
+    }
     session.markRegistering();
-    String token = frame.header("token") != null ? frame.header("token") : session.transport().queryParam("token");
     String device = orDefault(frame.header("device"), "default");
     String clientId = orDefault(frame.header("clientId"), session.connectionId());
 

@@ -55,6 +55,8 @@ public final class Session extends TimingWheel.Entry {
   private String endReason = "client_close";
   /** vpush.sync reads this connection has out (issue 21: bounded by sync.maxInFlight); on its event loop only. */
   private int syncsInFlight;
+  /** This connection's rate buckets, made at its first frame. */
+  private InboundBudget inbound;
 
   Session(AccessNode node, Transport transport, Context context, TimingWheel wheel) {
     this.node = node;
@@ -79,6 +81,34 @@ public final class Session extends TimingWheel.Entry {
   boolean isOpen() { return state == State.OPEN; }
   boolean isRegistered() { return state == State.REGISTERED; }
   boolean isClosed() { return state == State.CLOSED; }
+
+  AccessNode node() { return node; }
+
+  /** Counts one client frame against the connection's rate limit. */
+  InboundLimits.Verdict admitFrame() {
+    if (inbound == null) inbound = new InboundBudget();
+    return inbound.frame(node.inbound, System.nanoTime());
+  }
+
+  /** Counts one {@code vpush.upstream} message against the connection's upstream limit. */
+  InboundLimits.Verdict admitUpstream() {
+    if (inbound == null) inbound = new InboundBudget();
+    return inbound.upstream(node.inbound, System.nanoTime());
+  }
+
+  /**
+   * A frame over a rate limit ({@code limit}: frames, upstream): answered {@code err rate_limited} to {@code address}
+   * (null: none), or, for a connection that keeps abusing the limits, closed with 1008.
+   */
+  void refused(InboundLimits.Verdict verdict, String address, String limit) {
+    if (state == State.CLOSED) return;
+    node.metrics.rateLimited(limit);
+    if (verdict == InboundLimits.Verdict.CLOSE) {
+      close(CloseCodes.POLICY, "rate limit exceeded", "rate_limited");
+    } else {
+      write(ServerFrames.error(address, io.vpush.protocol.ErrorCode.RATE_LIMITED, "too many " + limit + " per second, slow down"));
+    }
+  }
 
   Set<String> topics() {
     return topics == null ? Set.of() : topics;

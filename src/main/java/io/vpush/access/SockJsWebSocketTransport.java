@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +21,11 @@ import java.util.List;
 final class SockJsWebSocketTransport implements Transport {
 
   private final ServerWebSocket ws;
+  private final AccessNode node;
 
-  SockJsWebSocketTransport(ServerWebSocket ws) {
+  SockJsWebSocketTransport(ServerWebSocket ws, AccessNode node) {
     this.ws = ws;
+    this.node = node;
     ws.writeTextMessage("o");
   }
 
@@ -45,6 +48,11 @@ final class SockJsWebSocketTransport implements Transport {
   public void close(short code, String reason) {
     ws.writeTextMessage("c[" + code + "," + Json.encode(reason) + "]");
     ws.close(code, reason);
+    // Vert.x's own closing timeout starts only once its close frame is written, which never happens to a client that
+    // stopped reading: bounded here as on the raw WebSocket.
+    if (ws instanceof WebSocketInternal internal) {
+      ForcedClose.arm(internal.channelHandlerContext().channel(), node.closeTimeoutMs, () -> node.metrics.closeForced(kind()));
+    }
   }
 
   @Override

@@ -39,11 +39,23 @@ public final class TokenVerifier {
   /** Verifies signature and expiry; fails with a reason fit to show the client. */
   public Future<TokenClaims> verify(String token) {
     if (token == null || token.isBlank()) return Future.failedFuture("token missing");
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<io.vertx.ext.auth.User> user;
+    try {
+      user = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // vertx-auth-jwt throws instead of failing for some signed payloads (an "exp" that is not a number).
+      user = Future.failedFuture(e);
+    }
+    return user
         .recover(e -> Future.failedFuture("invalid or expired token"))
-        .map(user -> {
-          JsonObject claims = user.principal();
-          return new TokenClaims(claims.getString("sub"), strings(claims.getValue("topics")), strings(claims.getValue("devices")));
+        .compose(u -> {
+          JsonObject claims = u.principal();
+          try {
+            return Future.succeededFuture(new TokenClaims(claims.getString("sub"), strings(claims.getValue("topics")),
+                strings(claims.getValue("devices"))));
+          } catch (ClassCastException e) {
+            return Future.failedFuture("invalid token claims"); // a "sub" that is not a string
+          }
         });
   }
 

@@ -52,6 +52,22 @@ public final class Settings {
   public static final Setting<List<String>> TOPICS_PUBLIC = Setting.list("topics.public", List.of(),
       "topic patterns any authenticated client may subscribe to ('*' matches a suffix, e.g. news.*)");
 
+  // --- client connections: hostile clients (issue 21) ---
+  public static final Setting<Integer> CLOSE_TIMEOUT_MS = Setting.integer("close.timeoutMs", 5_000, 100, 600_000,
+      "a close the client does not take (its close frame unwritten or unanswered) within this time drops the connection (TCP reset)");
+  public static final Setting<Integer> RATE_FRAMES_PER_SECOND = Setting.integer("rate.framesPerSecond", 200, 1, 1_000_000,
+      "client frames (any kind, WebSocket pings included) one connection may send per second on average; past it: err rate_limited");
+  public static final Setting<Integer> RATE_FRAMES_BURST = Setting.integer("rate.framesBurst", 2_000, 1, 10_000_000,
+      "client frames one connection may send at once above the average");
+  public static final Setting<Integer> RATE_UPSTREAM_PER_SECOND = Setting.integer("rate.upstreamPerSecond", 50, 1, 1_000_000,
+      "vpush.upstream messages one connection may send per second on average; past it: err rate_limited");
+  public static final Setting<Integer> RATE_UPSTREAM_BURST = Setting.integer("rate.upstreamBurst", 200, 1, 10_000_000,
+      "vpush.upstream messages one connection may send at once above the average");
+  public static final Setting<Integer> RATE_REFUSED_BEFORE_CLOSE = Setting.integer("rate.refusedBeforeClose", 500, 1, 10_000_000,
+      "frames refused with rate_limited (net of 10% of the frame rate per second) after which the connection is closed with 1008");
+  public static final Setting<Integer> TOPICS_MAX_PER_CONNECTION = Setting.integer("topics.maxPerConnection", 256, 0, 1_000_000,
+      "topic subscriptions one connection may hold; past it a subscribe gets err access_denied");
+
   // --- delivery ---
   public static final Setting<Integer> ACK_TIMEOUT_MS = Setting.integer("ack.timeoutMs", 5_000, 10, 3_600_000,
       "a message not acked this long after it was sent is re-sent; each following wait doubles");
@@ -146,5 +162,8 @@ public final class Settings {
       KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP, KAFKA_DLQ_TOPIC, KAFKA_UPSTREAM_TOPIC, KAFKA_PRESENCE_TOPIC, KAFKA_MAX_IN_FLIGHT,
       DELAY_POLL_MS, DELAY_LEASE_MS,
       TCP_BRIDGE_PORT, TCP_BRIDGE_ENABLED, TCP_BRIDGE_HOST, TCP_BRIDGE_IDLE_TIMEOUT_MS, CLUSTER_HOST, CLUSTER_PORT, ROUTE_CACHE_SIZE, ROUTE_CACHE_TTL_MS,
-      SHUTDOWN_TIMEOUT_MS, SHUTDOWN_RECONNECT_WINDOW_MS, LOG_JSON, METRICS_ENABLED);
+      SHUTDOWN_TIMEOUT_MS, SHUTDOWN_RECONNECT_WINDOW_MS, LOG_JSON, METRICS_ENABLED,
+      // hostile clients (issue 21)
+      CLOSE_TIMEOUT_MS, RATE_FRAMES_PER_SECOND, RATE_FRAMES_BURST, RATE_UPSTREAM_PER_SECOND, RATE_UPSTREAM_BURST,
+      RATE_REFUSED_BEFORE_CLOSE, TOPICS_MAX_PER_CONNECTION);
 }

@@ -71,6 +71,7 @@ public final class Metrics {
         .description("characters written to client sockets and not yet flushed, all sessions of this node")
         .register(registry);
     registerSyncMeters();
+    hostileClientMeters();
   }
 
   public MeterRegistry registry() {
@@ -224,5 +225,47 @@ public final class Metrics {
         .distributionStatisticExpiry(Duration.ofSeconds(30)).distributionStatisticBufferLength(3)
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
         .register(registry);
+  }
+
+  // --- hostile clients (issue 21): forced closes, rate limits, topic cap ---
+
+  /** Reasons a connection can end with besides {@link #DISCONNECT_REASONS}: sustained abuse of the rate limits. */
+  public static final List<String> HOSTILE_DISCONNECT_REASONS = List.of("rate_limited");
+  /** The per-connection limits a refused client frame can count against. */
+  public static final List<String> RATE_LIMITS = List.of("frames", "upstream");
+
+  private void hostileClientMeters() {
+    for (String reason : HOSTILE_DISCONNECT_REASONS) disconnect(reason, 0);
+    for (String limit : RATE_LIMITS) rateLimited(limit, 0);
+    for (String transport : TRANSPORTS) closeForced(transport, 0);
+    topicSubscriptionRefused(0);
+  }
+
+  /** A close the client did not take within close.timeoutMs: the connection was dropped with a reset. */
+  public void closeForced(String transport) {
+    closeForced(transport, 1);
+  }
+
+  private void closeForced(String transport, int n) {
+    counter("vpush_close_forced_total", "closes not completed within close.timeoutMs, dropped with a TCP reset, by transport",
+        "transport", transport).increment(n);
+  }
+
+  /** A client frame refused with rate_limited; limit is one of {@link #RATE_LIMITS}. */
+  public void rateLimited(String limit) {
+    rateLimited(limit, 1);
+  }
+
+  private void rateLimited(String limit, int n) {
+    counter("vpush_rate_limited_total", "client frames refused with err rate_limited, by limit", "limit", limit).increment(n);
+  }
+
+  /** A topic subscription refused because the connection holds topics.maxPerConnection already. */
+  public void topicSubscriptionRefused() {
+    topicSubscriptionRefused(1);
+  }
+
+  private void topicSubscriptionRefused(int n) {
+    counter("vpush_topic_subscriptions_refused_total", "topic subscriptions refused past topics.maxPerConnection").increment(n);
   }
 }
