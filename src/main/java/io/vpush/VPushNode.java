@@ -188,8 +188,10 @@ public final class VPushNode {
   private Future<Void> startTcpBridge() {
     int port = resolvePort(config.get(Settings.TCP_BRIDGE_PORT));
     String host = config.get(Settings.TCP_BRIDGE_HOST);
+    TcpBridge.Bounds bounds = new TcpBridge.Bounds(config.get(Settings.TCP_BRIDGE_MAX_IN_FLIGHT_BYTES),
+        config.get(Settings.TCP_BRIDGE_FRAME_TIMEOUT_MS), config.get(Settings.TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS), metrics);
     return deploy(() -> new TcpBridge(publisher, host, port, config.get(Settings.API_KEY), config.get(Settings.PUBLISH_MAX_BODY_BYTES),
-        config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS)), config.accessInstances())
+        config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS), bounds), config.accessInstances())
         .onSuccess(id -> {
           intake.add(id);
           tcpBridgePort = port;

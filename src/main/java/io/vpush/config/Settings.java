@@ -141,6 +141,15 @@ public final class Settings {
   public static final Setting<Integer> ROUTE_CACHE_TTL_MS = Setting.integer("route.cacheTtlMs", 5_000, 0, 600_000,
       "how long a cached route is trusted before it is read again");
 
+  // --- hostile ports (issue 21): bounds and timeouts of the TCP bridge and of the HTTP port's connections ---
+  public static final Setting<Integer> TCP_BRIDGE_FRAME_TIMEOUT_MS = Setting.integer("tcpBridge.frameTimeoutMs", 10_000, 100, 600_000,
+      "a bridge frame must be complete within this time of its first byte; past it, err bad_frame and the connection is closed");
+  public static final Setting<Integer> TCP_BRIDGE_MAX_IN_FLIGHT_BYTES = Setting.integer("tcpBridge.maxInFlightBytes", 8 * 1024 * 1024,
+      64 * 1024, 1024 * 1024 * 1024,
+      "frame bytes of the publishes one bridge connection has awaiting their answer; past it the connection is not read until answers return");
+  public static final Setting<Integer> TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS = Setting.integer("tcpBridge.writeStallTimeoutMs", 10_000, 100, 600_000,
+      "a bridge connection whose replies are not read is not read either; when its write queue stays full this long, it is closed");
+
   // --- operations ---
   public static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = Setting.integer("shutdown.timeoutMs", 30_000, 1_000, 600_000,
       "graceful shutdown finishes within this time, whatever happens");
@@ -162,6 +171,7 @@ public final class Settings {
       KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP, KAFKA_DLQ_TOPIC, KAFKA_UPSTREAM_TOPIC, KAFKA_PRESENCE_TOPIC, KAFKA_MAX_IN_FLIGHT,
       DELAY_POLL_MS, DELAY_LEASE_MS,
       TCP_BRIDGE_PORT, TCP_BRIDGE_ENABLED, TCP_BRIDGE_HOST, TCP_BRIDGE_IDLE_TIMEOUT_MS, CLUSTER_HOST, CLUSTER_PORT, ROUTE_CACHE_SIZE, ROUTE_CACHE_TTL_MS,
+      TCP_BRIDGE_FRAME_TIMEOUT_MS, TCP_BRIDGE_MAX_IN_FLIGHT_BYTES, TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS,
       SHUTDOWN_TIMEOUT_MS, SHUTDOWN_RECONNECT_WINDOW_MS, LOG_JSON, METRICS_ENABLED,
       // hostile clients (issue 21)
       CLOSE_TIMEOUT_MS, RATE_FRAMES_PER_SECOND, RATE_FRAMES_BURST, RATE_UPSTREAM_PER_SECOND, RATE_UPSTREAM_BURST,

@@ -24,7 +24,7 @@ public final class TcpBridge extends VerticleBase {
 
   private final Publisher publisher;
   private final String apiKey;
-  private final int maxFrameBytes;
+  private final TcpBridgeLimits limits;
   private final NetServerOptions options;
   private NetServer server;
 
@@ -33,11 +33,14 @@ public final class TcpBridge extends VerticleBase {
    * @param apiKey        required in each frame's {@code headers.apiKey} when not null
    * @param maxBodyBytes  {@code publish.maxBodyBytes}; a frame may be this plus {@link #ENVELOPE_BYTES}
    * @param idleTimeoutMs a connection that sends nothing for this long is closed
+   * @param bounds        the other bounds ({@code tcpBridge.*}) and their counters, shared by the node's bridges
    */
-  public TcpBridge(Publisher publisher, String host, int port, String apiKey, int maxBodyBytes, long idleTimeoutMs) {
+  public TcpBridge(Publisher publisher, String host, int port, String apiKey, int maxBodyBytes, long idleTimeoutMs,
+                   Bounds bounds) {
     this.publisher = publisher;
     this.apiKey = apiKey;
-    this.maxFrameBytes = maxBodyBytes + ENVELOPE_BYTES;
+    this.limits = new TcpBridgeLimits(maxBodyBytes + ENVELOPE_BYTES, bounds.maxInFlightBytes(), bounds.frameTimeoutMs(),
+        bounds.writeStallTimeoutMs(), bounds.meters());
     // Netty's idle handler per connection: no timer of ours per socket.
     this.options = new NetServerOptions().setHost(host).setPort(port)
         .setReadIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
@@ -46,12 +49,35 @@ public final class TcpBridge extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createNetServer(options)
-        .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, apiKey, maxFrameBytes).start());
+        .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, apiKey, limits).start());
     return server.listen();
   }
 
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /**
+   * The bridge's bounds from settings ({@code tcpBridge.maxInFlightBytes}, {@code frameTimeoutMs},
+   * {@code writeStallTimeoutMs}), with the node's counters for them; make one per node.
+   */
+  public static final class Bounds {
+    private final long maxInFlightBytes;
+    private final long frameTimeoutMs;
+    private final long writeStallTimeoutMs;
+    private final TcpBridgeLimits.Meters meters;
+
+    public Bounds(long maxInFlightBytes, long frameTimeoutMs, long writeStallTimeoutMs, io.vpush.ops.Metrics metrics) {
+      this.maxInFlightBytes = maxInFlightBytes;
+      this.frameTimeoutMs = frameTimeoutMs;
+      this.writeStallTimeoutMs = writeStallTimeoutMs;
+      this.meters = TcpBridgeLimits.Meters.of(metrics);
+    }
+
+    long maxInFlightBytes() { return maxInFlightBytes; }
+    long frameTimeoutMs() { return frameTimeoutMs; }
+    long writeStallTimeoutMs() { return writeStallTimeoutMs; }
+    TcpBridgeLimits.Meters meters() { return meters; }
   }
 }

@@ -25,6 +25,12 @@ import java.util.List;
  * answers {@code ping} with {@code pong} and {@code send} to {@code vpush.publish} with a {@code message} frame
  * to the caller's {@code replyAddress}; everything else gets an {@code err} frame. The publishes of one read (a
  * pipelining caller sends many per write) are published together, as one store call.
+ *
+ * <p>Hostile callers are bounded (issue 21): a connection whose replies are not read is not read either (the socket
+ * and the parser pause while the write queue is full) and is closed when it stays full for
+ * {@code tcpBridge.writeStallTimeoutMs}; it is not read while its publishes awaiting an answer hold more than
+ * {@code tcpBridge.maxInFlightBytes}; and a frame must be complete within {@code tcpBridge.frameTimeoutMs} of its first
+ * byte (the read-idle timeout restarts on every byte, so one byte a second would otherwise hold it forever).
  */
 final class TcpBridgeConnection {
 
@@ -32,22 +38,41 @@ final class TcpBridgeConnection {
 
   private final NetSocket socket;
   private final Publisher publisher;
+  /** Past this many queued reply bytes in one turn, they are handed to the socket at once (so its queue is checked). */
+  private static final int FLUSH_BYTES = 64 * 1024;
+
   private final byte[] apiKey;
-  private final int maxFrameBytes;
+  private final TcpBridgeLimits limits;
   private final RecordParser parser;
   private boolean expectLength = true;
   private List<PublishRequest> gathered = new ArrayList<>();
   private List<String> replyTo = new ArrayList<>();
+  private List<Integer> weights = new ArrayList<>();
+  /** Bytes received and not yet taken by the parser as a record: above 0 after a read, a frame is incomplete. */
+  private long unparsed;
+  /** Whether a frame was completed in the current read (then the incomplete rest started in this read). */
+  private boolean frameCompleted;
+  /** When the incomplete frame's first byte arrived (System.nanoTime()); 0: no frame incomplete, or not reading. */
+  private long frameStartNanos;
+  private long frameTimer = -1;
+  /** Frame bytes (plus overhead) of the publishes awaiting their answer. */
+  private long inFlightBytes;
+  private boolean pausedForWrites;
+  private boolean pausedForInFlight;
+  private boolean readingPaused;
+  private long stallTimer = -1;
+  private boolean closed;
+  private int frameLength;
   /** The connection's context (set in start): replies are written from it only. */
   private Context context;
   /** Frames written in this event-loop turn, not yet handed to the socket. */
   private Buffer pending;
 
-  TcpBridgeConnection(NetSocket socket, Publisher publisher, String apiKey, int maxFrameBytes) {
+  TcpBridgeConnection(NetSocket socket, Publisher publisher, String apiKey, TcpBridgeLimits limits) {
     this.socket = socket;
     this.publisher = publisher;
     this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
-    this.maxFrameBytes = maxFrameBytes;
+    this.limits = limits;
     this.parser = RecordParser.newFixed(4, this::record);
   }
 
@@ -55,11 +80,18 @@ final class TcpBridgeConnection {
     context = Vertx.currentContext();
     // The publishes of one read are gathered while the parser runs and published together after it.
     socket.handler(buffer -> {
+      unparsed += buffer.length();
+      frameCompleted = false;
       try {
         parser.handle(buffer);
       } finally {
         publishGathered();
+        watchFrame();
       }
+    });
+    socket.closeHandler(v -> {
+      closed = true;
+      cancelTimers();
     });
     // Also where an exception thrown while handling a frame ends up (RecordParser rethrows): log it, never hide it.
     socket.exceptionHandler(e -> {
@@ -69,23 +101,27 @@ final class TcpBridgeConnection {
   }
 
   private void record(Buffer buf) {
+    unparsed -= buf.length();
+    if (closed) return;
     if (expectLength) {
       long length = buf.getUnsignedInt(0);
-      if (length > maxFrameBytes) {
-        err(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + length + " bytes is over the limit of " + maxFrameBytes);
-        flushFrames();
-        socket.close();
-        parser.handler(b -> {});
+      if (length > limits.maxFrameBytes()) {
+        limits.meters().closedTooLarge().increment();
+        err(null, ErrorCode.FRAME_TOO_LARGE, "frame of " + length + " bytes is over the limit of " + limits.maxFrameBytes());
+        closeAfterWrites();
         return;
       }
       if (length == 0) {
+        frameCompleted = true;
         err(null, ErrorCode.BAD_FRAME, "empty frame");
         return;
       }
       expectLength = false;
+      frameLength = (int) length;
       parser.fixedSizeMode((int) length);
     } else {
       expectLength = true;
+      frameCompleted = true;
       parser.fixedSizeMode(4);
       frame(buf);
     }
@@ -126,8 +162,16 @@ final class TcpBridgeConnection {
       err(replyAddress, ErrorCode.BAD_FRAME, e.getMessage());
       return;
     }
+    int weight = frameLength + TcpBridgeLimits.PUBLISH_OVERHEAD_BYTES;
     gathered.add(request);
     replyTo.add(replyAddress);
+    weights.add(weight);
+    inFlightBytes += weight;
+    if (inFlightBytes >= limits.maxInFlightBytes() && !pausedForInFlight) {
+      pausedForInFlight = true;
+      limits.meters().pausedInFlight().increment();
+      pauseReading();
+    }
   }
 
   /** Publishes what this read brought (one store call for all of it, see {@link Publisher#publishAll}). */
@@ -136,14 +180,30 @@ final class TcpBridgeConnection {
     List<Future<JsonObject>> answers = publisher.publishAll(gathered, "tcp");
     for (int i = 0; i < answers.size(); i++) {
       String replyAddress = replyTo.get(i);
-      answers.get(i).onComplete(ar -> reply(replyAddress, ar));
+      int weight = weights.get(i);
+      answers.get(i).onComplete(ar -> onContext(() -> answered(replyAddress, weight, ar)));
     }
     gathered = new ArrayList<>();
     replyTo = new ArrayList<>();
+    weights = new ArrayList<>();
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) action.run();
+    else context.runOnContext(v -> action.run());
+  }
+
+  private void answered(String replyAddress, int weight, AsyncResult<JsonObject> ar) {
+    inFlightBytes -= weight;
+    reply(replyAddress, ar);
+    if (pausedForInFlight && inFlightBytes < limits.maxInFlightBytes()) {
+      pausedForInFlight = false;
+      maybeResume();
+    }
   }
 
   private void reply(String replyAddress, AsyncResult<JsonObject> ar) {
-    if (replyAddress == null) return;
+    if (replyAddress == null || closed) return;
     if (ar.succeeded()) {
       write(new JsonObject().put("type", "message").put("address", replyAddress).put("body", ar.result()));
     } else if (ar.cause() instanceof StoreUnavailableException) {
@@ -174,18 +234,121 @@ final class TcpBridgeConnection {
       context.runOnContext(v -> write(frame));
       return;
     }
+    if (closed) return;
     Buffer body = frame.toBuffer();
     if (pending == null) {
       pending = Buffer.buffer(Math.max(1024, body.length() + 4));
       context.runOnContext(v -> flushFrames());
     }
     pending.appendInt(body.length()).appendBuffer(body);
+    // One read can hold thousands of tiny frames, each answered: hand the replies over as they grow, so that a full
+    // write queue pauses the parser within this read instead of after it.
+    if (pending.length() >= FLUSH_BYTES) flushFrames();
   }
 
   private void flushFrames() {
-    if (pending == null) return;
+    if (pending == null || closed) {
+      pending = null;
+      return;
+    }
     Buffer out = pending;
     pending = null;
     socket.write(out);
+    if (socket.writeQueueFull() && !pausedForWrites) {
+      pausedForWrites = true;
+      limits.meters().pausedWrites().increment();
+      pauseReading();
+      socket.drainHandler(v -> {
+        if (!pausedForWrites) return;
+        pausedForWrites = false;
+        cancelStallTimer();
+        maybeResume();
+      });
+      stallTimer = context.owner().setTimer(limits.writeStallTimeoutMs(), id -> {
+        stallTimer = -1;
+        if (!pausedForWrites || closed) return;
+        limits.meters().closedStall().increment();
+        LOG.debug("TCP bridge connection from {} closed: its replies were not read for {} ms", socket.remoteAddress(),
+            limits.writeStallTimeoutMs());
+        closeNow();
+      });
+    }
+  }
+
+  /** Stops reading: the socket and the frames the parser already holds. */
+  private void pauseReading() {
+    if (readingPaused) return;
+    readingPaused = true;
+    parser.pause();
+    socket.pause();
+    // Not the caller's slowness while we do not read.
+    frameStartNanos = 0;
+  }
+
+  private void maybeResume() {
+    if (!readingPaused || pausedForWrites || pausedForInFlight || closed) return;
+    readingPaused = false;
+    frameCompleted = false;
+    try {
+      parser.resume(); // parses what it held, which may pause again
+    } finally {
+      publishGathered();
+      watchFrame();
+    }
+    if (!readingPaused) socket.resume();
+  }
+
+  /** After a read: starts the frame clock when a frame is incomplete, stops it when none is. */
+  private void watchFrame() {
+    if (unparsed <= 0 || readingPaused || closed) {
+      frameStartNanos = 0;
+      return;
+    }
+    if (frameStartNanos == 0 || frameCompleted) frameStartNanos = System.nanoTime();
+    if (frameTimer < 0) armFrameTimer(limits.frameTimeoutMs());
+  }
+
+  // One timer at a time per connection, re-armed for the rest of the current frame's time, not one per read.
+  private void armFrameTimer(long delayMs) {
+    frameTimer = context.owner().setTimer(Math.max(1, delayMs), id -> {
+      frameTimer = -1;
+      if (frameStartNanos == 0 || closed) return;
+      long elapsedMs = (System.nanoTime() - frameStartNanos) / 1_000_000;
+      if (elapsedMs < limits.frameTimeoutMs()) {
+        armFrameTimer(limits.frameTimeoutMs() - elapsedMs);
+        return;
+      }
+      limits.meters().closedFrameTimeout().increment();
+      err(null, ErrorCode.BAD_FRAME, "a frame must be complete within " + limits.frameTimeoutMs() + " ms of its first byte");
+      closeAfterWrites();
+    });
+  }
+
+  /** Writes what is queued, then closes; a peer that does not read its answer is dropped at once. */
+  private void closeAfterWrites() {
+    flushFrames();
+    parser.handler(b -> {});
+    if (socket.writeQueueFull()) closeNow();
+    else socket.close();
+    closed = true;
+    cancelTimers();
+  }
+
+  /** Drops the connection without waiting for queued writes (they are discarded with the channel). */
+  private void closeNow() {
+    closed = true;
+    cancelTimers();
+    ((io.vertx.core.net.impl.ConnectionBase) socket).channelHandlerContext().channel().close();
+  }
+
+  private void cancelStallTimer() {
+    if (stallTimer >= 0) context.owner().cancelTimer(stallTimer);
+    stallTimer = -1;
+  }
+
+  private void cancelTimers() {
+    cancelStallTimer();
+    if (frameTimer >= 0) context.owner().cancelTimer(frameTimer);
+    frameTimer = -1;
   }
 }
