@@ -330,6 +330,7 @@ public final class Session extends TimingWheel.Entry {
     State was = state;
     state = State.CLOSED;
     wheel.cancel(this);
+    backlog.release();
     node.metrics.disconnect(endReason);
     if (LOG.isDebugEnabled()) LOG.debug("close conn={} user={} clientId={} reason={}", connectionId, userId(), clientId(), endReason);
     if (was != State.JOINING && was != State.REGISTERED) return;

@@ -23,6 +23,8 @@ final class SocketBacklog {
   private DrainListener listener;
   private int frames;
   private long bytes;
+  /** Set once the connection is gone: its writes no longer count, whether or not the transport completes them. */
+  private boolean released;
 
   SocketBacklog(Transport transport, OutboundLimits limits, Metrics metrics) {
     this.transport = transport;
@@ -41,11 +43,13 @@ final class SocketBacklog {
    * @return false when, even flushed, the socket leaves the backlog past the bound: the caller closes a slow consumer
    */
   boolean write(String frame) {
+    if (released) return true; // the connection is gone: nothing to hold, nothing to close
     int size = frame.length();
     frames++;
     bytes += size;
     metrics.outboundQueued(size);
     transport.write(frame).onComplete(ar -> {
+      if (released) return;
       metrics.outboundQueued(-size);
       frames--;
       bytes -= size;
@@ -54,6 +58,19 @@ final class SocketBacklog {
     if (!limits.over(frames, bytes)) return true;
     transport.flush(); // completes the writes the socket takes, here and now
     return !limits.over(frames, bytes);
+  }
+
+  /**
+   * The connection is gone: what it still had queued leaves the node's count now. A transport may drop its queued
+   * writes with the channel without completing them (Vert.x's WebSocket after a forced close does), so the count must
+   * not wait for their completions.
+   */
+  void release() {
+    if (released) return;
+    released = true;
+    metrics.outboundQueued(-bytes);
+    frames = 0;
+    bytes = 0;
   }
 
   /** Whether {@code moreFrames} frames of {@code moreBytes} characters in all still fit in the paced share. */
