@@ -2,10 +2,15 @@ package io.vpush;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.netty.channel.ChannelPipeline;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vpush.access.AccessEndpoints;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vpush.ops.HttpConnectionGuard;
+import io.vpush.ops.HttpErrors;
 import io.vpush.time.TimingWheel;
 
 /**
@@ -13,6 +18,9 @@ import io.vpush.time.TimingWheel;
  * endpoints and static pages. It owns this event loop's timing wheel, ticked by one periodic timer.
  */
 final class HttpVerticle extends VerticleBase {
+
+  /** Vert.x 5's name for its HTTP/1 connection handler in the pipeline. */
+  private static final String VERTX_HANDLER = "handler";
 
   private final VPushNode node;
   private HttpServer server;
@@ -32,6 +40,8 @@ final class HttpVerticle extends VerticleBase {
       new AccessEndpoints(node.access(), node.frames(), wheel, node.frameMaxBytes() * 4).mount(vertx, router);
     }
     node.mountApi(vertx, router);
+    HttpErrors errors = new HttpErrors(node.metrics(), java.util.Set.of(AccessEndpoints.RAW_WEBSOCKET_PATH));
+    errors.mount(router);
     int frameMax = node.frameMaxBytes();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(node.httpHost())
@@ -42,9 +52,23 @@ final class HttpVerticle extends VerticleBase {
         // Strict thread mode drops two pre-allocated outbound queues per connection (~8 KB heap each connection,
         // measured with jmap at 5,000 idle connections). It requires writes on the connection's event loop,
         // which Session guarantees: everything it writes hops onto its own context first.
-        .setStrictThreadMode(true);
-    server = vertx.createHttpServer(options).requestHandler(router);
+        .setStrictThreadMode(true)
+        // A client that sent Expect: 100-continue waits for it before its body; vertx-web's BodyHandler never sends it.
+        .setHandle100ContinueAutomatically(true);
+    HttpConnectionGuard.Limits limits = node.httpLimits();
+    server = vertx.createHttpServer(options).requestHandler(errors.guard(router))
+        .invalidRequestHandler(errors::invalidRequest)
+        .connectionHandler(connection -> guard(connection, limits));
     return server.listen();
+  }
+
+  /** Puts the connection's {@link HttpConnectionGuard} in front of Vert.x's handler. */
+  private static void guard(HttpConnection connection, HttpConnectionGuard.Limits limits) {
+    if (!(connection instanceof ConnectionBase base)) return;
+    ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+    if (pipeline.get(VERTX_HANDLER) != null && pipeline.get(HttpConnectionGuard.NAME) == null) {
+      pipeline.addBefore(VERTX_HANDLER, HttpConnectionGuard.NAME, new HttpConnectionGuard(limits));
+    }
   }
 
   @Override

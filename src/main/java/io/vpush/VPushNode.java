@@ -30,6 +30,8 @@ import io.vpush.ops.AdminApi;
 import io.vpush.ops.ApiKeyAuth;
 import io.vpush.ops.DevTokenRoute;
 import io.vpush.ops.HttpJson;
+import io.vpush.ops.HttpConnectionGuard;
+import io.vpush.protocol.JsonLimits;
 import io.vpush.ops.Metrics;
 import io.vpush.ops.NodeOps;
 import io.vpush.ops.OpsRoutes;
@@ -61,6 +63,7 @@ public final class VPushNode {
   private final String nodeId;
   private final Clock clock = Clock.SYSTEM;
   private final Metrics metrics = new Metrics();
+  private HttpConnectionGuard.Limits httpLimits;
   private final Hub hub = new Hub();
   private final NodeOps nodeOps;
   private final KafkaDoors kafka;
@@ -85,6 +88,7 @@ public final class VPushNode {
   private volatile boolean closing;
 
   private VPushNode(Vertx vertx, VPushConfig config) {
+    JsonLimits.install();
     this.vertx = vertx;
     this.config = config;
     String id = config.get(Settings.NODE_ID);
@@ -306,4 +310,16 @@ public final class VPushNode {
   long wheelTickMs() { return config.get(Settings.WHEEL_TICK_MS); }
   int frameMaxBytes() { return config.get(Settings.FRAME_MAX_BYTES); }
   String httpHost() { return config.get(Settings.HTTP_HOST); }
+
+  /** The bounds of the HTTP port's connections, made once for the node's HTTP verticles. */
+  synchronized HttpConnectionGuard.Limits httpLimits() {
+    if (httpLimits == null) {
+      // A SockJS stream's answers are bounded by outbound.maxBytes first (slow consumer): this bound must not cut it.
+      long queued = Math.max(config.get(Settings.HTTP_MAX_QUEUED_BYTES),
+          (long) config.get(Settings.OUTBOUND_MAX_BYTES) + 4L * config.get(Settings.FRAME_MAX_BYTES));
+      httpLimits = HttpConnectionGuard.Limits.of(config.get(Settings.HTTP_IDLE_TIMEOUT_MS),
+          config.get(Settings.HTTP_REQUEST_TIMEOUT_MS), queued, metrics);
+    }
+    return httpLimits;
+  }
 }

@@ -4,10 +4,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vpush.ops.HttpJson;
 import io.vpush.time.TimingWheel;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +23,9 @@ import java.nio.charset.StandardCharsets;
  * consumer per register) and speaks the same frames.
  */
 public final class AccessEndpoints {
+
+  /** Where the raw WebSocket (the stock event-bus bridge client's endpoint) is upgraded. */
+  public static final String RAW_WEBSOCKET_PATH = "/eventbus/websocket";
 
   private final AccessNode node;
   private final ClientFrameHandler frames;
@@ -36,9 +43,14 @@ public final class AccessEndpoints {
   }
 
   public void mount(Vertx vertx, Router router) {
-    router.route("/eventbus/websocket").handler(ctx -> {
+    router.route(RAW_WEBSOCKET_PATH).handler(ctx -> {
       if (!ctx.request().canUpgradeToWebSocket()) {
-        ctx.response().setStatusCode(400).end("expected a WebSocket upgrade");
+        HttpJson.error(ctx, 400, "bad_request", "expected a WebSocket upgrade");
+        return;
+      }
+      if (ctx.request().getHeader("Sec-WebSocket-Key") == null) {
+        // Netty's handshaker throws on it once the connection is taken over, when no HTTP answer can be given.
+        HttpJson.error(ctx, 400, "bad_request", "a WebSocket upgrade needs a Sec-WebSocket-Key header");
         return;
       }
       String query = ctx.request().query();
@@ -52,11 +64,38 @@ public final class AccessEndpoints {
       ctx.request().toWebSocket().onSuccess(this::acceptSockJsWebSocket);
     });
     // The polling transports' sends (xhr_send, jsonp_send) read their body through a BodyHandler: without one they
-    // answered 500. Bounded like a WebSocket message: a larger body is 413 before it is held.
-    router.route(io.vertx.core.http.HttpMethod.POST, "/eventbus/*")
-        .handler(io.vertx.ext.web.handler.BodyHandler.create(false).setBodyLimit(maxMessageBytes));
+    // answered 500. Bounded by twice a WebSocket message (SockJS escapes each message into a JSON string, which may
+    // double it, more for control characters): a larger body is 413 before it is held.
+    router.route(HttpMethod.POST, "/eventbus/*")
+        .handler(BodyHandler.create(false).setBodyLimit(2L * maxMessageBytes));
+    router.routeWithRegex(HttpMethod.POST, "/eventbus/[^/]+/[^/]+/(?:xhr_send|jsonp_send)").handler(AccessEndpoints::checkSockJsSend);
     SockJSHandlerOptions options = new SockJSHandlerOptions().setRegisterWriteHandler(false);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::acceptSockJs));
+  }
+
+  /**
+   * A polling send must carry a JSON array of strings: SockJS answers anything else with a 500 (and vertx-web's
+   * session throws on a {@code null} in the array), which is the client's mistake here: 400 with the reason.
+   */
+  private static void checkSockJsSend(RoutingContext ctx) {
+    String payload = ctx.body().asString();
+    String type = ctx.request().getHeader("Content-Type");
+    if (ctx.request().path().endsWith("/jsonp_send") && type != null && type.startsWith("application/x-www-form-urlencoded")) {
+      payload = ctx.request().getFormAttribute("d");
+      if (payload == null) payload = formField(ctx.body().asString(), "d");
+    }
+    if (payload == null || payload.isEmpty()) {
+      HttpJson.error(ctx, 400, "bad_frame", "Payload expected.");
+    } else if (!payload.stripLeading().startsWith("[") || SockJsWebSocketTransport.messages(payload) == null) {
+      HttpJson.error(ctx, 400, "bad_frame", "Broken JSON encoding.");
+    } else {
+      ctx.next();
+    }
+  }
+
+  private static String formField(String body, String name) {
+    if (body == null) return null;
+    return QueryParams.get(body, name);
   }
 
   private NettyWebSocket acceptWebSocket(io.netty.channel.Channel channel, String query) {

@@ -41,7 +41,9 @@ final class NettyWebSocketUpgrade {
    * No extension (permessage-deflate) is offered on this endpoint.
    */
   private static final List<String> VERTX_HTTP_HANDLERS = List.of("httpDecoder", "httpEncoder", "inflater", "deflater",
-      "h2c", "chunkedWriter", "idle", "webSocketExtensionHandler", "handler");
+      "h2c", "chunkedWriter", "idle", "webSocketExtensionHandler", "handler",
+      // vpush's own HTTP connection bounds (ops.HttpConnectionGuard): the WebSocket has its own from here on.
+      "vpush-http-guard");
 
   /** The pipeline name of the handler that consolidates flushes per event-loop turn. */
   static final String FLUSH_HANDLER = "vpush-flush";

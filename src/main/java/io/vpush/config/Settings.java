@@ -36,6 +36,14 @@ public final class Settings {
   public static final Setting<String> API_KEY = Setting.string("api.key", null,
       "bearer key for the publish and admin HTTP API (dev mode generates one)");
 
+  // --- the HTTP port's connections (issue 21) ---
+  public static final Setting<Integer> HTTP_IDLE_TIMEOUT_MS = Setting.integer("http.idleTimeoutMs", 30_000, 100, 3_600_000,
+      "an HTTP connection without a whole request head for this long (idle keep-alive, or headers sent slowly) is closed");
+  public static final Setting<Integer> HTTP_REQUEST_TIMEOUT_MS = Setting.integer("http.requestTimeoutMs", 30_000, 100, 3_600_000,
+      "an HTTP request body must be received within this time of its head, or the connection is closed");
+  public static final Setting<Integer> HTTP_MAX_QUEUED_BYTES = Setting.integer("http.maxQueuedBytes", 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024,
+      "answers one HTTP connection may have waiting in its socket's queue (a client that pipelines and does not read); past it, it is closed. Never below outbound.maxBytes plus 4x frame.maxBytes");
+
   // --- client connections ---
   public static final Setting<Integer> AUTH_TIMEOUT_MS = Setting.integer("auth.timeoutMs", 10_000, 100, 600_000,
       "a connection must register its user stream within this time or is closed with 4001");
@@ -161,7 +169,7 @@ public final class Settings {
   /** All settings, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       MODE, ROLES, NODE_ID, ADVERTISED_URL,
-      HTTP_HOST, HTTP_PORT, ACCESS_INSTANCES,
+      HTTP_HOST, HTTP_PORT, ACCESS_INSTANCES, HTTP_IDLE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_MAX_QUEUED_BYTES,
       JWT_SECRET, JWT_PUBLIC_KEY, API_KEY,
       AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, FRAME_MAX_BYTES, OUTBOUND_MAX_BYTES, OUTBOUND_MAX_MESSAGES, WHEEL_TICK_MS, TOPICS_PUBLIC,
       ACK_TIMEOUT_MS, ACK_MAX_BACKOFF_MS, ACK_MAX_RETRIES, INBOX_CAP, INBOX_TTL_SECONDS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT,

@@ -167,6 +167,15 @@ public final class Metrics {
     counter("vpush_problems_total", "errors and warnings, by kind", "level", level, "kind", kind).increment();
   }
 
+  // --- issue 21: HTTP client errors ---
+  private static final java.util.Set<Integer> HTTP_CLIENT_ERRORS = java.util.Set.of(400, 404, 405, 406, 413, 414, 415, 431);
+
+  /** An HTTP request refused for the client's mistake (ops.HttpErrors); the status label takes a fixed set of values. */
+  public void httpClientError(int status) {
+    String label = HTTP_CLIENT_ERRORS.contains(status) ? Integer.toString(status) : "other";
+    counter("vpush_http_client_errors_total", "HTTP requests refused for the client's mistake, by status", "status", label).increment();
+  }
+
   /** A gauge read on scrape. */
   public void gauge(String name, String description, Supplier<Number> value) {
     Gauge.builder(name, () -> value.get()).description(description).register(registry);

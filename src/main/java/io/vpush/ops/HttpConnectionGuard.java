@@ -1,0 +1,132 @@
+package io.vpush.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bounds one HTTP/1 connection of the HTTP port (issue 21): a connection waiting for a request head (idle keep-alive,
+ * or headers trickled byte by byte) is closed after {@code http.idleTimeoutMs}; a request body not complete within
+ * {@code http.requestTimeoutMs} of its head closes it too; and a client that pipelines requests without reading the
+ * answers is closed once more than {@code http.maxQueuedBytes} of answers wait in its socket's queue.
+ *
+ * <p>One Netty handler per HTTP connection, between the codec and Vert.x's handler; it takes itself out when the
+ * connection becomes a WebSocket (101), whose own bounds then apply. Time runs from the connection's event loop (one
+ * scheduled task at a time). Vert.x's {@code HttpServerOptions.setIdleTimeout} is not used: its timer restarts on
+ * every byte read, so a slow header keeps it quiet forever, and it would also close a long poll that is waiting.
+ */
+public final class HttpConnectionGuard extends ChannelDuplexHandler {
+
+  /** The handler's name in the pipeline. */
+  public static final String NAME = "vpush-http-guard";
+
+  /** The node's bounds and the counters of what they closed; one per node, shared by every connection. */
+  public record Limits(long idleTimeoutMs, long requestTimeoutMs, long maxQueuedBytes,
+                       Counter closedIdle, Counter closedRequestTimeout, Counter closedQueue) {
+
+    public static Limits of(long idleTimeoutMs, long requestTimeoutMs, long maxQueuedBytes, Metrics metrics) {
+      String name = "vpush_http_connections_closed_total";
+      String help = "HTTP connections closed by a bound of the HTTP port, by reason";
+      return new Limits(idleTimeoutMs, requestTimeoutMs, maxQueuedBytes,
+          metrics.counter(name, help, "reason", "idle"),
+          metrics.counter(name, help, "reason", "request_timeout"),
+          metrics.counter(name, help, "reason", "queue_full"));
+    }
+  }
+
+  private final Limits limits;
+  /** Requests read whole, and answers written whole: equal when the connection waits for its next request. */
+  private int requestsRead;
+  private int answersWritten;
+  /** A head arrived, its body is still arriving. */
+  private boolean inBody;
+  private ScheduledFuture<?> timer;
+
+  public HttpConnectionGuard(Limits limits) {
+    this.limits = limits;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    awaitRequest(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof HttpRequest) {
+      inBody = true;
+      arm(ctx, limits.requestTimeoutMs(), limits.closedRequestTimeout());
+    }
+    if (msg instanceof LastHttpContent) {
+      inBody = false;
+      requestsRead++;
+      cancel(); // being answered: an answer (a long poll, a stream) takes the time it takes
+    }
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+    ChannelOutboundBuffer queue = ctx.channel().unsafe().outboundBuffer();
+    if (queue != null && queue.totalPendingWriteBytes() > limits.maxQueuedBytes()) {
+      // Answers the client does not read: drop the connection and what it queued rather than hold more.
+      limits.closedQueue().increment();
+      io.netty.util.ReferenceCountUtil.release(msg);
+      promise.setFailure(new java.io.IOException("the client does not read its answers"));
+      cancel();
+      ctx.channel().close();
+      return;
+    }
+    if (msg instanceof HttpResponse response && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+      cancel();
+      ctx.pipeline().remove(this);
+      ctx.write(msg, promise);
+      return;
+    }
+    super.write(ctx, msg, promise);
+    if (msg instanceof LastHttpContent) {
+      answersWritten++;
+      if (answersWritten >= requestsRead && !inBody) awaitRequest(ctx);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    cancel();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancel();
+  }
+
+  private void awaitRequest(ChannelHandlerContext ctx) {
+    arm(ctx, limits.idleTimeoutMs(), limits.closedIdle());
+  }
+
+  private void arm(ChannelHandlerContext ctx, long delayMs, Counter reason) {
+    cancel();
+    timer = ctx.executor().schedule(() -> {
+      timer = null;
+      reason.increment();
+      ctx.channel().close();
+    }, delayMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void cancel() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+}
