@@ -75,6 +75,8 @@ public final class VPushNode {
   private OpsRoutes ops;
   private AdminApi admin;
   private EventBusPublishDoor eventBusDoor;
+  /** The API key's publish requests per second, node-wide (HTTP, TCP bridge, event bus; not Kafka). */
+  private io.vpush.limit.NodeRate publishes;
   // Cluster (-cluster): the node registry, this node's clustered endpoint, and the TCP bridge (purge role).
   private NodeRegistry registry;
   private NodeEndpoint endpoint;
@@ -118,7 +120,7 @@ public final class VPushNode {
             .onSuccess(intake::add));
       }
       if (config.hasRole("purge")) {
-        eventBusDoor = new EventBusPublishDoor(publisher);
+        eventBusDoor = new EventBusPublishDoor(publisher, publishes);
         started.add(eventBusDoor.start(vertx.eventBus()));
         if (config.get(Settings.TCP_BRIDGE_ENABLED)) started.add(startTcpBridge());
       }
@@ -144,6 +146,7 @@ public final class VPushNode {
       dispatcher = new LocalDispatcher(hub);
       directory = new LocalNodeDirectory(this::describe);
     }
+    publishes = io.vpush.limit.NodeRate.publishes(config, metrics);
     publisher = new Publisher(store, dispatcher, metrics, clock, config.get(Settings.INBOX_TTL_SECONDS), config.get(Settings.PUBLISH_MAX_USERS));
     if (config.hasRole("access")) {
       UpstreamSink upstream = kafka.upstreamOr(new EventBusUpstream(vertx.eventBus()));
@@ -169,6 +172,7 @@ public final class VPushNode {
             if (closing) HttpJson.error(ctx, 503, "unavailable", "this node is shutting down");
             else ctx.next();
           })
+          .handler(this::publishRate)
           .handler(new HttpPublishHandler(publisher));
     }
     router.route("/api/*").handler(apiKey);
@@ -184,6 +188,13 @@ public final class VPushNode {
         "the body is larger than " + config.get(Settings.PUBLISH_MAX_BODY_BYTES) + " bytes"));
   }
 
+  /** An HTTP publish over the node's publish rate is answered 429 + Retry-After, before its body is parsed. */
+  private void publishRate(io.vertx.ext.web.RoutingContext ctx) {
+    long retryAfter = publishes.admit("http");
+    if (retryAfter == 0) ctx.next();
+    else HttpJson.rateLimited(ctx, retryAfter, publishes.refusal(retryAfter));
+  }
+
   private Future<String> deploy(java.util.function.Supplier<io.vertx.core.Deployable> verticle, int instances) {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances)).onSuccess(deployments::add);
   }
@@ -193,7 +204,7 @@ public final class VPushNode {
     int port = resolvePort(config.get(Settings.TCP_BRIDGE_PORT));
     String host = config.get(Settings.TCP_BRIDGE_HOST);
     TcpBridge.Bounds bounds = new TcpBridge.Bounds(config.get(Settings.TCP_BRIDGE_MAX_IN_FLIGHT_BYTES),
-        config.get(Settings.TCP_BRIDGE_FRAME_TIMEOUT_MS), config.get(Settings.TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS), metrics);
+        config.get(Settings.TCP_BRIDGE_FRAME_TIMEOUT_MS), config.get(Settings.TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS), metrics, publishes);
     return deploy(() -> new TcpBridge(publisher, host, port, config.get(Settings.API_KEY), config.get(Settings.PUBLISH_MAX_BODY_BYTES),
         config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS), bounds), config.accessInstances())
         .onSuccess(id -> {

@@ -53,16 +53,27 @@ public final class AccessEndpoints {
         HttpJson.error(ctx, 400, "bad_request", "a WebSocket upgrade needs a Sec-WebSocket-Key header");
         return;
       }
+      if (refusedByRate(ctx, "websocket")) return;
       String query = ctx.request().query();
       upgrade.upgrade(ctx.request(), channel -> acceptWebSocket(channel, query));
     });
     router.route("/eventbus/:server/:session/websocket").handler(ctx -> {
       if (!ctx.request().canUpgradeToWebSocket()) {
-        ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
+        HttpJson.error(ctx, 400, "bad_request", "Can \"Upgrade\" only to \"WebSocket\".");
         return;
       }
-      ctx.request().toWebSocket().onSuccess(this::acceptSockJsWebSocket);
+      if (ctx.request().getHeader("Sec-WebSocket-Key") == null) {
+        HttpJson.error(ctx, 400, "bad_request", "a WebSocket upgrade needs a Sec-WebSocket-Key header");
+        return;
+      }
+      if (refusedByRate(ctx, "sockjs")) return;
+      ctx.request().toWebSocket().onSuccess(this::acceptSockJsWebSocket).onFailure(e -> {
+        if (!ctx.response().headWritten() && !ctx.response().closed()) {
+          HttpJson.error(ctx, 400, "bad_request", "the WebSocket handshake failed: " + e.getMessage());
+        }
+      });
     });
+    limitNewSockJsSessions(vertx, router);
     // The polling transports' sends (xhr_send, jsonp_send) read their body through a BodyHandler: without one they
     // answered 500. Bounded by twice a WebSocket message (SockJS escapes each message into a JSON string, which may
     // double it, more for control characters): a larger body is 413 before it is held.
@@ -96,6 +107,37 @@ public final class AccessEndpoints {
   private static String formField(String body, String name) {
     if (body == null) return null;
     return QueryParams.get(body, name);
+  }
+
+  // --- hostile rates (issue 21): new connections per second, node-wide ---
+
+  /** The polling and streaming transports whose request opens a session when its id is new. */
+  private static final java.util.Set<String> OPENING_TRANSPORTS = java.util.Set.of("xhr", "xhr_streaming", "eventsource",
+      "htmlfile", "jsonp");
+  /**
+   * vertx-web's SockJS session table (SockJSImpl, BaseTransport.getSession, vertx-web 5.0.5): the one place that
+   * knows whether a polling request's session id is new, so a new session is refused before it is made.
+   */
+  private static final String SOCKJS_SESSIONS = "_vertx.sockjssessions";
+
+  /** Answers a new connection over the node's rate with 429 + Retry-After; true when it did. */
+  private boolean refusedByRate(io.vertx.ext.web.RoutingContext ctx, String transport) {
+    long retryAfter = node.connections.admit(transport);
+    if (retryAfter == 0) return false;
+    io.vpush.ops.HttpJson.rateLimited(ctx, retryAfter, node.connections.refusal(retryAfter));
+    return true;
+  }
+
+  /** A polling request that would open a new SockJS session counts against the node's connection rate. */
+  private void limitNewSockJsSessions(Vertx vertx, Router router) {
+    io.vertx.core.shareddata.LocalMap<String, Object> sessions = vertx.sharedData().getLocalMap(SOCKJS_SESSIONS);
+    router.route("/eventbus/:server/:session/:transport").handler(ctx -> {
+      boolean opens = OPENING_TRANSPORTS.contains(ctx.pathParam("transport"))
+          && ctx.request().method() != io.vertx.core.http.HttpMethod.OPTIONS
+          && !sessions.containsKey(ctx.pathParam("session"));
+      if (opens && refusedByRate(ctx, "sockjs")) return;
+      ctx.next();
+    });
   }
 
   private NettyWebSocket acceptWebSocket(io.netty.channel.Channel channel, String query) {

@@ -37,6 +37,9 @@ public final class AccessNode {
   final long closeTimeoutMs;
   /** The per-connection rate limits and the topic cap. */
   final InboundLimits inbound;
+  // --- hostile rates (issue 21) ---
+  /** New client connections of the whole node, per second: past it a handshake is answered 429. */
+  final io.vpush.limit.NodeRate connections;
 
   public AccessNode(String nodeId, Vertx vertx, VPushConfig config, Store store, Hub hub, Dispatcher dispatcher,
                     UpstreamSink upstream, Metrics metrics, Clock clock) {
@@ -61,6 +64,7 @@ public final class AccessNode {
     this.syncMaxInFlight = config.get(Settings.SYNC_MAX_IN_FLIGHT);
     this.closeTimeoutMs = config.get(Settings.CLOSE_TIMEOUT_MS);
     this.inbound = InboundLimits.of(config);
+    this.connections = io.vpush.limit.NodeRate.connections(config, metrics);
   }
 
   public String nodeId() {

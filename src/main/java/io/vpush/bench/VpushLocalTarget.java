@@ -52,10 +52,17 @@ final class VpushLocalTarget implements Target {
     }
   }
 
-  /** Credentials and dev mode, shared with the cluster target. */
+  /**
+   * Credentials and dev mode, shared with the cluster target; and the node-wide rate limits raised far out of reach
+   * (issue 21): the idle and reconnect scenarios open connections as fast as they can (100k in seconds) and the rate
+   * search publishes as fast as the node takes, while the defaults (5,000 connections/s, burst 20,000; 50,000
+   * publishes/s, burst 100,000) protect a production node. {@code --server-env} can set them back.
+   */
   static Map<String, String> baseEnv(BenchOptions o, String apiKey) {
     return Map.of("VPUSH_JWT_SECRET", o.str("jwt-secret", "bench-secret-bench-secret-bench-secret"),
-        "VPUSH_API_KEY", apiKey, "VPUSH_MODE", "dev");
+        "VPUSH_API_KEY", apiKey, "VPUSH_MODE", "dev",
+        "VPUSH_RATE_CONNECTIONS_PER_SECOND", "10000000", "VPUSH_RATE_CONNECTIONS_BURST", "100000000",
+        "VPUSH_RATE_PUBLISHES_PER_SECOND", "10000000", "VPUSH_RATE_PUBLISHES_BURST", "100000000");
   }
 
   /** {@code --server-env K=V,K2=V2}. */

@@ -158,6 +158,16 @@ public final class Settings {
   public static final Setting<Integer> TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS = Setting.integer("tcpBridge.writeStallTimeoutMs", 10_000, 100, 600_000,
       "a bridge connection whose replies are not read is not read either; when its write queue stays full this long, it is closed");
 
+  // --- hostile rates (issue 21): node-wide rates of new connections and of the API key's publishes ---
+  public static final Setting<Integer> RATE_CONNECTIONS_PER_SECOND = Setting.integer("rate.connectionsPerSecond", 5_000, 1, 10_000_000,
+      "new client connections (WebSocket upgrades, new SockJS sessions) this node accepts per second on average; past it: HTTP 429 with Retry-After");
+  public static final Setting<Integer> RATE_CONNECTIONS_BURST = Setting.integer("rate.connectionsBurst", 20_000, 1, 100_000_000,
+      "new client connections this node accepts at once above the average");
+  public static final Setting<Integer> RATE_PUBLISHES_PER_SECOND = Setting.integer("rate.publishesPerSecond", 50_000, 1, 10_000_000,
+      "publish requests (HTTP, TCP bridge, event bus; not Kafka) this node accepts per second on average, one per request whatever its users; past it: 429 / err rate_limited");
+  public static final Setting<Integer> RATE_PUBLISHES_BURST = Setting.integer("rate.publishesBurst", 100_000, 1, 100_000_000,
+      "publish requests this node accepts at once above the average");
+
   // --- operations ---
   public static final Setting<Integer> SHUTDOWN_TIMEOUT_MS = Setting.integer("shutdown.timeoutMs", 30_000, 1_000, 600_000,
       "graceful shutdown finishes within this time, whatever happens");
@@ -183,5 +193,7 @@ public final class Settings {
       SHUTDOWN_TIMEOUT_MS, SHUTDOWN_RECONNECT_WINDOW_MS, LOG_JSON, METRICS_ENABLED,
       // hostile clients (issue 21)
       CLOSE_TIMEOUT_MS, RATE_FRAMES_PER_SECOND, RATE_FRAMES_BURST, RATE_UPSTREAM_PER_SECOND, RATE_UPSTREAM_BURST,
-      RATE_REFUSED_BEFORE_CLOSE, TOPICS_MAX_PER_CONNECTION);
+      RATE_REFUSED_BEFORE_CLOSE, TOPICS_MAX_PER_CONNECTION,
+      // hostile rates (issue 21)
+      RATE_CONNECTIONS_PER_SECOND, RATE_CONNECTIONS_BURST, RATE_PUBLISHES_PER_SECOND, RATE_PUBLISHES_BURST);
 }

@@ -21,6 +21,13 @@ public final class HttpJson {
         .end(new JsonObject().put("error", error).put("message", message).encode());
   }
 
+  /** 429 with {@code Retry-After} (whole seconds) and the JSON reason {@code rate_limited}. */
+  public static void rateLimited(RoutingContext ctx, long retryAfterSeconds, String message) {
+    if (ctx.response().ended()) return;
+    ctx.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
+    error(ctx, 429, "rate_limited", message);
+  }
+
   /** Maps a failure to its status: bad input 400, store down 503, anything else 500. */
   public static void failure(RoutingContext ctx, Throwable e) {
     if (e instanceof PublishException p) {

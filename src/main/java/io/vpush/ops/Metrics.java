@@ -277,4 +277,17 @@ public final class Metrics {
   private void topicSubscriptionRefused(int n) {
     counter("vpush_topic_subscriptions_refused_total", "topic subscriptions refused past topics.maxPerConnection").increment(n);
   }
+
+  // --- hostile rates (issue 21): node-wide rate limits (io.vpush.limit.NodeRate registers every series at 0) ---
+
+  /**
+   * Requests refused by a node-wide rate limit: {@code limit} is {@code connections} (429 at the handshake; door is
+   * the transport) or {@code publishes} (429 or err rate_limited; door http, tcp, eventbus). Its own name, not
+   * {@code vpush_rate_limited_total}: that one's series are per-connection limits labelled by {@code limit} alone, and
+   * Prometheus wants one label set per name.
+   */
+  public Counter nodeRateLimited(String limit, String door) {
+    return counter("vpush_node_rate_limited_total", "requests refused by a node-wide rate limit (429 / rate_limited), by limit and door",
+        "limit", limit, "door", door);
+  }
 }

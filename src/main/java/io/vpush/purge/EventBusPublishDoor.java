@@ -5,6 +5,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vpush.limit.NodeRate;
 import io.vpush.protocol.Addresses;
 import io.vpush.protocol.ErrorCode;
 import io.vpush.store.StoreUnavailableException;
@@ -16,10 +17,13 @@ import io.vpush.store.StoreUnavailableException;
 public final class EventBusPublishDoor {
 
   private final Publisher publisher;
+  /** The node's publish rate (issue 21): over it, the reply fails with rate_limited (429). */
+  private final NodeRate rate;
   private MessageConsumer<Object> consumer;
 
-  public EventBusPublishDoor(Publisher publisher) {
+  public EventBusPublishDoor(Publisher publisher, NodeRate rate) {
     this.publisher = publisher;
+    this.rate = rate;
   }
 
   public Future<Void> start(EventBus bus) {
@@ -34,6 +38,11 @@ public final class EventBusPublishDoor {
   /** Publishes one request; the door label tells the metrics where it came from (eventbus or tcp). */
   public void handle(Message<Object> msg) {
     String door = "tcp".equals(msg.headers().get("vpush-door")) ? "tcp" : "eventbus";
+    long retryAfter = rate.admit(door);
+    if (retryAfter > 0) {
+      msg.fail(ErrorCode.RATE_LIMITED.status(), rate.refusal(retryAfter));
+      return;
+    }
     Object raw = msg.body();
     JsonObject body = raw instanceof JsonObject o ? o : null;
     if (body == null && raw instanceof String s) {

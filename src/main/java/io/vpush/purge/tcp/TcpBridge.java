@@ -40,7 +40,7 @@ public final class TcpBridge extends VerticleBase {
     this.publisher = publisher;
     this.apiKey = apiKey;
     this.limits = new TcpBridgeLimits(maxBodyBytes + ENVELOPE_BYTES, bounds.maxInFlightBytes(), bounds.frameTimeoutMs(),
-        bounds.writeStallTimeoutMs(), bounds.meters());
+        bounds.writeStallTimeoutMs(), bounds.meters(), bounds.publishes());
     // Netty's idle handler per connection: no timer of ours per socket.
     this.options = new NetServerOptions().setHost(host).setPort(port)
         .setReadIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
@@ -60,24 +60,29 @@ public final class TcpBridge extends VerticleBase {
 
   /**
    * The bridge's bounds from settings ({@code tcpBridge.maxInFlightBytes}, {@code frameTimeoutMs},
-   * {@code writeStallTimeoutMs}), with the node's counters for them; make one per node.
+   * {@code writeStallTimeoutMs}) and the node's publish rate, with the node's counters for them; make one per node.
    */
   public static final class Bounds {
     private final long maxInFlightBytes;
     private final long frameTimeoutMs;
     private final long writeStallTimeoutMs;
     private final TcpBridgeLimits.Meters meters;
+    private final io.vpush.limit.NodeRate publishes;
 
-    public Bounds(long maxInFlightBytes, long frameTimeoutMs, long writeStallTimeoutMs, io.vpush.ops.Metrics metrics) {
+    /** @param publishes the node's publish rate (issue 21), shared with the other keyed doors */
+    public Bounds(long maxInFlightBytes, long frameTimeoutMs, long writeStallTimeoutMs, io.vpush.ops.Metrics metrics,
+                  io.vpush.limit.NodeRate publishes) {
       this.maxInFlightBytes = maxInFlightBytes;
       this.frameTimeoutMs = frameTimeoutMs;
       this.writeStallTimeoutMs = writeStallTimeoutMs;
       this.meters = TcpBridgeLimits.Meters.of(metrics);
+      this.publishes = publishes;
     }
 
     long maxInFlightBytes() { return maxInFlightBytes; }
     long frameTimeoutMs() { return frameTimeoutMs; }
     long writeStallTimeoutMs() { return writeStallTimeoutMs; }
     TcpBridgeLimits.Meters meters() { return meters; }
+    io.vpush.limit.NodeRate publishes() { return publishes; }
   }
 }

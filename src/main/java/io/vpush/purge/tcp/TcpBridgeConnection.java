@@ -30,7 +30,8 @@ import java.util.List;
  * and the parser pause while the write queue is full) and is closed when it stays full for
  * {@code tcpBridge.writeStallTimeoutMs}; it is not read while its publishes awaiting an answer hold more than
  * {@code tcpBridge.maxInFlightBytes}; and a frame must be complete within {@code tcpBridge.frameTimeoutMs} of its first
- * byte (the read-idle timeout restarts on every byte, so one byte a second would otherwise hold it forever).
+ * byte (the read-idle timeout restarts on every byte, so one byte a second would otherwise hold it forever). A keyed
+ * publish over the node's publish rate ({@code rate.publishesPerSecond}) is answered {@code err rate_limited}.
  */
 final class TcpBridgeConnection {
 
@@ -153,6 +154,11 @@ final class TcpBridgeConnection {
     }
     if (!keyMatches(frame.getValue("headers") instanceof JsonObject h ? h.getValue("apiKey") : null)) {
       err(replyAddress, ErrorCode.ACCESS_DENIED, "a valid apiKey header is required");
+      return;
+    }
+    long retryAfter = limits.publishes().admit("tcp");
+    if (retryAfter > 0) {
+      err(replyAddress, ErrorCode.RATE_LIMITED, limits.publishes().refusal(retryAfter));
       return;
     }
     PublishRequest request;

@@ -11,9 +11,10 @@ import io.vpush.ops.Metrics;
  * @param maxInFlightBytes    frame bytes of a connection's publishes awaiting their answer before it is not read
  * @param frameTimeoutMs      a frame must be complete within this time of its first byte
  * @param writeStallTimeoutMs a connection whose write queue stays full this long is closed
+ * @param publishes           the node's publish rate (all doors): a publish over it gets {@code err rate_limited}
  */
 record TcpBridgeLimits(int maxFrameBytes, long maxInFlightBytes, long frameTimeoutMs, long writeStallTimeoutMs,
-                       Meters meters) {
+                       Meters meters, io.vpush.limit.NodeRate publishes) {
 
   /** Bookkeeping of a publish beyond its frame's bytes (request, reply address, future), counted against the bound. */
   static final int PUBLISH_OVERHEAD_BYTES = 512;
