@@ -54,7 +54,10 @@ final class HttpVerticle extends VerticleBase {
         // which Session guarantees: everything it writes hops onto its own context first.
         .setStrictThreadMode(true)
         // A client that sent Expect: 100-continue waits for it before its body; vertx-web's BodyHandler never sends it.
-        .setHandle100ContinueAutomatically(true);
+        .setHandle100ContinueAutomatically(true)
+        // vpush serves HTTP/1 only. With h2c on, Vert.x makes the connection (and calls the connection handler that
+        // bounds it) only at its first bytes, so a connection that never sends one was never closed.
+        .setHttp2ClearTextEnabled(false);
     HttpConnectionGuard.Limits limits = node.httpLimits();
     server = vertx.createHttpServer(options).requestHandler(errors.guard(router))
         .invalidRequestHandler(errors::invalidRequest)

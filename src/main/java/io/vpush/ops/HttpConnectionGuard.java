@@ -5,12 +5,19 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +56,8 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
   private int answersWritten;
   /** A head arrived, its body is still arriving. */
   private boolean inBody;
+  /** An answer's head is written, its end is not. */
+  private boolean answering;
   private ScheduledFuture<?> timer;
 
   public HttpConnectionGuard(Limits limits) {
@@ -62,6 +71,18 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof HttpRequest request && !SPOKEN.contains(request.protocolVersion())) {
+      // HTTP/2.0 (or a made-up version) in an HTTP/1 request line: Vert.x would answer a bare 501, a server error.
+      io.netty.util.ReferenceCountUtil.release(msg);
+      refuse(ctx, "unsupported HTTP version");
+      return;
+    }
+    if (msg instanceof io.netty.handler.codec.http.HttpObject part && part.decoderResult().isFailure()) {
+      // A head or body that does not decode (a chunk size that overflows): Vert.x would close without an answer.
+      io.netty.util.ReferenceCountUtil.release(msg);
+      refuse(ctx, "the request could not be read: " + part.decoderResult().cause().getMessage());
+      return;
+    }
     if (msg instanceof HttpRequest) {
       inBody = true;
       arm(ctx, limits.requestTimeoutMs(), limits.closedRequestTimeout());
@@ -72,6 +93,24 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
       cancel(); // being answered: an answer (a long poll, a stream) takes the time it takes
     }
     super.channelRead(ctx, msg);
+  }
+
+  private static final java.util.Set<HttpVersion> SPOKEN = java.util.Set.of(HttpVersion.HTTP_1_0, HttpVersion.HTTP_1_1);
+
+  /** Answers 400 with a JSON reason and closes; only closes when an answer is already on its way. */
+  private void refuse(ChannelHandlerContext ctx, String message) {
+    cancel();
+    if (answering) {
+      ctx.channel().close();
+      return;
+    }
+    byte[] body = new io.vertx.core.json.JsonObject().put("error", "bad_request").put("message", message).encode()
+        .getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
+        Unpooled.wrappedBuffer(body));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CONNECTION, "close");
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -92,8 +131,10 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
       ctx.write(msg, promise);
       return;
     }
+    if (msg instanceof HttpResponse) answering = true;
     super.write(ctx, msg, promise);
     if (msg instanceof LastHttpContent) {
+      answering = false;
       answersWritten++;
       if (answersWritten >= requestsRead && !inBody) awaitRequest(ctx);
     }

@@ -41,10 +41,7 @@ public final class HttpErrors {
    */
   public Handler<HttpServerRequest> guard(Router router) {
     return request -> {
-      if (request.version() == null) {
-        // HTTP/2.0 or a made-up version in an HTTP/1 request line: vertx-web would answer a bare 501.
-        answer(request, 400, "bad_request", "unsupported HTTP version").onComplete(v -> closeAfter(request));
-      } else if (!hasValidEscapes(request.path()) || (!ownQueries.contains(request.path()) && !hasValidEscapes(request.query()))) {
+      if (!hasValidEscapes(request.path()) || (!ownQueries.contains(request.path()) && !hasValidEscapes(request.query()))) {
         answer(request, 400, "bad_request", "the URI has a broken percent escape");
       } else {
         router.handle(request);

@@ -106,6 +106,32 @@ class HttpConnectionGuardTest {
     assertThat(limits.closedQueue().count()).isEqualTo(1);
   }
 
+  @Test
+  void anHttpVersionOtherThanOneIsAnsweredFourHundredAndClosed() {
+    channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.valueOf("HTTP/2.0"), HttpMethod.GET, "/health/live"));
+    assertThat((Object) channel.readInbound()).as("not passed on to Vert.x").isNull();
+    io.netty.handler.codec.http.FullHttpResponse answer = channel.readOutbound();
+    assertThat(answer.status().code()).isEqualTo(400);
+    assertThat(answer.content().toString(java.nio.charset.StandardCharsets.UTF_8)).contains("unsupported HTTP version");
+    answer.release();
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aBodyThatDoesNotDecodeIsAnsweredFourHundredAndClosed() {
+    channel.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/messages"));
+    channel.readInbound();
+    io.netty.handler.codec.http.HttpContent broken = new DefaultHttpContent(Unpooled.EMPTY_BUFFER);
+    broken.setDecoderResult(io.netty.handler.codec.DecoderResult.failure(new NumberFormatException("Chunk size overflow: -1")));
+    channel.writeInbound(broken);
+    assertThat((Object) channel.readInbound()).isNull();
+    io.netty.handler.codec.http.FullHttpResponse answer = channel.readOutbound();
+    assertThat(answer.status().code()).isEqualTo(400);
+    assertThat(answer.content().toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Chunk size overflow");
+    answer.release();
+    assertThat(channel.isOpen()).isFalse();
+  }
+
   private static DefaultFullHttpRequest get() {
     return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health/live");
   }
