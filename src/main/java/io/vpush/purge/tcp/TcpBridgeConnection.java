@@ -324,21 +324,24 @@ final class TcpBridgeConnection {
     });
   }
 
-  /** Writes what is queued, then closes; a peer that does not read its answer is dropped at once. */
+  /**
+   * Writes what is queued, then closes; a peer that does not read its answer is dropped at once, and one that stops
+   * reading before the close is written is dropped {@code writeStallTimeoutMs} later.
+   */
   private void closeAfterWrites() {
     flushFrames();
     parser.handler(b -> {});
-    if (socket.writeQueueFull()) closeNow();
-    else socket.close();
     closed = true;
     cancelTimers();
+    if (socket.writeQueueFull()) SocketReset.now(socket);
+    else SocketReset.closeWithin(socket, limits.writeStallTimeoutMs());
   }
 
-  /** Drops the connection without waiting for queued writes (they are discarded with the channel). */
+  /** Drops the connection with a reset, without waiting for queued writes (they are discarded with the channel). */
   private void closeNow() {
     closed = true;
     cancelTimers();
-    ((io.vertx.core.net.impl.ConnectionBase) socket).channelHandlerContext().channel().close();
+    SocketReset.now(socket);
   }
 
   private void cancelStallTimer() {
