@@ -41,14 +41,16 @@ final class TcpBridgeConnection {
   private final Publisher publisher;
   /** Past this many queued reply bytes in one turn, they are handed to the socket at once (so its queue is checked). */
   private static final int FLUSH_BYTES = 64 * 1024;
+  /** Reasons to stop reading (bits of {@link #pausedFor}): reading resumes when none is left. */
+  private static final byte PAUSED_FOR_WRITES = 1;
+  private static final byte PAUSED_FOR_IN_FLIGHT = 2;
 
   private final byte[] apiKey;
   private final TcpBridgeLimits limits;
   private final RecordParser parser;
   private boolean expectLength = true;
-  private List<PublishRequest> gathered = new ArrayList<>();
-  private List<String> replyTo = new ArrayList<>();
-  private List<Integer> weights = new ArrayList<>();
+  /** The publishes of the current read, published together after it; null while none (most of a connection's life). */
+  private List<Gathered> gathered;
   /** Bytes received and not yet taken by the parser as a record: above 0 after a read, a frame is incomplete. */
   private long unparsed;
   /** Whether a frame was completed in the current read (then the incomplete rest started in this read). */
@@ -58,9 +60,9 @@ final class TcpBridgeConnection {
   private long frameTimer = -1;
   /** Frame bytes (plus overhead) of the publishes awaiting their answer. */
   private long inFlightBytes;
-  private boolean pausedForWrites;
-  private boolean pausedForInFlight;
-  private boolean readingPaused;
+  /** Why reading is paused: {@link #PAUSED_FOR_WRITES} and/or {@link #PAUSED_FOR_IN_FLIGHT}; 0 while reading. */
+  private byte pausedFor;
+  /** The write-stall timer while {@link #PAUSED_FOR_WRITES}, else -1. */
   private long stallTimer = -1;
   private boolean closed;
   private int frameLength;
@@ -169,29 +171,29 @@ final class TcpBridgeConnection {
       return;
     }
     int weight = frameLength + TcpBridgeLimits.PUBLISH_OVERHEAD_BYTES;
-    gathered.add(request);
-    replyTo.add(replyAddress);
-    weights.add(weight);
+    if (gathered == null) gathered = new ArrayList<>();
+    gathered.add(new Gathered(request, replyAddress, weight));
     inFlightBytes += weight;
-    if (inFlightBytes >= limits.maxInFlightBytes() && !pausedForInFlight) {
-      pausedForInFlight = true;
+    if (inFlightBytes >= limits.maxInFlightBytes() && pauseReading(PAUSED_FOR_IN_FLIGHT)) {
       limits.meters().pausedInFlight().increment();
-      pauseReading();
     }
   }
 
+  /** A publish of the current read, with where its answer goes and what it counts against the in-flight bound. */
+  private record Gathered(PublishRequest request, String replyAddress, int weight) {}
+
   /** Publishes what this read brought (one store call for all of it, see {@link Publisher#publishAll}). */
   private void publishGathered() {
-    if (gathered.isEmpty()) return;
-    List<Future<JsonObject>> answers = publisher.publishAll(gathered, "tcp");
+    if (gathered == null) return;
+    List<Gathered> batch = gathered;
+    gathered = null;
+    List<PublishRequest> requests = new ArrayList<>(batch.size());
+    for (Gathered g : batch) requests.add(g.request());
+    List<Future<JsonObject>> answers = publisher.publishAll(requests, "tcp");
     for (int i = 0; i < answers.size(); i++) {
-      String replyAddress = replyTo.get(i);
-      int weight = weights.get(i);
-      answers.get(i).onComplete(ar -> onContext(() -> answered(replyAddress, weight, ar)));
+      Gathered g = batch.get(i);
+      answers.get(i).onComplete(ar -> onContext(() -> answered(g.replyAddress(), g.weight(), ar)));
     }
-    gathered = new ArrayList<>();
-    replyTo = new ArrayList<>();
-    weights = new ArrayList<>();
   }
 
   private void onContext(Runnable action) {
@@ -202,9 +204,8 @@ final class TcpBridgeConnection {
   private void answered(String replyAddress, int weight, AsyncResult<JsonObject> ar) {
     inFlightBytes -= weight;
     reply(replyAddress, ar);
-    if (pausedForInFlight && inFlightBytes < limits.maxInFlightBytes()) {
-      pausedForInFlight = false;
-      maybeResume();
+    if ((pausedFor & PAUSED_FOR_IN_FLIGHT) != 0 && inFlightBytes < limits.maxInFlightBytes()) {
+      resumeReading(PAUSED_FOR_IN_FLIGHT);
     }
   }
 
@@ -260,19 +261,16 @@ final class TcpBridgeConnection {
     Buffer out = pending;
     pending = null;
     socket.write(out);
-    if (socket.writeQueueFull() && !pausedForWrites) {
-      pausedForWrites = true;
+    if (socket.writeQueueFull() && pauseReading(PAUSED_FOR_WRITES)) {
       limits.meters().pausedWrites().increment();
-      pauseReading();
       socket.drainHandler(v -> {
-        if (!pausedForWrites) return;
-        pausedForWrites = false;
+        if ((pausedFor & PAUSED_FOR_WRITES) == 0) return;
         cancelStallTimer();
-        maybeResume();
+        resumeReading(PAUSED_FOR_WRITES);
       });
       stallTimer = context.owner().setTimer(limits.writeStallTimeoutMs(), id -> {
         stallTimer = -1;
-        if (!pausedForWrites || closed) return;
+        if ((pausedFor & PAUSED_FOR_WRITES) == 0 || closed) return;
         limits.meters().closedStall().increment();
         LOG.debug("TCP bridge connection from {} closed: its replies were not read for {} ms", socket.remoteAddress(),
             limits.writeStallTimeoutMs());
@@ -281,19 +279,28 @@ final class TcpBridgeConnection {
     }
   }
 
-  /** Stops reading: the socket and the frames the parser already holds. */
-  private void pauseReading() {
-    if (readingPaused) return;
-    readingPaused = true;
-    parser.pause();
-    socket.pause();
-    // Not the caller's slowness while we do not read.
-    frameStartNanos = 0;
+  /**
+   * Stops reading for this reason: the socket and the frames the parser already holds.
+   *
+   * @return false when already paused for this reason (then nothing changed)
+   */
+  private boolean pauseReading(byte reason) {
+    if ((pausedFor & reason) != 0) return false;
+    boolean wasReading = pausedFor == 0;
+    pausedFor |= reason;
+    if (wasReading) {
+      parser.pause();
+      socket.pause();
+      // Not the caller's slowness while we do not read.
+      frameStartNanos = 0;
+    }
+    return true;
   }
 
-  private void maybeResume() {
-    if (!readingPaused || pausedForWrites || pausedForInFlight || closed) return;
-    readingPaused = false;
+  /** Drops this reason to stop reading; reads again (first what the parser holds) when no other reason is left. */
+  private void resumeReading(byte reason) {
+    pausedFor &= (byte) ~reason;
+    if (pausedFor != 0 || closed) return;
     frameCompleted = false;
     try {
       parser.resume(); // parses what it held, which may pause again
@@ -301,12 +308,12 @@ final class TcpBridgeConnection {
       publishGathered();
       watchFrame();
     }
-    if (!readingPaused) socket.resume();
+    if (pausedFor == 0) socket.resume();
   }
 
   /** After a read: starts the frame clock when a frame is incomplete, stops it when none is. */
   private void watchFrame() {
-    if (unparsed <= 0 || readingPaused || closed) {
+    if (unparsed <= 0 || pausedFor != 0 || closed) {
       frameStartNanos = 0;
       return;
     }
@@ -330,21 +337,24 @@ final class TcpBridgeConnection {
     });
   }
 
-  /** Writes what is queued, then closes; a peer that does not read its answer is dropped at once. */
+  /**
+   * Writes what is queued, then closes; a peer that does not read its answer is dropped at once, and one that stops
+   * reading before the close is written is dropped {@code writeStallTimeoutMs} later.
+   */
   private void closeAfterWrites() {
     flushFrames();
     parser.handler(b -> {});
-    if (socket.writeQueueFull()) closeNow();
-    else socket.close();
     closed = true;
     cancelTimers();
+    if (socket.writeQueueFull()) SocketReset.now(socket);
+    else SocketReset.closeWithin(socket, limits.writeStallTimeoutMs());
   }
 
-  /** Drops the connection without waiting for queued writes (they are discarded with the channel). */
+  /** Drops the connection with a reset, without waiting for queued writes (they are discarded with the channel). */
   private void closeNow() {
     closed = true;
     cancelTimers();
-    ((io.vertx.core.net.impl.ConnectionBase) socket).channelHandlerContext().channel().close();
+    SocketReset.now(socket);
   }
 
   private void cancelStallTimer() {
