@@ -77,8 +77,10 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
       refuse(ctx, "unsupported HTTP version");
       return;
     }
-    if (msg instanceof io.netty.handler.codec.http.HttpObject part && part.decoderResult().isFailure()) {
-      // A head or body that does not decode (a chunk size that overflows): Vert.x would close without an answer.
+    if (msg instanceof io.netty.handler.codec.http.HttpContent part && !(msg instanceof HttpRequest)
+        && part.decoderResult().isFailure()) {
+      // A body that does not decode (a chunk size that overflows): Vert.x would close without an answer. A head that
+      // does not decode goes on to Vert.x, whose invalid-request handler (HttpErrors) tells 414 and 431 apart.
       io.netty.util.ReferenceCountUtil.release(msg);
       refuse(ctx, "the request could not be read: " + part.decoderResult().cause().getMessage());
       return;

@@ -7,7 +7,6 @@ import io.vpush.testing.VPushProcess;
 import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -57,7 +56,6 @@ class TcpBridgeAbuseIT {
     if (vertx != null) vertx.close().await(30, TimeUnit.SECONDS);
   }
 
-  @Disabled("issue 21, open: the stalled bridge connection is paused but not yet cut at tcpBridge.writeStallTimeoutMs")
   @Test
   void aCallerThatNeverReadsIsPausedThenClosedAndOthersAreServed() throws Exception {
     String user = "tcp-abuse-ws";
