@@ -103,7 +103,7 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
   private void refuse(ChannelHandlerContext ctx, String message) {
     cancel();
     if (answering) {
-      ctx.channel().close();
+      ctx.close();
       return;
     }
     byte[] body = new io.vertx.core.json.JsonObject().put("error", "bad_request").put("message", message).encode()
@@ -124,7 +124,7 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
       io.netty.util.ReferenceCountUtil.release(msg);
       promise.setFailure(new java.io.IOException("the client does not read its answers"));
       cancel();
-      ctx.channel().close();
+      ctx.close(); // from here toward the socket: Vert.x's handler would close only after its queued writes leave
       return;
     }
     if (msg instanceof HttpResponse response && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
@@ -162,7 +162,7 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
     timer = ctx.executor().schedule(() -> {
       timer = null;
       reason.increment();
-      ctx.channel().close();
+      ctx.close();
     }, delayMs, TimeUnit.MILLISECONDS);
   }
 
