@@ -20,6 +20,7 @@ import io.vertx.core.internal.PromiseInternal;
 import io.vertx.core.net.impl.ShutdownEvent;
 import io.vpush.access.InboundLimits.Verdict;
 import io.vpush.protocol.CloseCodes;
+import io.vpush.limit.ForcedClose;
 
 import java.nio.charset.StandardCharsets;
 

@@ -50,6 +50,9 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
     }
   }
 
+  /** The versions answered; anything else in a request line is refused here (see channelRead). */
+  private static final java.util.Set<HttpVersion> SPOKEN = java.util.Set.of(HttpVersion.HTTP_1_0, HttpVersion.HTTP_1_1);
+
   private final Limits limits;
   /** Requests read whole, and answers written whole: equal when the connection waits for its next request. */
   private int requestsRead;
@@ -96,8 +99,6 @@ public final class HttpConnectionGuard extends ChannelDuplexHandler {
     }
     super.channelRead(ctx, msg);
   }
-
-  private static final java.util.Set<HttpVersion> SPOKEN = java.util.Set.of(HttpVersion.HTTP_1_0, HttpVersion.HTTP_1_1);
 
   /** Answers 400 with a JSON reason and closes; only closes when an answer is already on its way. */
   private void refuse(ChannelHandlerContext ctx, String message) {

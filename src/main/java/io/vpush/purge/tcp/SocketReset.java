@@ -1,20 +1,18 @@
 package io.vpush.purge.tcp;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.Channel;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
-
-import java.util.concurrent.TimeUnit;
+import io.vpush.limit.ForcedClose;
 
 /**
- * Drops a Vert.x socket with a TCP reset (SO_LINGER 0, then close) at once, whatever is still queued for it.
+ * The TCP bridge's side of {@link ForcedClose}: drops a Vert.x socket with a TCP reset (SO_LINGER 0, then close) at once, whatever is still queued for it.
  *
  * <p>Why not {@code socket.close()} or {@code channel().close()}: both go through Vert.x's handler in the pipeline, which
  * turns a close into "write an empty buffer, close when it is written". Behind writes a peer never reads, that write
  * never completes, so the channel stays open and the peer (blocked in its own write because we stopped reading) never
- * learns. Closing from Vert.x's own handler context goes toward the head of the pipeline and skips that interception;
- * SO_LINGER 0 makes the kernel send a reset and free both socket buffers instead of trying to flush them.
+ * learns. ForcedClose closes the transport directly, past that interception; SO_LINGER 0 makes the kernel send a reset
+ * and free both socket buffers instead of trying to flush them.
  */
 final class SocketReset {
 
@@ -22,13 +20,7 @@ final class SocketReset {
 
   /** Resets the connection now; the writes still queued fail and are freed. Call on the socket's event loop. */
   static void now(NetSocket socket) {
-    ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
-    try {
-      vertxHandler.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-    } catch (RuntimeException e) {
-      // a transport without SO_LINGER: the close below still frees Netty's queue
-    }
-    vertxHandler.close();
+    ForcedClose.reset(channel(socket));
   }
 
   /**
@@ -36,12 +28,11 @@ final class SocketReset {
    * timer is a task on the channel's event loop, cancelled when the channel closes; nothing is held per connection.
    */
   static void closeWithin(NetSocket socket, long timeoutMs) {
-    ChannelHandlerContext vertxHandler = ((NetSocketInternal) socket).channelHandlerContext();
-    var channel = vertxHandler.channel();
-    var drop = channel.eventLoop().schedule(() -> {
-      if (channel.isOpen()) now(socket);
-    }, timeoutMs, TimeUnit.MILLISECONDS);
-    channel.closeFuture().addListener(f -> drop.cancel(false));
+    ForcedClose.arm(channel(socket), timeoutMs, () -> {});
     socket.close();
+  }
+
+  private static Channel channel(NetSocket socket) {
+    return ((NetSocketInternal) socket).channelHandlerContext().channel();
   }
 }

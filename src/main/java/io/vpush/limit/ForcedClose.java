@@ -1,4 +1,4 @@
-package io.vpush.access;
+package io.vpush.limit;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -14,13 +14,14 @@ import java.util.concurrent.TimeUnit;
  * <p>Why: a close frame is written behind everything queued before it, so to a client that stopped reading it never
  * leaves, and a client may also never answer it. The timer is a task on the channel's own event loop, armed only
  * while a close is under way and cancelled when the channel closes, so no connection holds a timer otherwise.
+ * Shared by the client doors (access) and the TCP bridge (purge.tcp, through SocketReset).
  */
-final class ForcedClose {
+public final class ForcedClose {
 
   private ForcedClose() {}
 
   /** Arms the drop; {@code onForced} runs (on the channel's event loop) just before a connection is reset. */
-  static void arm(Channel channel, long timeoutMs, Runnable onForced) {
+  public static void arm(Channel channel, long timeoutMs, Runnable onForced) {
     ScheduledFuture<?> drop = channel.eventLoop().schedule(() -> {
       if (!channel.isOpen()) return;
       onForced.run();
@@ -30,7 +31,7 @@ final class ForcedClose {
   }
 
   /** Closes the channel with a reset: nothing more is sent, and what was queued is dropped. */
-  static void reset(Channel channel) {
+  public static void reset(Channel channel) {
     try {
       channel.config().setOption(ChannelOption.SO_LINGER, 0);
     } catch (RuntimeException e) {
