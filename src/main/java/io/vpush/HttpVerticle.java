@@ -53,8 +53,12 @@ final class HttpVerticle extends VerticleBase {
         // measured with jmap at 5,000 idle connections). It requires writes on the connection's event loop,
         // which Session guarantees: everything it writes hops onto its own context first.
         .setStrictThreadMode(true)
-        // A client that sent Expect: 100-continue waits for it before its body; vertx-web's BodyHandler never sends it.
-        .setHandle100ContinueAutomatically(true)
+        // Expect: 100-continue is answered by vertx-web's BodyHandler on the routes that read a body, after its limit check
+        // (an over-limit Content-Length gets 413 before the body is sent); Vert.x's automatic answer would be a second one.
+        // No WebSocket compression on the SockJS path (the raw one has none): a deflater and an inflater per connection
+        // are hundreds of KB of native memory that any client could ask for by offering permessage-deflate.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         // vpush serves HTTP/1 only. With h2c on, Vert.x makes the connection (and calls the connection handler that
         // bounds it) only at its first bytes, so a connection that never sends one was never closed.
         .setHttp2ClearTextEnabled(false);

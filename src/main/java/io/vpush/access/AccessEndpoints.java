@@ -4,12 +4,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vpush.protocol.CloseCodes;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vpush.ops.HttpJson;
 import io.vpush.time.TimingWheel;
@@ -67,7 +69,9 @@ public final class AccessEndpoints {
         return;
       }
       if (refusedByRate(ctx, "sockjs")) return;
-      ctx.request().toWebSocket().onSuccess(this::acceptSockJsWebSocket).onFailure(e -> {
+      // The socket under it: the WebSocket Vert.x hands over is a wrapper that does not give it.
+      io.netty.channel.Channel channel = ((ConnectionBase) ctx.request().connection()).channelHandlerContext().channel();
+      ctx.request().toWebSocket().onSuccess(ws -> acceptSockJsWebSocket(ws, channel)).onFailure(e -> {
         if (!ctx.response().headWritten() && !ctx.response().closed()) {
           HttpJson.error(ctx, 400, "bad_request", "the WebSocket handshake failed: " + e.getMessage());
         }
@@ -147,16 +151,20 @@ public final class AccessEndpoints {
     return socket;
   }
 
-  private void acceptSockJsWebSocket(ServerWebSocket ws) {
-    Session session = new Session(node, new SockJsWebSocketTransport(ws, node), Vertx.currentContext(), wheel);
+  private void acceptSockJsWebSocket(ServerWebSocket ws, io.netty.channel.Channel channel) {
+    Session session = new Session(node, new SockJsWebSocketTransport(ws, channel, node), Vertx.currentContext(), wheel);
     ws.textMessageHandler(text -> {
       java.util.List<String> messages = SockJsWebSocketTransport.messages(text);
       if (messages == null) {
         // Not SockJS framing: a broken client. SockJS closes with 2011 for that; vpush uses its policy code.
-        session.close(io.vpush.protocol.CloseCodes.POLICY, "broken SockJS framing", "bad_frame");
+        session.close(CloseCodes.POLICY, "broken SockJS framing", "bad_frame");
         return;
       }
       for (String m : messages) frames.handle(session, m);
+    });
+    WebSocketViolations.install(channel.pipeline(), corrupt -> {
+      short code = (short) corrupt.closeStatus().code();
+      session.close(code, corrupt.closeStatus().reasonText(), code == CloseCodes.TOO_LARGE ? "too_large" : "bad_frame");
     });
     ws.exceptionHandler(e -> session.closed());
     ws.closeHandler(v -> session.closed());

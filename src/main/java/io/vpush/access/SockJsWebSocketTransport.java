@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
+import io.netty.channel.Channel;
 import io.vpush.limit.ForcedClose;
 
 import java.util.ArrayList;
@@ -22,10 +22,13 @@ import java.util.List;
 final class SockJsWebSocketTransport implements Transport {
 
   private final ServerWebSocket ws;
+  /** The socket under {@code ws}, for the forced close. */
+  private final Channel channel;
   private final AccessNode node;
 
-  SockJsWebSocketTransport(ServerWebSocket ws, AccessNode node) {
+  SockJsWebSocketTransport(ServerWebSocket ws, Channel channel, AccessNode node) {
     this.ws = ws;
+    this.channel = channel;
     this.node = node;
     ws.writeTextMessage("o");
   }
@@ -51,9 +54,7 @@ final class SockJsWebSocketTransport implements Transport {
     ws.close(code, reason);
     // Vert.x's own closing timeout starts only once its close frame is written, which never happens to a client that
     // stopped reading: bounded here as on the raw WebSocket.
-    if (ws instanceof WebSocketInternal internal) {
-      ForcedClose.arm(internal.channelHandlerContext().channel(), node.closeTimeoutMs, () -> node.metrics.closeForced(kind()));
-    }
+    ForcedClose.arm(channel, node.closeTimeoutMs, () -> node.metrics.closeForced(kind()));
   }
 
   @Override

@@ -25,7 +25,7 @@ final class Failures {
   synchronized void add(String kind, String detail) {
     Kind k = kinds.computeIfAbsent(kind, x -> new Kind());
     k.count.incrementAndGet();
-    if (k.examples.size() < EXAMPLES) k.examples.add(abbreviate(detail, 700));
+    if (k.examples.size() < EXAMPLES) k.examples.add(abbreviate(detail, 4000));
   }
 
   synchronized boolean isEmpty() {

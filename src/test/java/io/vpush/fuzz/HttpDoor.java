@@ -167,7 +167,8 @@ final class HttpDoor implements Runnable {
       case 12 -> req("NUL in a header", "GET /api/v1/nodes HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n" + k + "\r\n", new byte[0], true, "/api/v1/nodes");
       case 13 -> req("Expect: 100-continue", pub + "Expect: 100-continue\r\nContent-Length: " + okBody.length() + "\r\n\r\n", okBody.getBytes(), true, "/api/v1/messages");
       case 14 -> req("300 headers", "GET /health/live HTTP/1.1\r\nHost: x\r\n" + "X-H: v\r\n".repeat(300) + "\r\n", new byte[0], true, "/health/live");
-      default -> req("garbage request line", odd.pick(List.of("\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/1.1 extra\r\n\r\n", "\u0016\u0003\u0001\u0000\u00a5\r\n\r\n",
+      // Empty lines before a request line are skipped (RFC 9112 2.2): alone they owe nothing, so one follows.
+      default -> req("garbage request line", odd.pick(List.of("\r\n\r\nGET /health/live HTTP/1.1\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/1.1 extra\r\n\r\n", "\u0016\u0003\u0001\u0000\u00a5\r\n\r\n",
           "GET /health/live HTTP/1.1\n\n", "G E T / HTTP/1.1\r\n\r\n")), new byte[0], true, "/");
     };
   }
@@ -208,10 +209,11 @@ final class HttpDoor implements Runnable {
           failures.add("http: answer without an HTTP status line", req.label() + " -> " + Failures.abbreviate(statusLine, 100));
           return;
         }
-        body = rest(s, in, deadline, req.label().startsWith("HEAD"));
+        // 1xx, 204 and 304 answers have no body (RFC 9110 6.4.1): their headers end them; after a 100 the final answer follows.
+        body = rest(s, in, deadline, noBody(status) || req.label().startsWith("HEAD"));
         if (status == 100) {
           status = parseStatus(line(s, in, deadline));
-          body = status == null ? "" : rest(s, in, deadline, false);
+          body = status == null ? "" : rest(s, in, deadline, noBody(status));
           if (status == null) return;
         }
       } catch (SocketTimeoutException e) {
@@ -227,6 +229,10 @@ final class HttpDoor implements Runnable {
         failures.add("http: " + status + " on /api/ is not a JSON {error}", req.label() + " -> " + Failures.abbreviate(body, 150));
       }
     }
+  }
+
+  private static boolean noBody(int status) {
+    return status < 200 || status == 204 || status == 304;
   }
 
   private static boolean isJsonError(String body) {
@@ -246,8 +252,8 @@ final class HttpDoor implements Runnable {
     }
   }
 
-  /** Reads the headers and the body (by Content-Length, chunked, or to the close). */
-  private static String rest(Socket s, InputStream in, long deadline, boolean head) throws IOException {
+  /** Reads the headers and the body (by Content-Length, chunked, or to the close); only the headers when {@code noBody}. */
+  private static String rest(Socket s, InputStream in, long deadline, boolean noBody) throws IOException {
     long length = -1;
     boolean chunked = false;
     for (String h = line(s, in, deadline); !h.isEmpty(); h = line(s, in, deadline)) {
@@ -255,7 +261,7 @@ final class HttpDoor implements Runnable {
       if (lower.startsWith("content-length:")) length = Long.parseLong(lower.substring(15).trim());
       if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
     }
-    if (head) return "";
+    if (noBody) return "";
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     if (chunked) {
       while (true) {

@@ -81,7 +81,11 @@ final class WsDoor implements Runnable {
     final WsWire wire;
     final Map<String, ArrayDeque<String>> owed = new HashMap<>();
     String lastSent = "(none)";
+    /** The frames both ways, for a failure's report. */
+    final List<String> transcript = new java.util.ArrayList<>();
     boolean oversizeSent;
+    /** The last frame was wrong in another way too (bad framing or UTF-8, a protocol violation): its close may be that one's. */
+    boolean otherDefect;
     boolean protocolViolation;
     Integer closeCode;
     boolean ended;
@@ -96,7 +100,20 @@ final class WsDoor implements Runnable {
     }
 
     void owe(List<String> keys, String text) {
-      for (String k : keys) owed.computeIfAbsent(k, x -> new ArrayDeque<>()).add(text);
+      // A key with a lone surrogate comes back as '?': that is how the node's answer encodes it in UTF-8.
+      for (String key : keys) {
+        String k = new String(key.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        owed.computeIfAbsent(k, x -> new ArrayDeque<>()).add(text);
+      }
+    }
+
+    /** Takes back what {@link #owe} added for {@code text}: it was not sent after all. */
+    void unowe(List<String> keys, String text) {
+      for (String key : keys) {
+        String k = new String(key.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        ArrayDeque<String> q = owed.get(k);
+        if (q != null && q.removeLastOccurrence(text) && q.isEmpty()) owed.remove(k);
+      }
     }
 
     void paid(String key) {
@@ -118,7 +135,24 @@ final class WsDoor implements Runnable {
       return true;
     }
 
+    void log(String line) {
+      transcript.add(Failures.abbreviate(line, 300));
+    }
+
+    /** The transcript from a few lines before the one that sent {@code text}. */
+    String around(String text) {
+      int at = 0;
+      for (int i = transcript.size() - 1; i >= 0; i--) {
+        if (transcript.get(i).contains(Failures.abbreviate(text.substring(0, Math.min(60, text.length())), 60))) {
+          at = i;
+          break;
+        }
+      }
+      return String.join("\n      ", transcript.subList(Math.max(0, at - 8), Math.min(transcript.size(), at + 10)));
+    }
+
     void onFrame(WsWire.Frame f) throws IOException {
+      log("< " + (f.opcode() == WsWire.TEXT ? f.text() : "opcode " + f.opcode() + (f.opcode() == WsWire.CLOSE ? " " + f.closeCode() : "")));
       if (f == WsWire.Frame.EOF) {
         ended = true;
         failures.add(door + ": connection dropped without a close frame (1006)", where() + ", after " + lastSent);
@@ -191,7 +225,10 @@ final class WsDoor implements Runnable {
 
     void checkClose(int code) {
       Set<Integer> allowed = sockjs ? SOCKJS_CLOSES : RAW_CLOSES;
-      if (oversizeSent && code != 1009) {
+      // A frame over the limit is closed with 1009, unless it was also wrong in another way the node saw first, or the
+      // auth timeout (4001, "not authenticated in time") of a connection that never registered, or a kick (4003: a newer
+      // connection of the user took its place), came before.
+      if (oversizeSent && code != 1009 && !otherDefect && code != 4001 && code != 4003) {
         failures.add(door + ": frame over frame.maxBytes not closed with 1009", where() + ": close " + code + " after " + lastSent);
       } else if (!allowed.contains(code)) {
         failures.add(door + ": close code " + code + " is not a documented one", where() + ", after " + lastSent);
@@ -216,16 +253,22 @@ final class WsDoor implements Runnable {
     try (WsWire wire = WsWire.open(port, path, headers, deadline, r)) {
       if (wire.handshakeStatus != 101) {
         if (wire.handshakeStatus < 0) failures.add(door + ": upgrade unanswered", "GET " + path + " " + headers);
-        else if (wire.handshakeStatus >= 500 || !path.contains("%")) {
+        // A SockJS server or session id with a dot is not one (404), nor is a path with a broken escape.
+        // A request line or head over the HTTP port's limits is refused as such (414, 431).
+        // A space in the target breaks the request line: 400.
+        else if (wire.handshakeStatus >= 500 || !(path.contains("%") || path.contains(" ") || wire.handshakeStatus == 414 || wire.handshakeStatus == 431 || (sockjs && path.substring(0, path.indexOf("/websocket")).contains(".")))) {
           failures.add(door + ": upgrade answered " + wire.handshakeStatus, "GET " + Failures.abbreviate(path, 200) + " " + headers);
         }
         return;
       }
       Conversation c = new Conversation(index, wire);
+      // "/eventbus/x/../websocket" is the raw endpoint once its dots are resolved: no SockJS conversation there.
+      if (sockjs && path.contains("/../")) return;
       if (sockjs) {
         WsWire.Frame open = wire.read(System.nanoTime() + deadlineMs * 1_000_000);
         if (open.opcode() != WsWire.TEXT || !open.text().equals("o")) {
-          failures.add(door + ": no SockJS open frame", c.where() + ": got opcode " + open.opcode());
+          failures.add(door + ": no SockJS open frame", c.where() + ": got opcode " + open.opcode()
+              + (open.opcode() == WsWire.TEXT ? " " + Failures.abbreviate(open.text(), 200) : "") + " for GET " + Failures.abbreviate(path, 200));
           return;
         }
       }
@@ -267,8 +310,13 @@ final class WsDoor implements Runnable {
         return;
       }
       if (!c.ended && !c.readUntil(c.owed::isEmpty)) {
+        try {
+          java.nio.file.Files.write(java.nio.file.Path.of("target", "fuzz-" + door.replace(' ', '-') + "-" + c.index + ".txt"), c.transcript);
+        } catch (IOException e) {
+          // only a report
+        }
         c.owed.forEach((k, v) -> failures.add(door + ": a frame owed an answer that never came",
-            c.where() + ": address '" + k + "' for " + Failures.abbreviate(v.peek(), 400)));
+            c.where() + ": address '" + k + "' for " + Failures.abbreviate(v.peek(), 400) + "; frames from there:\n      " + c.around(v.peek())));
       }
       if (!c.ended) {
         // The closing handshake: the node answers a close with a close.
@@ -310,13 +358,16 @@ final class WsDoor implements Runnable {
   }
 
   private void sendText(Conversation c, String frame) throws IOException {
+    c.log("> " + frame);
     if (sockjs) c.wire.sendText("[" + Json.encode(frame) + "]");
     else c.wire.sendText(frame);
   }
 
   private void sendFuzzed(Conversation c) throws IOException {
     ClientFrameFuzz.Made m = fuzz.next();
-    String text = m.text();
+    // What goes on the wire: a lone surrogate has no UTF-8 form and is sent as '?', so the node sees (and answers) that.
+    String text = new String(m.text().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    c.otherDefect = false;
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     boolean over = bytes > frameMaxBytes;
     double roll = r.nextDouble();
@@ -329,6 +380,7 @@ final class WsDoor implements Runnable {
       over = true;
     }
     c.lastSent = m.kind() + " " + text;
+    c.log("> " + c.lastSent);
     if (!over) c.owe(ClientFrameFuzz.expectations(text, !sockjs), text);
     if (sockjs) sendSockJs(c, text, roll);
     else sendRaw(c, text, roll);
@@ -342,7 +394,7 @@ final class WsDoor implements Runnable {
       c.wire.send(WsWire.BINARY, true, utf8, true, 0);
     } else if (roll < 0.19) {
       // Fragments, sometimes with a ping between them (RFC 6455 allows control frames inside a message).
-      int pieces = Math.min(utf8.length, odd.between(2, 4));
+      int pieces = Math.max(1, Math.min(utf8.length, odd.between(2, 4))); // an empty text still goes as one frame
       int opcode = r.nextBoolean() ? WsWire.TEXT : WsWire.BINARY;
       int at = 0;
       for (int i = 0; i < pieces; i++) {
@@ -359,21 +411,25 @@ final class WsDoor implements Runnable {
     } else if (roll < 0.23) {
       c.wire.send(WsWire.TEXT, true, odd.invalidUtf8(text), true, 0);
       c.lastSent = "invalid UTF-8 text frame " + c.lastSent;
+      c.otherDefect = true;
       // Invalid UTF-8 in a text frame: the node must close (1007); whatever was owed is moot.
       c.owed.clear();
     } else if (roll < 0.26) {
       c.wire.send(WsWire.BINARY, true, odd.invalidUtf8(text), true, 0);
       c.lastSent = "invalid UTF-8 binary frame " + c.lastSent;
+      c.otherDefect = true;
       c.owed.clear();
     } else if (roll < 0.28) {
+      // A ping instead of the text: what the text was owed is not.
+      c.unowe(ClientFrameFuzz.expectations(text, true), text);
       c.wire.send(WsWire.PING, true, "fz".getBytes(StandardCharsets.US_ASCII), true, 0);
       c.owe(List.of("wsPong"), "ping");
-      c.owed.remove("");
       c.lastSent = "ping control frame";
     } else {
       // A protocol violation: the node closes the connection (1002), nothing else is owed.
       c.owed.clear();
       c.protocolViolation = true;
+      c.otherDefect = true;
       switch (r.nextInt(6)) {
         case 0 -> c.wire.send(WsWire.TEXT, true, utf8, true, 1 + r.nextInt(7));
         case 1 -> c.wire.send(3 + r.nextInt(5), true, utf8, true, 0);
@@ -390,9 +446,10 @@ final class WsDoor implements Runnable {
     if (roll < 0.03 || roll >= 0.25) {
       c.wire.sendText("[" + Json.encode(text) + "]");
     } else if (roll < 0.13) {
-      ClientFrameFuzz.Made second = fuzz.next();
-      c.owe(ClientFrameFuzz.expectations(second.text(), false), second.text());
-      c.wire.sendText("[" + Json.encode(text) + "," + Json.encode(second.text()) + "]");
+      String second = new String(fuzz.next().text().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+      if (second.getBytes(StandardCharsets.UTF_8).length > frameMaxBytes) c.oversizeSent = true;
+      else c.owe(ClientFrameFuzz.expectations(second, false), second);
+      c.wire.sendText("[" + Json.encode(text) + "," + Json.encode(second) + "]");
       sent++;
     } else if (roll < 0.17) {
       c.wire.sendText(Json.encode(text));
@@ -401,14 +458,17 @@ final class WsDoor implements Runnable {
       c.owed.clear();
       c.wire.sendText(odd.pick(List.of(text, "[1]", "{}", "[[\"x\"]]", "", "[\"a\",", "[null]")));
       c.lastSent = "broken SockJS framing " + c.lastSent;
+      c.otherDefect = true;
     } else if (roll < 0.23) {
       c.wire.send(WsWire.TEXT, true, odd.invalidUtf8("[" + Json.encode(text) + "]"), true, 0);
       c.owed.clear();
       c.lastSent = "invalid UTF-8 " + c.lastSent;
+      c.otherDefect = true;
     } else {
       c.wire.send(WsWire.BINARY, true, ("[" + Json.encode(text) + "]").getBytes(StandardCharsets.UTF_8), true, 0);
       c.owed.clear();
       c.lastSent = "binary SockJS frame " + c.lastSent;
+      c.otherDefect = true;
     }
   }
 }

@@ -69,7 +69,8 @@ final class WsWire implements Closeable {
     int status = -1;
     try {
       String statusLine = line(s, in, deadlineNanos);
-      if (statusLine != null && statusLine.startsWith("HTTP/1.1 ")) status = Integer.parseInt(statusLine.substring(9, 12));
+      // A refusal of a head that did not decode comes as HTTP/1.0 (the request's version was never read).
+      if (statusLine != null && statusLine.matches("HTTP/1\\.[01] \\d{3}.*")) status = Integer.parseInt(statusLine.substring(9, 12));
       for (String h = line(s, in, deadlineNanos); h != null && !h.isEmpty(); h = line(s, in, deadlineNanos)) {
         // headers are not needed
       }

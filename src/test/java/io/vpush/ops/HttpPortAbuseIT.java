@@ -67,6 +67,12 @@ class HttpPortAbuseIT {
     Answer expect = exchange("POST /api/v1/messages HTTP/1.1\r\nHost: x\r\n" + key + "Content-Type: application/json\r\n"
         + "Expect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
     assertThat(expect.status).as(expect.raw).isEqualTo(202);
+    assertThat(expect.raw.split("100 Continue", -1)).as("one 100 Continue before the answer: " + expect.raw).hasSize(2);
+    // A Content-Length over the limit is refused before the body is asked for.
+    Answer tooBig = exchange("POST /api/v1/messages HTTP/1.1\r\nHost: x\r\n" + key + "Content-Type: application/json\r\n"
+        + "Expect: 100-continue\r\nContent-Length: 100000000\r\n\r\n");
+    assertThat(tooBig.status).as(tooBig.raw).isEqualTo(413);
+    assertThat(tooBig.raw).doesNotContain("100 Continue");
 
     assertThat(node.log()).as("client mistakes are not ERRORs").doesNotContain(" ERROR ");
   }
@@ -186,7 +192,7 @@ class HttpPortAbuseIT {
     int status = Integer.parseInt(head.split(" ", 3)[1]);
     if (status == 100) {
       Answer rest = parse(text.substring(headEnd + 4));
-      return rest;
+      return rest == null ? null : new Answer(rest.status, rest.body, text);
     }
     int length = 0;
     for (String line : head.split("\r\n")) {
