@@ -11,9 +11,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vpush.protocol.CloseCodes;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vpush.ops.HttpJson;
+import io.vpush.protocol.CloseCodes;
 import io.vpush.time.TimingWheel;
 
 import java.nio.charset.StandardCharsets;
