@@ -1,11 +1,13 @@
 package io.vpush.access;
 
+import io.netty.channel.Channel;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -17,6 +19,8 @@ import io.vpush.protocol.CloseCodes;
 import io.vpush.time.TimingWheel;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The client endpoints of one event loop: raw WebSocket at {@code /eventbus/websocket} (on a plain Netty pipeline, see
@@ -46,31 +50,14 @@ public final class AccessEndpoints {
 
   public void mount(Vertx vertx, Router router) {
     router.route(RAW_WEBSOCKET_PATH).handler(ctx -> {
-      if (!ctx.request().canUpgradeToWebSocket()) {
-        HttpJson.error(ctx, 400, "bad_request", "expected a WebSocket upgrade");
-        return;
-      }
-      if (ctx.request().getHeader("Sec-WebSocket-Key") == null) {
-        // Netty's handshaker throws on it once the connection is taken over, when no HTTP answer can be given.
-        HttpJson.error(ctx, 400, "bad_request", "a WebSocket upgrade needs a Sec-WebSocket-Key header");
-        return;
-      }
-      if (refusedByRate(ctx, "websocket")) return;
+      if (upgradeRefused(ctx, "expected a WebSocket upgrade", "websocket")) return;
       String query = ctx.request().query();
       upgrade.upgrade(ctx.request(), channel -> acceptWebSocket(channel, query));
     });
     router.route("/eventbus/:server/:session/websocket").handler(ctx -> {
-      if (!ctx.request().canUpgradeToWebSocket()) {
-        HttpJson.error(ctx, 400, "bad_request", "Can \"Upgrade\" only to \"WebSocket\".");
-        return;
-      }
-      if (ctx.request().getHeader("Sec-WebSocket-Key") == null) {
-        HttpJson.error(ctx, 400, "bad_request", "a WebSocket upgrade needs a Sec-WebSocket-Key header");
-        return;
-      }
-      if (refusedByRate(ctx, "sockjs")) return;
+      if (upgradeRefused(ctx, "Can \"Upgrade\" only to \"WebSocket\".", "sockjs")) return;
       // The socket under it: the WebSocket Vert.x hands over is a wrapper that does not give it.
-      io.netty.channel.Channel channel = ((ConnectionBase) ctx.request().connection()).channelHandlerContext().channel();
+      Channel channel = ((ConnectionBase) ctx.request().connection()).channelHandlerContext().channel();
       ctx.request().toWebSocket().onSuccess(ws -> acceptSockJsWebSocket(ws, channel)).onFailure(e -> {
         if (!ctx.response().headWritten() && !ctx.response().closed()) {
           HttpJson.error(ctx, 400, "bad_request", "the WebSocket handshake failed: " + e.getMessage());
@@ -86,6 +73,23 @@ public final class AccessEndpoints {
     router.routeWithRegex(HttpMethod.POST, "/eventbus/[^/]+/[^/]+/(?:xhr_send|jsonp_send)").handler(AccessEndpoints::checkSockJsSend);
     SockJSHandlerOptions options = new SockJSHandlerOptions().setRegisterWriteHandler(false);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::acceptSockJs));
+  }
+
+  /**
+   * Refuses what must not become a WebSocket with its 4xx: not an upgrade, an upgrade without a key (Netty's handshaker
+   * throws on it once the connection is taken over, when no HTTP answer can be given), or one over the node's rate of
+   * new connections; true when it did.
+   */
+  private boolean upgradeRefused(RoutingContext ctx, String notAnUpgrade, String transport) {
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      HttpJson.error(ctx, 400, "bad_request", notAnUpgrade);
+      return true;
+    }
+    if (ctx.request().getHeader("Sec-WebSocket-Key") == null) {
+      HttpJson.error(ctx, 400, "bad_request", "a WebSocket upgrade needs a Sec-WebSocket-Key header");
+      return true;
+    }
+    return refusedByRate(ctx, transport);
   }
 
   /**
@@ -116,7 +120,7 @@ public final class AccessEndpoints {
   // --- hostile rates (issue 21): new connections per second, node-wide ---
 
   /** The polling and streaming transports whose request opens a session when its id is new. */
-  private static final java.util.Set<String> OPENING_TRANSPORTS = java.util.Set.of("xhr", "xhr_streaming", "eventsource",
+  private static final Set<String> OPENING_TRANSPORTS = Set.of("xhr", "xhr_streaming", "eventsource",
       "htmlfile", "jsonp");
   /**
    * vertx-web's SockJS session table (SockJSImpl, BaseTransport.getSession, vertx-web 5.0.5): the one place that
@@ -125,36 +129,36 @@ public final class AccessEndpoints {
   private static final String SOCKJS_SESSIONS = "_vertx.sockjssessions";
 
   /** Answers a new connection over the node's rate with 429 + Retry-After; true when it did. */
-  private boolean refusedByRate(io.vertx.ext.web.RoutingContext ctx, String transport) {
+  private boolean refusedByRate(RoutingContext ctx, String transport) {
     long retryAfter = node.connections.admit(transport);
     if (retryAfter == 0) return false;
-    io.vpush.ops.HttpJson.rateLimited(ctx, retryAfter, node.connections.refusal(retryAfter));
+    HttpJson.rateLimited(ctx, retryAfter, node.connections.refusal(retryAfter));
     return true;
   }
 
   /** A polling request that would open a new SockJS session counts against the node's connection rate. */
   private void limitNewSockJsSessions(Vertx vertx, Router router) {
-    io.vertx.core.shareddata.LocalMap<String, Object> sessions = vertx.sharedData().getLocalMap(SOCKJS_SESSIONS);
+    LocalMap<String, Object> sessions = vertx.sharedData().getLocalMap(SOCKJS_SESSIONS);
     router.route("/eventbus/:server/:session/:transport").handler(ctx -> {
       boolean opens = OPENING_TRANSPORTS.contains(ctx.pathParam("transport"))
-          && ctx.request().method() != io.vertx.core.http.HttpMethod.OPTIONS
+          && ctx.request().method() != HttpMethod.OPTIONS
           && !sessions.containsKey(ctx.pathParam("session"));
       if (opens && refusedByRate(ctx, "sockjs")) return;
       ctx.next();
     });
   }
 
-  private NettyWebSocket acceptWebSocket(io.netty.channel.Channel channel, String query) {
+  private NettyWebSocket acceptWebSocket(Channel channel, String query) {
     ContextInternal context = (ContextInternal) Vertx.currentContext();
     NettyWebSocket socket = new NettyWebSocket(channel, context, query, frames);
     socket.session(new Session(node, socket, context, wheel));
     return socket;
   }
 
-  private void acceptSockJsWebSocket(ServerWebSocket ws, io.netty.channel.Channel channel) {
+  private void acceptSockJsWebSocket(ServerWebSocket ws, Channel channel) {
     Session session = new Session(node, new SockJsWebSocketTransport(ws, channel, node), Vertx.currentContext(), wheel);
     ws.textMessageHandler(text -> {
-      java.util.List<String> messages = SockJsWebSocketTransport.messages(text);
+      List<String> messages = SockJsWebSocketTransport.messages(text);
       if (messages == null) {
         // Not SockJS framing: a broken client. SockJS closes with 2011 for that; vpush uses its policy code.
         session.close(CloseCodes.POLICY, "broken SockJS framing", "bad_frame");

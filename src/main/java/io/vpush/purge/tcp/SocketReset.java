@@ -6,7 +6,8 @@ import io.vertx.core.net.NetSocket;
 import io.vpush.limit.ForcedClose;
 
 /**
- * The TCP bridge's side of {@link ForcedClose}: drops a Vert.x socket with a TCP reset (SO_LINGER 0, then close) at once, whatever is still queued for it.
+ * The TCP bridge's side of {@link ForcedClose}: drops a Vert.x socket with a TCP reset (SO_LINGER 0, then close) at
+ * once, whatever is still queued for it.
  *
  * <p>Why not {@code socket.close()} or {@code channel().close()}: both go through Vert.x's handler in the pipeline, which
  * turns a close into "write an empty buffer, close when it is written". Behind writes a peer never reads, that write
