@@ -8,7 +8,7 @@ import io.vpush.config.ConfigLoader;
 import io.vpush.config.DevSecrets;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
-import io.vpush.ops.TokenMinter;
+import io.vpush.auth.TokenMinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -14,9 +13,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import io.vpush.ops.HttpJson;
+import io.vpush.http.HttpJson;
 import io.vpush.protocol.CloseCodes;
-import io.vpush.time.TimingWheel;
+import io.vpush.limit.NodeRate;
+import io.vpush.vertx.VertxInternals;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -33,22 +33,22 @@ public final class AccessEndpoints {
   /** Where the raw WebSocket (the stock event-bus bridge client's endpoint) is upgraded. */
   public static final String RAW_WEBSOCKET_PATH = "/eventbus/websocket";
 
-  private final AccessNode node;
+  private final Shard shard;
   private final ClientFrameHandler frames;
-  private final TimingWheel wheel;
+  private final NodeRate connections;
   private final NettyWebSocketUpgrade upgrade;
   private final int maxMessageBytes;
 
-  /** @param maxMessageBytes the WebSocket codec's limit: a larger frame or message is closed with 1009 */
-  public AccessEndpoints(AccessNode node, ClientFrameHandler frames, TimingWheel wheel, int maxMessageBytes) {
-    this.node = node;
+  /** @param connections the node's rate of new client connections: past it a handshake is answered 429 */
+  AccessEndpoints(Shard shard, ClientFrameHandler frames, NodeRate connections) {
+    this.shard = shard;
     this.frames = frames;
-    this.wheel = wheel;
+    this.connections = connections;
+    this.maxMessageBytes = shard.settings().codecMaxBytes();
     this.upgrade = new NettyWebSocketUpgrade(maxMessageBytes);
-    this.maxMessageBytes = maxMessageBytes;
   }
 
-  public void mount(Vertx vertx, Router router) {
+  void mount(Vertx vertx, Router router) {
     router.route(RAW_WEBSOCKET_PATH).handler(ctx -> {
       if (upgradeRefused(ctx, "expected a WebSocket upgrade", "websocket")) return;
       String query = ctx.request().query();
@@ -57,7 +57,7 @@ public final class AccessEndpoints {
     router.route("/eventbus/:server/:session/websocket").handler(ctx -> {
       if (upgradeRefused(ctx, "Can \"Upgrade\" only to \"WebSocket\".", "sockjs")) return;
       // The socket under it: the WebSocket Vert.x hands over is a wrapper that does not give it.
-      Channel channel = ((ConnectionBase) ctx.request().connection()).channelHandlerContext().channel();
+      Channel channel = VertxInternals.channel(ctx.request().connection());
       ctx.request().toWebSocket().onSuccess(ws -> acceptSockJsWebSocket(ws, channel)).onFailure(e -> {
         if (!ctx.response().headWritten() && !ctx.response().closed()) {
           HttpJson.error(ctx, 400, "bad_request", "the WebSocket handshake failed: " + e.getMessage());
@@ -130,9 +130,9 @@ public final class AccessEndpoints {
 
   /** Answers a new connection over the node's rate with 429 + Retry-After; true when it did. */
   private boolean refusedByRate(RoutingContext ctx, String transport) {
-    long retryAfter = node.connections.admit(transport);
+    long retryAfter = connections.admit(transport);
     if (retryAfter == 0) return false;
-    HttpJson.rateLimited(ctx, retryAfter, node.connections.refusal(retryAfter));
+    HttpJson.rateLimited(ctx, retryAfter, connections.refusal(retryAfter));
     return true;
   }
 
@@ -149,14 +149,13 @@ public final class AccessEndpoints {
   }
 
   private NettyWebSocket acceptWebSocket(Channel channel, String query) {
-    ContextInternal context = (ContextInternal) Vertx.currentContext();
-    NettyWebSocket socket = new NettyWebSocket(channel, context, query, frames);
-    socket.session(new Session(node, socket, context, wheel));
+    NettyWebSocket socket = new NettyWebSocket(channel, (ContextInternal) shard.context(), query, frames);
+    socket.session(new Session(shard, socket));
     return socket;
   }
 
   private void acceptSockJsWebSocket(ServerWebSocket ws, Channel channel) {
-    Session session = new Session(node, new SockJsWebSocketTransport(ws, channel, node), Vertx.currentContext(), wheel);
+    Session session = new Session(shard, new SockJsWebSocketTransport(ws, channel, shard));
     ws.textMessageHandler(text -> {
       List<String> messages = SockJsWebSocketTransport.messages(text);
       if (messages == null) {
@@ -175,8 +174,7 @@ public final class AccessEndpoints {
   }
 
   private void acceptSockJs(SockJSSocket socket) {
-    Context context = Vertx.currentContext();
-    Session session = new Session(node, new SockJsTransport(socket), context, wheel);
+    Session session = new Session(shard, new SockJsTransport(socket));
     // Polling transports may deliver on another request's event loop: hop back to the session's.
     socket.handler(buf -> session.onContext(() -> frames.handle(session, buf.toString(StandardCharsets.UTF_8))));
     socket.closeHandler(v -> session.onContext(session::closed));

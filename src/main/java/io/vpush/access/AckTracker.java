@@ -1,5 +1,6 @@
 package io.vpush.access;
 
+import io.vpush.time.Backoff;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 

@@ -3,6 +3,8 @@ package io.vpush.access;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vpush.store.InboxPage;
+import io.vpush.store.Route;
+import io.vpush.store.Store;
 import io.vpush.store.StoredMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,25 +37,27 @@ final class CatchUp implements SocketBacklog.DrainListener {
   static final int MAX_HELD = 200;
 
   private final Session session;
-  private final AccessNode node;
+  private final Shard shard;
   private final SeqGate<Outbound> gate;
   private boolean waitingForDrain;
   private int failures;
 
-  CatchUp(Session session, AccessNode node, long cursor) {
+  CatchUp(Session session, long cursor) {
     this.session = session;
-    this.node = node;
+    this.shard = session.shard();
     this.gate = new SeqGate<>(cursor, Outbound::seq);
   }
 
   /**
-   * The register's first read, from the cursor; answers on the session's event loop. The caller hands the page to
+   * The register's first read, from the cursor, after the session's route entry is written ({@link Store#join}: the
+   * order the cluster's no-miss rule needs); answers on the session's event loop. The caller hands the page to
    * {@link #onPage} once it has told the client it is registered (the page carries the user's last seq).
    */
-  Future<InboxPage> first() {
+  Future<InboxPage> first(Route route) {
     gate.beginRead();
     Promise<InboxPage> page = Promise.promise();
-    node.store.read(session.userId(), gate.cursor(), READ_PAGE, node.outbound.pacedMaxBytes()).onComplete(ar -> session.onContext(() -> page.handle(ar)));
+    shard.store().join(route, shard.settings().routeTtlMs, gate.cursor(), READ_PAGE, shard.settings().outbound.pacedMaxBytes())
+        .onComplete(ar -> session.onContext(() -> page.handle(ar)));
     return page.future();
   }
 
@@ -110,7 +114,7 @@ final class CatchUp implements SocketBacklog.DrainListener {
       return;
     }
     gate.beginRead();
-    node.store.read(session.userId(), gate.cursor(), READ_PAGE, node.outbound.pacedMaxBytes()).onComplete(ar -> session.onContext(() -> {
+    shard.store().read(session.userId(), gate.cursor(), READ_PAGE, shard.settings().outbound.pacedMaxBytes()).onComplete(ar -> session.onContext(() -> {
       if (!session.isRegistered()) return;
       if (ar.failed()) {
         retry();
@@ -122,9 +126,9 @@ final class CatchUp implements SocketBacklog.DrainListener {
   }
 
   private void retry() {
-    node.metrics.problem("warn", "store");
+    shard.metrics().problem("warn", "store");
     if (failures == 0) LOG.warn("inbox read failed user={} clientId={}; retrying", session.userId(), session.clientId());
     long delay = Math.min(30_000, 500L << Math.min(failures++, 6));
-    node.vertx.setTimer(delay, id -> session.onContext(this::readMore));
+    shard.context().owner().setTimer(delay, id -> session.onContext(this::readMore));
   }
 }

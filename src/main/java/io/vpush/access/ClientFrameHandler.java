@@ -13,25 +13,27 @@ import io.vpush.store.StoredMessage;
 
 import java.nio.charset.StandardCharsets;
 
-/** Handles every frame a client sends (protocol.md section 3); one per node, stateless. */
+/** Handles every frame a client sends (protocol.md section 3); one per node, stateless: a session's state is its own. */
 public final class ClientFrameHandler {
 
   /** What a sync reply frame holds besides its messages (address, lastSeq, more, gap), generously. */
   private static final int SYNC_ENVELOPE_CHARS = 256;
 
-  private final AccessNode node;
+  private final AccessSettings settings;
+  private final TopicPolicy topicPolicy;
   private final Registrar registrar;
 
-  public ClientFrameHandler(AccessNode node) {
-    this.node = node;
-    this.registrar = new Registrar(node);
+  ClientFrameHandler(AccessSettings settings, TopicPolicy topicPolicy, Registrar registrar) {
+    this.settings = settings;
+    this.topicPolicy = topicPolicy;
+    this.registrar = registrar;
   }
 
   void handle(Session session, String text) {
     if (session.isClosed()) return;
     session.touched();
     if (tooLarge(text)) {
-      session.write(ServerFrames.error(null, ErrorCode.FRAME_TOO_LARGE, "frame larger than " + node.frameMaxBytes + " bytes"));
+      session.write(ServerFrames.error(null, ErrorCode.FRAME_TOO_LARGE, "frame larger than " + settings.frameMaxBytes + " bytes"));
       session.close(CloseCodes.TOO_LARGE, "frame too large", "too_large");
       return;
     }
@@ -71,12 +73,12 @@ public final class ClientFrameHandler {
       String topic = address.substring(Addresses.TOPIC_PREFIX.length());
       if (!session.isRegistered()) {
         error(session, address, ErrorCode.NOT_REGISTERED, "register the user stream before subscribing to topics");
-      } else if (!node.topicPolicy.allows(session.claims(), topic)) {
+      } else if (!topicPolicy.allows(session.claims(), topic)) {
         deny(session, frame, "not allowed to subscribe to this topic");
-      } else if (session.topics().size() >= node.inbound.maxTopics() && !session.topics().contains(topic)) {
+      } else if (session.topics().size() >= settings.inbound.maxTopics() && !session.topics().contains(topic)) {
         // access_denied, not rate_limited: retrying later does not help, unsubscribing from another topic does.
-        node.metrics.topicSubscriptionRefused();
-        deny(session, frame, "at most " + node.inbound.maxTopics() + " topic subscriptions per connection");
+        session.shard().metrics().topicSubscriptionRefused();
+        deny(session, frame, "at most " + settings.inbound.maxTopics() + " topic subscriptions per connection");
       } else {
         session.addTopic(topic);
       }
@@ -130,23 +132,23 @@ public final class ClientFrameHandler {
   private void sync(Session session, ClientFrame frame, String answerTo) {
     JsonObject body = frame.bodyObject();
     Long since = body == null ? null : (body.getValue("since") == null ? Long.valueOf(0) : nonNegative(body.getValue("since")));
-    Long limit = body == null ? null : (body.getValue("limit") == null ? Long.valueOf(node.syncDefaultLimit) : nonNegative(body.getValue("limit")));
+    Long limit = body == null ? null : (body.getValue("limit") == null ? Long.valueOf(settings.syncDefaultLimit) : nonNegative(body.getValue("limit")));
     if (since == null || limit == null || limit == 0) {
-      error(session, answerTo, ErrorCode.BAD_FRAME, "sync body must be {\"since\": <seq>, \"limit\": <1.." + node.syncMaxLimit + ">}");
+      error(session, answerTo, ErrorCode.BAD_FRAME, "sync body must be {\"since\": <seq>, \"limit\": <1.." + settings.syncMaxLimit + ">}");
       return;
     }
-    int capped = (int) Math.min(limit, node.syncMaxLimit);
+    int capped = (int) Math.min(limit, settings.syncMaxLimit);
     // Each read out holds up to a reply's worth of the node's memory (and Redis's) until answered: bounded per
     // connection, over it refused at once (issue 21: ten syncs of 1,000 large messages were an OutOfMemoryError).
     if (!session.beginSync()) {
-      node.metrics.syncRefused();
+      session.shard().metrics().syncRefused();
       error(session, answerTo, ErrorCode.RATE_LIMITED, "too many vpush.sync requests in flight (at most "
-          + node.syncMaxInFlight + "); wait for their replies");
+          + settings.syncMaxInFlight + "); wait for their replies");
       return;
     }
     // The store stops the page at what the reply can carry: at most half the outbound bound (cut exactly below).
-    long room0 = node.outbound.pacedMaxBytes() - SYNC_ENVELOPE_CHARS;
-    node.store.read(session.userId(), since, capped, Math.max(1, room0)).onComplete(ar -> session.onContext(() -> {
+    long room0 = settings.outbound.pacedMaxBytes() - SYNC_ENVELOPE_CHARS;
+    session.shard().store().read(session.userId(), since, capped, Math.max(1, room0)).onComplete(ar -> session.onContext(() -> {
       session.endSync();
       if (ar.failed()) {
         error(session, answerTo, ErrorCode.UNAVAILABLE, "store unavailable, retry later");
@@ -154,7 +156,7 @@ public final class ClientFrameHandler {
       }
       // A reply takes at most half the outbound bound (at least one message): sent whole, a page of large messages
       // could pass the bound and close the client as a slow consumer. Cut short, it says more.
-      long room = node.outbound.pacedMaxBytes() - SYNC_ENVELOPE_CHARS;
+      long room = settings.outbound.pacedMaxBytes() - SYNC_ENVELOPE_CHARS;
       JsonArray messages = new JsonArray();
       boolean cut = false;
       for (StoredMessage m : ar.result().messages()) {
@@ -182,17 +184,17 @@ public final class ClientFrameHandler {
     }
     JsonObject record = new JsonObject()
         .put("user", session.userId()).put("clientId", session.clientId()).put("device", session.device())
-        .put("node", node.nodeId).put("ts", node.clock.nowMs())
+        .put("node", session.shard().nodeId()).put("ts", session.shard().clock().nowMs())
         .put("headers", new JsonObject(new java.util.HashMap<>(frame.headers())))
         .put("body", frame.body());
-    node.upstream.upstream(session.userId(), record).onComplete(ar -> session.onContext(() -> {
+    session.shard().upstream().upstream(session.userId(), record).onComplete(ar -> session.onContext(() -> {
       if (ar.failed()) error(session, answerTo, ErrorCode.UNAVAILABLE, "upstream unavailable, retry later");
       else if (frame.replyAddress() != null) session.write(ServerFrames.reply(frame.replyAddress(), new JsonObject().put("ok", true)));
     }));
   }
 
   private boolean tooLarge(String text) {
-    int max = node.frameMaxBytes;
+    int max = settings.frameMaxBytes;
     if (text.length() > max) return true;
     // Only long frames can be over in UTF-8 bytes; count bytes just for those.
     return text.length() * 3L > max && text.getBytes(StandardCharsets.UTF_8).length > max;

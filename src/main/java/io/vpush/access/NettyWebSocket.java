@@ -81,7 +81,7 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
       // The client's close: answer it with its own code, then close the socket.
       closing = true;
       ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
-      ForcedClose.arm(channel, session.node().closeTimeoutMs, this::forced);
+      ForcedClose.arm(channel, session.shard().settings().closeTimeoutMs, this::forced);
       return;
     }
     if (frame instanceof TextWebSocketFrame text) {
@@ -104,7 +104,7 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
   }
 
   private void forced() {
-    session.node().metrics.closeForced(kind());
+    session.shard().metrics().closeForced(kind());
   }
 
   @Override
@@ -169,7 +169,7 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
     closing = true;
     // The socket closes when the client answers (channelRead0) or leaves, or is dropped past close.timeoutMs.
     channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
-    ForcedClose.arm(channel, session.node().closeTimeoutMs, this::forced);
+    ForcedClose.arm(channel, session.shard().settings().closeTimeoutMs, this::forced);
   }
 
   @Override

@@ -1,6 +1,11 @@
 package io.vpush.access;
 
+import io.vpush.auth.TokenClaims;
+import io.vpush.auth.TokenVerifier;
 import io.vertx.core.Future;
+import io.vpush.auth.TokenClaims;
+import io.vpush.auth.TokenVerifier;
+import io.vpush.dispatch.Dispatcher;
 import io.vpush.protocol.Addresses;
 import io.vpush.protocol.ClientFrame;
 import io.vpush.protocol.CloseCodes;
@@ -13,10 +18,14 @@ import io.vpush.protocol.ServerFrames;
  */
 final class Registrar {
 
-  private final AccessNode node;
+  private final TokenVerifier tokens;
+  private final Dispatcher dispatcher;
+  private final Shards shards;
 
-  Registrar(AccessNode node) {
-    this.node = node;
+  Registrar(TokenVerifier tokens, Dispatcher dispatcher, Shards shards) {
+    this.tokens = tokens;
+    this.dispatcher = dispatcher;
+    this.shards = shards;
   }
 
   void register(Session session, ClientFrame frame, String userId) {
@@ -43,7 +52,7 @@ final class Registrar {
     String device = orDefault(frame.header("device"), "default");
     String clientId = orDefault(frame.header("clientId"), session.connectionId());
 
-    node.tokens.verify(token)
+    tokens.verify(token)
         .compose(claims -> check(claims, userId, device))
         .onComplete(ar -> session.onContext(() -> {
           if (session.isClosed()) return;
@@ -56,18 +65,13 @@ final class Registrar {
   }
 
   private void open(Session session, String userId, String clientId, String device, TokenClaims claims, Long lastSeq) {
-    // A newer connection of the same client replaces the older one: take it out of the hub now, so the
-    // catch-up below and the older one's close cannot race over the route entry.
-    Session older = node.hub.find(userId, clientId);
-    if (older != null) {
-      older.markReplaced();
-      node.hub.remove(older);
-      older.kick();
-    }
-    // Wait for the kick: in a cluster it also tells every dispatching node about this register before the route
+    // A newer connection of the same client replaces the older one, on whichever shard it is: out of its hub first,
+    // so that the catch-up below and the older one's close cannot race over the route entry.
+    Future<Void> replaced = shards.replace(userId, clientId);
+    // Then the kick: in a cluster it also tells every dispatching node about this register before the route
     // is written and the catch-up read (ClusterDispatcher's freshness rule). Standalone it completes at once.
-    Future<Integer> kicked = node.dispatcher.kick(userId, clientId, false).otherwise(0);
-    Future<Long> cursor = kicked.compose(k -> lastSeq != null ? Future.succeededFuture(lastSeq) : node.store.cursor(userId, clientId));
+    Future<Integer> kicked = replaced.compose(v -> dispatcher.kick(userId, clientId, false)).otherwise(0);
+    Future<Long> cursor = kicked.compose(k -> lastSeq != null ? Future.succeededFuture(lastSeq) : session.shard().store().cursor(userId, clientId));
     // No lastSeq read here: control: registered takes it from the first catch-up page (Session.registered).
     cursor.onComplete(ar -> session.onContext(() -> {
       if (session.isClosed()) return;

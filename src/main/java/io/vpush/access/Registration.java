@@ -1,5 +1,6 @@
 package io.vpush.access;
 
+import io.vpush.auth.TokenClaims;
 import io.vertx.core.json.JsonObject;
 import io.vpush.store.Route;
 

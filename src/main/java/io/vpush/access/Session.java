@@ -1,5 +1,6 @@
 package io.vpush.access;
 
+import io.vpush.auth.TokenClaims;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,7 +34,8 @@ public final class Session extends TimingWheel.Entry {
    */
   private enum State { OPEN, REGISTERING, JOINING, REGISTERED, CLOSED }
 
-  private final AccessNode node;
+  private final Shard shard;
+  private final AccessSettings settings;
   private final Transport transport;
   private final Context context;
   private final TimingWheel wheel;
@@ -58,16 +60,18 @@ public final class Session extends TimingWheel.Entry {
   /** This connection's rate buckets, made at its first frame. */
   private InboundBudget inbound;
 
-  Session(AccessNode node, Transport transport, Context context, TimingWheel wheel) {
-    this.node = node;
+  /** A new connection of {@code shard}, on the shard's context. */
+  Session(Shard shard, Transport transport) {
+    this.shard = shard;
+    this.settings = shard.settings();
     this.transport = transport;
-    this.context = context;
-    this.wheel = wheel;
-    this.connectionId = node.nodeId + "-" + Long.toString(IDS.incrementAndGet(), 36);
-    this.connectedAt = node.clock.nowMs();
+    this.context = shard.context();
+    this.wheel = shard.wheel();
+    this.connectionId = shard.nodeId() + "-" + Long.toString(IDS.incrementAndGet(), 36);
+    this.connectedAt = shard.clock().nowMs();
     this.lastFrameAt = connectedAt;
-    this.backlog = new SocketBacklog(transport, node.outbound, node.metrics);
-    node.metrics.connect(transport.kind());
+    this.backlog = new SocketBacklog(transport, settings.outbound, shard.metrics());
+    shard.metrics().connect(transport.kind());
     LOG.debug("connect conn={} transport={}", connectionId, transport.kind());
     scheduleTimer();
   }
@@ -82,18 +86,18 @@ public final class Session extends TimingWheel.Entry {
   boolean isRegistered() { return state == State.REGISTERED; }
   boolean isClosed() { return state == State.CLOSED; }
 
-  AccessNode node() { return node; }
+  Shard shard() { return shard; }
 
   /** Counts one client frame against the connection's rate limit. */
   InboundLimits.Verdict admitFrame() {
     if (inbound == null) inbound = new InboundBudget();
-    return inbound.frame(node.inbound, System.nanoTime());
+    return inbound.frame(settings.inbound, System.nanoTime());
   }
 
   /** Counts one {@code vpush.upstream} message against the connection's upstream limit. */
   InboundLimits.Verdict admitUpstream() {
     if (inbound == null) inbound = new InboundBudget();
-    return inbound.upstream(node.inbound, System.nanoTime());
+    return inbound.upstream(settings.inbound, System.nanoTime());
   }
 
   /**
@@ -102,7 +106,7 @@ public final class Session extends TimingWheel.Entry {
    */
   void refused(InboundLimits.Verdict verdict, String address, String limit) {
     if (state == State.CLOSED) return;
-    node.metrics.rateLimited(limit);
+    shard.metrics().rateLimited(limit);
     if (verdict == InboundLimits.Verdict.CLOSE) {
       close(CloseCodes.POLICY, "rate limit exceeded", "rate_limited");
     } else {
@@ -116,16 +120,16 @@ public final class Session extends TimingWheel.Entry {
 
   void addTopic(String topic) {
     if (topics == null) topics = new HashSet<>(4);
-    if (topics.add(topic)) node.hub.subscribe(topic, this);
+    if (topics.add(topic)) shard.hub().subscribe(topic, this);
   }
 
   void removeTopic(String topic) {
-    if (topics != null && topics.remove(topic)) node.hub.unsubscribe(topic, this);
+    if (topics != null && topics.remove(topic)) shard.hub().unsubscribe(topic, this);
   }
 
   /** Any frame from the client counts as life. */
   void touched() {
-    lastFrameAt = node.clock.nowMs();
+    lastFrameAt = shard.clock().nowMs();
   }
 
   void markRegistering() {
@@ -149,15 +153,14 @@ public final class Session extends TimingWheel.Entry {
    *     then OPEN again, as before the register, and the client may register again) or the session closed meanwhile
    */
   Future<Void> registered(String userId, String clientId, String device, TokenClaims claims, long cursor) {
-    this.registration = new Registration(userId, clientId, device, claims, node.clock.nowMs());
+    this.registration = new Registration(userId, clientId, device, claims, shard.clock().nowMs());
     this.state = State.JOINING;
-    this.catchUp = new CatchUp(this, node, cursor);
+    this.catchUp = new CatchUp(this, cursor);
     backlog.listener(catchUp);
     // Hub and route before the read: a message accepted while the read is out reaches the gate, which holds it.
-    node.hub.add(this);
+    shard.hub().add(this);
     if (LOG.isDebugEnabled()) LOG.debug("register conn={} user={} clientId={} device={} cursor={}", connectionId, userId, clientId, device, cursor);
-    node.store.putRoutes(List.of(route()), node.routeTtlMs);
-    return catchUp.first().transform(ar -> {
+    return catchUp.first(route()).transform(ar -> {
       if (state != State.JOINING) {
         // closed() has already left the hub and the routes
         return Future.failedFuture("connection closed during register");
@@ -168,9 +171,9 @@ public final class Session extends TimingWheel.Entry {
       }
       InboxPage page = ar.result();
       state = State.REGISTERED;
-      node.metrics.connectionOpened(transport.kind(), device);
-      node.upstream.presence(userId, presenceEvent("connect"));
-      write(ServerFrames.control(userId, "registered", new JsonObject().put("lastSeq", page.lastSeq()).put("node", node.nodeId)));
+      shard.metrics().connectionOpened(transport.kind(), device);
+      shard.upstream().presence(userId, presenceEvent("connect"));
+      write(ServerFrames.control(userId, "registered", new JsonObject().put("lastSeq", page.lastSeq()).put("node", shard.nodeId())));
       catchUp.onPage(page);
       return Future.succeededFuture();
     });
@@ -208,28 +211,28 @@ public final class Session extends TimingWheel.Entry {
   /** A cumulative ack from the client; completes when the cursor is stored. */
   Future<Void> ack(long seq) {
     if (acks != null) {
-      long now = node.clock.nowMs();
-      acks.ack(seq, out -> node.metrics.acked(out.message().ts(), now));
+      long now = shard.clock().nowMs();
+      acks.ack(seq, out -> shard.metrics().acked(out.message().ts(), now));
     }
     Registration r = registration;
-    return node.store.ack(r.userId(), r.clientId(), seq).onFailure(e -> {
-      node.metrics.problem("warn", "store");
+    return shard.store().ack(r.userId(), r.clientId(), seq).onFailure(e -> {
+      shard.metrics().problem("warn", "store");
       LOG.warn("ack not stored user={} clientId={} seq={}: {}", r.userId(), r.clientId(), seq, e.toString());
     });
   }
 
   /** Takes a slot for a vpush.sync read; false when sync.maxInFlight are out already. On this session's event loop. */
   boolean beginSync() {
-    if (syncsInFlight >= node.syncMaxInFlight) return false;
+    if (syncsInFlight >= settings.syncMaxInFlight) return false;
     syncsInFlight++;
-    node.metrics.syncInFlight(1);
+    shard.metrics().syncInFlight(1);
     return true;
   }
 
   /** Gives back the slot of an answered vpush.sync read. */
   void endSync() {
     syncsInFlight--;
-    node.metrics.syncInFlight(-1);
+    shard.metrics().syncInFlight(-1);
   }
 
   /** Room for {@code count} messages a catch-up page is about to send. */
@@ -248,8 +251,8 @@ public final class Session extends TimingWheel.Entry {
     if (!m.isFor(registration.device())) return;
     write(out.frame());
     if (state == State.CLOSED) return; // the write found a slow consumer: not counted, the inbox keeps it
-    long now = node.clock.nowMs();
-    node.metrics.delivered(m.ts(), now);
+    long now = shard.clock().nowMs();
+    shard.metrics().delivered(m.ts(), now);
     ackTracker().sent(m.seq(), out, now);
     scheduleTimer();
   }
@@ -262,18 +265,18 @@ public final class Session extends TimingWheel.Entry {
 
   /** The session's unacked-message tracker, made on the first send (an idle connection has none). */
   private AckTracker<Outbound> ackTracker() {
-    if (acks == null) acks = new AckTracker<>(node.backoff);
+    if (acks == null) acks = new AckTracker<>(settings.backoff);
     return acks;
   }
 
   @Override
   protected void onTimeout(long now) {
     if (state == State.CLOSED) return;
-    if (state != State.REGISTERED && now >= connectedAt + node.authTimeoutMs) {
+    if (state != State.REGISTERED && now >= connectedAt + settings.authTimeoutMs) {
       close(CloseCodes.NOT_AUTHENTICATED, "not authenticated in time", "auth_failed");
       return;
     }
-    if (now - lastFrameAt >= node.idleTimeoutMs) {
+    if (now - lastFrameAt >= settings.idleTimeoutMs) {
       close(CloseCodes.POLICY, "idle timeout", "idle_timeout");
       return;
     }
@@ -284,19 +287,19 @@ public final class Session extends TimingWheel.Entry {
         String frame = out.frame();
         if (backlog.frames() > 0 && !backlog.pacedRoom(1, frame.length())) return false;
         write(frame);
-        node.metrics.resent(attempt);
+        shard.metrics().resent(attempt);
         return true;
-      }, seq -> node.metrics.givenUp());
+      }, seq -> shard.metrics().givenUp());
     }
     scheduleTimer();
   }
 
   /** Keeps the one wheel entry at the earliest of the auth, idle and ack deadlines. */
   private void scheduleTimer() {
-    long next = lastFrameAt + node.idleTimeoutMs;
-    if (state != State.REGISTERED) next = Math.min(next, connectedAt + node.authTimeoutMs);
+    long next = lastFrameAt + settings.idleTimeoutMs;
+    if (state != State.REGISTERED) next = Math.min(next, connectedAt + settings.authTimeoutMs);
     if (acks != null) next = Math.min(next, acks.nextDeadline());
-    if (!isScheduled() || next < deadline() || deadline() <= node.clock.nowMs()) wheel.schedule(this, next);
+    if (!isScheduled() || next < deadline() || deadline() <= shard.clock().nowMs()) wheel.schedule(this, next);
   }
 
   /** Tells the client it was replaced or kicked, then closes with 4003; from any thread. */
@@ -331,32 +334,32 @@ public final class Session extends TimingWheel.Entry {
     state = State.CLOSED;
     wheel.cancel(this);
     backlog.release();
-    node.metrics.disconnect(endReason);
+    shard.metrics().disconnect(endReason);
     if (LOG.isDebugEnabled()) LOG.debug("close conn={} user={} clientId={} reason={}", connectionId, userId(), clientId(), endReason);
     if (was != State.JOINING && was != State.REGISTERED) return;
     leaveHub();
     // A register still waiting for its first page was neither counted nor announced.
     if (was != State.REGISTERED) return;
-    node.metrics.connectionClosed(transport.kind(), registration.device());
-    node.upstream.presence(registration.userId(), presenceEvent("disconnect").put("reason", endReason));
+    shard.metrics().connectionClosed(transport.kind(), registration.device());
+    shard.upstream().presence(registration.userId(), presenceEvent("disconnect").put("reason", endReason));
   }
 
   /** Leaves the hub and, unless a newer connection of the same client took it over, the route table. */
   private void leaveHub() {
-    node.hub.remove(this);
-    if (!replaced) node.store.removeRoutes(List.of(route()));
+    shard.hub().remove(this);
+    if (!replaced) shard.store().removeRoutes(List.of(route()));
   }
 
   Route route() {
-    return registration.route(node.nodeId);
+    return registration.route(shard.nodeId());
   }
 
   private JsonObject presenceEvent(String type) {
-    return registration.presenceEvent(type, node.nodeId, node.clock.nowMs());
+    return registration.presenceEvent(type, shard.nodeId(), shard.clock().nowMs());
   }
 
   JsonObject describe() {
-    return registration.describe(node.nodeId, transport.kind());
+    return registration.describe(shard.nodeId(), transport.kind());
   }
 
   void onContext(Runnable action) {

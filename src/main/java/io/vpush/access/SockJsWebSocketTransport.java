@@ -24,12 +24,12 @@ final class SockJsWebSocketTransport implements Transport {
   private final ServerWebSocket ws;
   /** The socket under {@code ws}, for the forced close. */
   private final Channel channel;
-  private final AccessNode node;
+  private final Shard shard;
 
-  SockJsWebSocketTransport(ServerWebSocket ws, Channel channel, AccessNode node) {
+  SockJsWebSocketTransport(ServerWebSocket ws, Channel channel, Shard shard) {
     this.ws = ws;
     this.channel = channel;
-    this.node = node;
+    this.shard = shard;
     ws.writeTextMessage("o");
   }
 
@@ -54,7 +54,7 @@ final class SockJsWebSocketTransport implements Transport {
     ws.close(code, reason);
     // Vert.x's own closing timeout starts only once its close frame is written, which never happens to a client that
     // stopped reading: bounded here as on the raw WebSocket.
-    ForcedClose.arm(channel, node.closeTimeoutMs, () -> node.metrics.closeForced(kind()));
+    ForcedClose.arm(channel, shard.settings().closeTimeoutMs, () -> shard.metrics().closeForced(kind()));
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.vpush.access;
 
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 
 /**
  * One connection's frames written but not yet taken by its socket, held to the node's {@link OutboundLimits}. Lives on

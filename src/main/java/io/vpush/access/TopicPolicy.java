@@ -1,5 +1,6 @@
 package io.vpush.access;
 
+import io.vpush.auth.TokenClaims;
 import java.util.List;
 
 /** Decides whether a client may subscribe to a topic: a pattern of its token's {@code topics} claim or of {@code topics.public}. */

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,11 +29,10 @@ import java.util.function.Supplier;
  * others. A node counts as departed when its Hazelcast member left (membership listener, checked again on every
  * refresh): dispatch then skips its routes at once, within Hazelcast's failure-detection time.
  */
-public final class NodeRegistry implements ClusterView {
+public final class NodeRegistry extends VerticleBase implements ClusterView {
 
   static final String MAP = "vpush.nodes";
 
-  private final Vertx vertx;
   private final String nodeId;
   private final Supplier<JsonObject> describe;
   private final long refreshMs;
@@ -45,14 +45,14 @@ public final class NodeRegistry implements ClusterView {
 
   /** @param describe this node's entry without {@code member}: {@code {id, url, connections, load, roles}} */
   public NodeRegistry(Vertx vertx, String nodeId, Supplier<JsonObject> describe, long refreshMs) {
-    this.vertx = vertx;
     this.nodeId = nodeId;
     this.describe = describe;
     this.refreshMs = refreshMs;
     this.manager = ((VertxInternal) vertx).clusterManager();
   }
 
-  public Future<Void> start() {
+  @Override
+  public Future<?> start() {
     if (manager instanceof HazelcastClusterManager hz) {
       listener = hz.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
         @Override public void memberAdded(MembershipEvent event) {}
@@ -68,7 +68,8 @@ public final class NodeRegistry implements ClusterView {
     });
   }
 
-  public Future<Void> stop() {
+  @Override
+  public Future<?> stop() {
     if (timer >= 0) vertx.cancelTimer(timer);
     if (listener != null && manager instanceof HazelcastClusterManager hz) hz.getHazelcastInstance().getCluster().removeMembershipListener(listener);
     return map == null ? Future.succeededFuture() : map.remove(nodeId).<Void>mapEmpty().otherwiseEmpty();

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import io.vpush.access.Hub;
 import io.vpush.protocol.Addresses;
 import io.vpush.store.Route;
 import io.vpush.store.Store;
@@ -17,7 +16,7 @@ import java.util.Set;
 
 /**
  * Dispatch across the cluster by user ID: user -> nodes through the route table (L1 {@link RouteCache}, L2 the
- * store), delivery to this node's hub directly and to other nodes on their one clustered address
+ * store), delivery to this node's shards directly and to other nodes on their one clustered address
  * {@code vpush.node.<id>} (batched per node by {@link NodeBatcher}).
  *
  * <p><b>Why a newly connected user never misses a live message.</b> Every message is accepted into the store
@@ -43,7 +42,7 @@ public final class ClusterDispatcher implements Dispatcher {
 
   private final Vertx vertx;
   private final String self;
-  private final Hub hub;
+  private final LocalDelivery local;
   private final Store store;
   private final RouteCache cache;
   private final ClusterView cluster;
@@ -52,10 +51,10 @@ public final class ClusterDispatcher implements Dispatcher {
   // Route reads and node sends not yet answered; shutdown waits for it to reach zero (drain).
   private final InFlight inFlight = new InFlight();
 
-  public ClusterDispatcher(Vertx vertx, String selfId, Hub hub, Store store, RouteCache cache, ClusterView cluster, long sendTimeoutMs) {
+  public ClusterDispatcher(Vertx vertx, String selfId, LocalDelivery local, Store store, RouteCache cache, ClusterView cluster, long sendTimeoutMs) {
     this.vertx = vertx;
     this.self = selfId;
-    this.hub = hub;
+    this.local = local;
     this.store = store;
     this.cache = cache;
     this.cluster = cluster;
@@ -89,14 +88,14 @@ public final class ClusterDispatcher implements Dispatcher {
 
   @Override
   public Future<Void> publishTopic(String topic, String frame) {
-    // One clustered consumer per node; the local node gets the publish too.
-    vertx.eventBus().publish(NodeEndpoint.TOPICS, new JsonObject().put("topic", topic).put("frame", frame));
+    // Every access shard of every node consumes the broadcast; this node's shards get the publish too.
+    vertx.eventBus().publish(Addresses.TOPICS, new JsonObject().put("topic", topic).put("frame", frame));
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Integer> kick(String user, String clientId, boolean localToo) {
-    int local = localToo ? hub.kick(user, clientId, null) : 0;
+    Future<Integer> here = localToo ? local.kick(user, clientId) : Future.succeededFuture(0);
     Future<Void> held = localToo ? Future.succeededFuture() : holdEverywhere(user);
     Future<Integer> remote = store.routes(user).compose(routes -> {
       Set<String> nodes = new LinkedHashSet<>();
@@ -111,7 +110,7 @@ public final class ClusterDispatcher implements Dispatcher {
       }
       return Future.join(kicks).map(v -> kicks.stream().mapToInt(f -> f.result() == null ? 0 : f.result()).sum());
     });
-    return Future.all(held, remote).map(v -> local + remote.result());
+    return Future.all(here, held, remote).map(v -> here.result() + remote.result());
   }
 
   /** Holds the user in this node's L1 and in every dispatching peer's; completes when they answered (or failed). */
@@ -155,7 +154,7 @@ public final class ClusterDispatcher implements Dispatcher {
     for (String node : nodes) {
       if (tried != null && tried.contains(node)) continue;
       if (node.equals(self)) {
-        if (hub.deliver(message) == 0 && gone != null) gone.fire();
+        if (!local.deliver(message) && gone != null) gone.fire();
       } else {
         // The gone handler runs (and may start a re-read, itself in flight) before this send stops counting.
         holding(batcher.send(node, message).onSuccess(ok -> {

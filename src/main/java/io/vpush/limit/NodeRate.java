@@ -3,7 +3,7 @@ package io.vpush.limit;
 import io.micrometer.core.instrument.Counter;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.vpush.ops;
 
+import io.vpush.auth.TokenMinter;
+import io.vpush.http.HttpJson;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vpush.config.VPushConfig;

@@ -53,6 +53,23 @@ public final class MeteredStore implements Store, StoreStats {
     routes = new Op(registry, "routes");
   }
 
+  /** A view of {@code ops}'s engine for one event loop, timed by the same meters. */
+  private MeteredStore(Store engine, MeteredStore ops) {
+    this.engine = engine;
+    this.accept = ops.accept;
+    this.acceptAll = ops.acceptAll;
+    this.read = ops.read;
+    this.lastSeq = ops.lastSeq;
+    this.cursor = ops.cursor;
+    this.ack = ops.ack;
+    this.schedule = ops.schedule;
+    this.claimDue = ops.claimDue;
+    this.completeScheduled = ops.completeScheduled;
+    this.putRoutes = ops.putRoutes;
+    this.removeRoutes = ops.removeRoutes;
+    this.routes = ops.routes;
+  }
+
   /** The wrapped engine. */
   public Store engine() {
     return engine;
@@ -61,6 +78,8 @@ public final class MeteredStore implements Store, StoreStats {
   @Override public Future<Accepted> accept(NewMessage m) { return accept.time(() -> engine.accept(m)); }
   @Override public Future<List<Accepted>> acceptAll(List<NewMessage> ms) { return acceptAll.time(() -> engine.acceptAll(ms)); }
   @Override public Future<InboxPage> read(String user, long afterSeq, int limit, long maxBytes) { return read.time(() -> engine.read(user, afterSeq, limit, maxBytes)); }
+  @Override public Future<InboxPage> join(Route r, long ttlMs, long afterSeq, int limit, long maxBytes) { return read.time(() -> engine.join(r, ttlMs, afterSeq, limit, maxBytes)); }
+  @Override public Store onLoop(io.vertx.core.Context context) { return new MeteredStore(engine.onLoop(context), this); }
   @Override public Future<Long> lastSeq(String user) { return lastSeq.time(() -> engine.lastSeq(user)); }
   @Override public Future<Long> cursor(String user, String clientId) { return cursor.time(() -> engine.cursor(user, clientId)); }
   @Override public Future<Void> ack(String user, String clientId, long seq) { return ack.time(() -> engine.ack(user, clientId, seq)); }

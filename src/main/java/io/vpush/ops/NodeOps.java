@@ -1,5 +1,7 @@
 package io.vpush.ops;
 
+import io.vpush.metrics.JvmMeters;
+import io.vpush.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package io.vpush.ops;
 
+import io.vpush.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;

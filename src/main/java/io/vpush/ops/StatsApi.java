@@ -1,5 +1,6 @@
 package io.vpush.ops;
 
+import io.vpush.http.HttpJson;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

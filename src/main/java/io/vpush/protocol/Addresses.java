@@ -15,6 +15,8 @@ public final class Addresses {
   public static final String UPSTREAM_IN = "vpush.upstream.in";
   /** Each node's one clustered address; dispatch sends a user's messages there. */
   public static final String NODE_PREFIX = "vpush.node.";
+  /** Clustered publish address of topic frames; every access shard of every node consumes it. */
+  public static final String TOPICS = "vpush.topics";
 
   public static String user(String userId) { return USER_PREFIX + userId; }
   public static String topic(String topic) { return TOPIC_PREFIX + topic; }

@@ -1,6 +1,7 @@
 package io.vpush.purge;
 
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -14,7 +15,7 @@ import io.vpush.store.StoreUnavailableException;
  * The event-bus publish door: request/reply on {@code vpush.publish}, for in-cluster JVMs and the TCP bridge.
  * Failures are replied as event-bus failures whose code and message match protocol.md's error codes.
  */
-public final class EventBusPublishDoor {
+public final class EventBusPublishDoor extends VerticleBase {
 
   private final Publisher publisher;
   /** The node's publish rate (issue 21): over it, the reply fails with rate_limited (429). */
@@ -26,12 +27,14 @@ public final class EventBusPublishDoor {
     this.rate = rate;
   }
 
-  public Future<Void> start(EventBus bus) {
-    consumer = bus.consumer(Addresses.PUBLISH, this::handle);
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(Addresses.PUBLISH, this::handle);
     return consumer.completion();
   }
 
-  public Future<Void> stop() {
+  @Override
+  public Future<?> stop() {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vpush.dispatch.Dispatcher;
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 import io.vpush.protocol.ServerFrames;
 import io.vpush.store.Accepted;
 import io.vpush.store.NewMessage;

@@ -1,5 +1,6 @@
 package io.vpush.store;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 
 import java.util.Collection;
@@ -72,6 +73,29 @@ public interface Store {
    * since): a close that reaches the store after the same client's reconnect to the same node keeps the new entry.
    */
   Future<Void> removeRoutes(Collection<Route> routes);
+
+  /**
+   * Writes a new connection's route entry (as {@link #putRoutes}), then reads its user's first page after {@code afterSeq}
+   * (as {@link #read}), and the read reaches the store after the write. That order is the cluster's no-miss rule (see
+   * io.vpush.dispatch.ClusterDispatcher): a dispatch whose route read missed the new entry read before the write, hence
+   * before this read, so its message, accepted before the dispatch, is in this page. The write's own outcome is not
+   * waited for (the route refresh repeats it).
+   *
+   * <p>The default suits an engine whose calls from one caller reach the store in the order they were made.
+   */
+  default Future<InboxPage> join(Route route, long ttlMs, long afterSeq, int limit, long maxBytes) {
+    putRoutes(List.of(route), ttlMs);
+    return read(route.user(), afterSeq, limit, maxBytes);
+  }
+
+  /**
+   * This store for the callers on one event loop, {@code context}'s (a shard's sessions): the engine may batch their
+   * calls with each other's (acks, route writes, reads of one turn) in objects the view owns. The view is used on that
+   * loop only, and closing it closes nothing; the default is this store itself.
+   */
+  default Store onLoop(Context context) {
+    return this;
+  }
 
   /** The live route entries of a user. */
   Future<List<Route>> routes(String user);

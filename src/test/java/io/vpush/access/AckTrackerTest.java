@@ -1,5 +1,6 @@
 package io.vpush.access;
 
+import io.vpush.time.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -53,7 +53,7 @@ class RegisterOutageIT {
         assertThat(err.getString("address")).isEqualTo("vpush.user." + user);
         c.pingPong(); // still open, and nothing came after the err
         assertThat(node.node().metrics().connectionCount()).as("a failed register is not a connection").isZero();
-        assertThat(node.node().hub().holds(user)).as("the failed register left the hub").isFalse();
+        assertThat(node.node().shards().holds(user)).as("the failed register left the hub").isFalse();
 
         // The same connection registers again: registered first, with the user's lastSeq, then the catch-up.
         JsonObject registered = c.registered(user, token, headers);

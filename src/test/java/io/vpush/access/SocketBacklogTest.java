@@ -2,7 +2,7 @@ package io.vpush.access;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;

@@ -1,5 +1,6 @@
 package io.vpush.access;
 
+import io.vpush.auth.TokenClaims;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

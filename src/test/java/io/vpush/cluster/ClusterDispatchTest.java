@@ -8,7 +8,7 @@ import io.vpush.VPushNode;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
-import io.vpush.ops.TokenMinter;
+import io.vpush.auth.TokenMinter;
 import io.vpush.purge.PublishRequest;
 import io.vpush.testing.Deliveries;
 import io.vpush.testing.RedisServer;

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
-import io.vpush.ops.TokenMinter;
+import io.vpush.auth.TokenMinter;
 import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
 import io.vpush.bench.FreePorts;

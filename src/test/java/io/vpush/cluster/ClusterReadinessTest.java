@@ -33,7 +33,7 @@ class ClusterReadinessTest {
       assertThat(before.isOk()).isFalse();
       assertThat(before.getData().getString("error")).contains("registry");
 
-      registry.start().await(10, TimeUnit.SECONDS);
+      vertx.deployVerticle(registry).await(10, TimeUnit.SECONDS);
       Status up = readiness.status();
       assertThat(up.isOk()).as(up.toJson().encode()).isTrue();
       assertThat(up.getData().getInteger("members")).isEqualTo(1);

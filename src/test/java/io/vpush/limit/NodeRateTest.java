@@ -2,7 +2,7 @@ package io.vpush.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 

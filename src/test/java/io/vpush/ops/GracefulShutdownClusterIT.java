@@ -1,5 +1,6 @@
 package io.vpush.ops;
 
+import io.vpush.auth.TokenMinter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vpush.cluster.TestClusterConfig;
@@ -165,7 +166,7 @@ class GracefulShutdownClusterIT {
   }
 
   private static String token(String user) {
-    return io.vpush.ops.TokenMinter.mint(vertx, tokens, user, 3600, List.of(), List.of());
+    return io.vpush.auth.TokenMinter.mint(vertx, tokens, user, 3600, List.of(), List.of());
   }
 
   /** A steady stream of HTTP publishes to C from {@link #THREADS} threads, round robin over the users, recording each 202's seq by user. */

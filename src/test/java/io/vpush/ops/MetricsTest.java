@@ -1,5 +1,8 @@
 package io.vpush.ops;
 
+import io.vpush.metrics.Metrics;
+
+import io.vpush.auth.TokenMinter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

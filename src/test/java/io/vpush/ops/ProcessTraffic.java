@@ -1,5 +1,6 @@
 package io.vpush.ops;
 
+import io.vpush.auth.TokenMinter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vpush.config.Settings;

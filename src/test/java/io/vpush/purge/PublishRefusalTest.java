@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 import io.vpush.store.PartialAcceptException;
 import io.vpush.store.redis.RedisStore;
 import io.vpush.testing.RedisServer;

@@ -601,6 +601,40 @@ public abstract class StoreContractTest {
   // --- routes ---
 
   @Test
+  void joinWritesTheRouteAndReadsTheFirstPage() throws Exception {
+    Store s = store(10);
+    await(s.accept(msg("j", "m1", "{}")));
+    await(s.accept(msg("j", "m2", "{}")));
+    Route route = new Route("j", "n1", "c1", "pc", 7);
+    InboxPage page = await(s.join(route, 60_000, 1, 10, 1 << 20));
+    assertThat(seqs(page)).containsExactly(2L);
+    assertThat(page.lastSeq()).isEqualTo(2);
+    assertThat(await(s.routes("j"))).containsExactly(route);
+  }
+
+  @Test
+  void anEventLoopsViewAnswersLikeTheStore() throws Exception {
+    Store s = store(10);
+    await(s.accept(msg("v", "m1", "{}")));
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      io.vertx.core.Promise<InboxPage> joined = io.vertx.core.Promise.promise();
+      ctx.runOnContext(v -> {
+        Store loop = s.onLoop(ctx);
+        loop.join(new Route("v", "n1", "c1", "pc", 1), 60_000, 0, 10, 1 << 20)
+            .compose(page -> loop.ack("v", "c1", page.lastSeq()).map(page))
+            .onComplete(joined);
+      });
+      assertThat(seqs(await(joined.future()))).containsExactly(1L);
+      assertThat(await(s.cursor("v", "c1"))).isEqualTo(1);
+      assertThat(await(s.routes("v"))).extracting(Route::clientId).containsExactly("c1");
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
   void routesExpireUnlessRefreshed() throws Exception {
     Store s = store(100);
     Route r1 = new Route("u1", "nodeA", "c1", "pc", T0);

@@ -162,24 +162,37 @@ public final class RedisServer implements AutoCloseable {
       }
       out.write(req.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
-      InputStream in = new BufferedInputStream(s.getInputStream());
-      String line = readLine(in);
-      char type = line.charAt(0);
-      String rest = line.substring(1);
-      switch (type) {
-        case '+', ':':
-          return rest;
-        case '-':
-          throw new IllegalStateException("redis error: " + rest);
-        case '$': {
-          int len = Integer.parseInt(rest);
-          if (len < 0) return null;
-          byte[] buf = in.readNBytes(len + 2);
-          return new String(buf, 0, len, StandardCharsets.UTF_8);
-        }
-        default:
-          throw new IllegalStateException("unexpected reply: " + line);
+      return reply(new BufferedInputStream(s.getInputStream()));
+    }
+  }
+
+  /** One reply: a simple value, or an array's elements one per line (nested arrays flattened). */
+  private static String reply(InputStream in) throws IOException {
+    String line = readLine(in);
+    char type = line.charAt(0);
+    String rest = line.substring(1);
+    switch (type) {
+      case '+', ':':
+        return rest;
+      case '-':
+        throw new IllegalStateException("redis error: " + rest);
+      case '$': {
+        int len = Integer.parseInt(rest);
+        if (len < 0) return null;
+        byte[] buf = in.readNBytes(len + 2);
+        return new String(buf, 0, len, StandardCharsets.UTF_8);
       }
+      case '*': {
+        int n = Integer.parseInt(rest);
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+          if (i > 0) all.append('\n');
+          all.append(reply(in));
+        }
+        return all.toString();
+      }
+      default:
+        throw new IllegalStateException("unexpected reply: " + line);
     }
   }
 

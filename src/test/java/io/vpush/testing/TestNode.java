@@ -13,7 +13,7 @@ import io.vpush.VPushNode;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
-import io.vpush.ops.TokenMinter;
+import io.vpush.auth.TokenMinter;
 
 import java.time.Duration;
 import java.util.ArrayList;

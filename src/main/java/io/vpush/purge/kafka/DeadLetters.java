@@ -2,7 +2,7 @@ package io.vpush.purge.kafka;
 
 import io.vertx.core.Future;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;

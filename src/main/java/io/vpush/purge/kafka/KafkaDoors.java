@@ -4,11 +4,10 @@ import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vpush.access.KafkaUpstream;
 import io.vpush.access.UpstreamSink;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 import io.vpush.purge.Publisher;
 import io.vpush.time.Clock;
 
@@ -39,11 +38,26 @@ public final class KafkaDoors {
     this.enabled = config.get(Settings.KAFKA_BOOTSTRAP) != null;
   }
 
-  /** Upstream and presence go to Kafka (and the event bus) when Kafka is on, else to {@code eventBusOnly}. */
+  /**
+   * Makes the node's Kafka clients (the upstream producer on an access node, the readiness client on a purge node) on a
+   * worker thread, since their constructors block; does nothing when Kafka is off.
+   */
+  public Future<Void> open() {
+    if (!enabled) return Future.succeededFuture();
+    boolean access = config.hasRole("access");
+    boolean purge = config.hasRole("purge");
+    return vertx.executeBlocking(() -> {
+      if (purge) readiness = new KafkaReadiness(vertx, config, nodeId, READINESS_CACHE_MS);
+      return access ? KafkaUpstream.producer(config, nodeId) : null;
+    }).map(producer -> {
+      if (producer != null) upstream = new KafkaUpstream(vertx, config, producer, metrics);
+      return null;
+    });
+  }
+
+  /** Upstream and presence go to Kafka (and the event bus) when Kafka is on ({@link #open} first), else to {@code eventBusOnly}. */
   public UpstreamSink upstreamOr(UpstreamSink eventBusOnly) {
-    if (!enabled) return eventBusOnly;
-    upstream = new KafkaUpstream(vertx, config, nodeId, metrics);
-    return upstream;
+    return upstream != null ? upstream : eventBusOnly;
   }
 
   /** The ingest verticle for a purge node with Kafka on, or null. */
@@ -54,9 +68,7 @@ public final class KafkaDoors {
 
   /** Adds the {@code kafka} check to readiness on a purge node with Kafka on. */
   public void registerReadiness(HealthChecks checks) {
-    if (!enabled || !config.hasRole("purge")) return;
-    readiness = new KafkaReadiness(vertx, config, nodeId, READINESS_CACHE_MS);
-    readiness.register(checks);
+    if (readiness != null) readiness.register(checks);
   }
 
   /** Closes the upstream producer and the readiness client; never fails (shutdown goes on regardless). */

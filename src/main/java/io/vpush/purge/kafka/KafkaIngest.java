@@ -7,7 +7,7 @@ import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 import io.vpush.purge.Publisher;
 import io.vpush.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,11 +71,18 @@ public final class KafkaIngest extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = new RevokeCommittingConsumer(KafkaConfigs.consumer(config, clientId));
+    // The Kafka clients' constructors block (DNS, config, threads): on a worker, then wired here on the verticle's loop.
+    return vertx.executeBlocking(() -> {
+      consumer = new RevokeCommittingConsumer(KafkaConfigs.consumer(config, clientId));
+      return new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(new HashMap<>(KafkaConfigs.producer(config,
+          clientId + "-dlq", StringSerializer.class.getName(), ByteArraySerializer.class.getName())));
+    }).compose(this::subscribe);
+  }
+
+  private Future<Void> subscribe(org.apache.kafka.clients.producer.Producer<String, byte[]> dlqProducer) {
     stream = KafkaReadStream.create(vertx, consumer);
+    deadLetters = new DeadLetters(KafkaWriteStream.create(vertx, dlqProducer), config.get(Settings.KAFKA_DLQ_TOPIC), metrics);
     stream.pollTimeout(Duration.ofMillis(100)); // pause, resume and commit queue behind a poll on the client's thread
-    deadLetters = new DeadLetters(KafkaWriteStream.create(vertx, new HashMap<>(KafkaConfigs.producer(config, clientId + "-dlq",
-        StringSerializer.class.getName(), ByteArraySerializer.class.getName()))), config.get(Settings.KAFKA_DLQ_TOPIC), metrics);
     processor = new BatchProcessor(vertx, publisher, deadLetters, metrics, clock, this::stalled);
     metrics.gauge("vpush_kafka_paused_partitions", "partitions of the publish topic this node has paused", pausedCount::get);
     stream.partitionsAssignedHandler(this::assigned)

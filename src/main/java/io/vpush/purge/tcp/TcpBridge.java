@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vpush.purge.Publisher;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * The TCP event-bus bridge for internal callers (purge role): the stock bridge framing (4-byte big-endian length +
@@ -19,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TcpBridge extends VerticleBase {
 
+  private final SocketAddress address;
+  private final IntConsumer bound;
+
   /** Room for the frame's envelope (type, address, replyAddress, headers) around a maximal publish body. */
   static final int ENVELOPE_BYTES = 4_096;
 
@@ -29,20 +34,23 @@ public final class TcpBridge extends VerticleBase {
   private NetServer server;
 
   /**
-   * @param port          the port to listen on (not 0: every instance must share one port)
+   * @param address       where to listen, the same for every instance (a shared random port for "any")
+   * @param bound         told the port once this instance listens
    * @param apiKey        required in each frame's {@code headers.apiKey} when not null
    * @param maxBodyBytes  {@code publish.maxBodyBytes}; a frame may be this plus {@link #ENVELOPE_BYTES}
    * @param idleTimeoutMs a connection that sends nothing for this long is closed
    * @param bounds        the other bounds ({@code tcpBridge.*}) and their counters, shared by the node's bridges
    */
-  public TcpBridge(Publisher publisher, String host, int port, String apiKey, int maxBodyBytes, long idleTimeoutMs,
+  public TcpBridge(Publisher publisher, SocketAddress address, IntConsumer bound, String apiKey, int maxBodyBytes, long idleTimeoutMs,
                    Bounds bounds) {
+    this.address = address;
+    this.bound = bound;
     this.publisher = publisher;
     this.apiKey = apiKey;
     this.limits = new TcpBridgeLimits(maxBodyBytes + ENVELOPE_BYTES, bounds.maxInFlightBytes(), bounds.frameTimeoutMs(),
         bounds.writeStallTimeoutMs(), bounds.meters(), bounds.publishes());
     // Netty's idle handler per connection: no timer of ours per socket.
-    this.options = new NetServerOptions().setHost(host).setPort(port)
+    this.options = new NetServerOptions()
         .setReadIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
@@ -50,7 +58,7 @@ public final class TcpBridge extends VerticleBase {
   public Future<?> start() {
     server = vertx.createNetServer(options)
         .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, apiKey, limits).start());
-    return server.listen();
+    return server.listen(address).onSuccess(s -> bound.accept(s.actualPort()));
   }
 
   @Override
@@ -70,7 +78,7 @@ public final class TcpBridge extends VerticleBase {
     private final io.vpush.limit.NodeRate publishes;
 
     /** @param publishes the node's publish rate (issue 21), shared with the other keyed doors */
-    public Bounds(long maxInFlightBytes, long frameTimeoutMs, long writeStallTimeoutMs, io.vpush.ops.Metrics metrics,
+    public Bounds(long maxInFlightBytes, long frameTimeoutMs, long writeStallTimeoutMs, io.vpush.metrics.Metrics metrics,
                   io.vpush.limit.NodeRate publishes) {
       this.maxInFlightBytes = maxInFlightBytes;
       this.frameTimeoutMs = frameTimeoutMs;

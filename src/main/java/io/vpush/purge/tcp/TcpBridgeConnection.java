@@ -4,6 +4,8 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vpush.batch.BatchLimits;
+import io.vpush.batch.Batcher;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
@@ -68,8 +70,8 @@ final class TcpBridgeConnection {
   private int frameLength;
   /** The connection's context (set in start): replies are written from it only. */
   private Context context;
-  /** Frames written in this event-loop turn, not yet handed to the socket. */
-  private Buffer pending;
+  /** The replies of one event-loop turn, written together (made in start, on the connection's context). */
+  private Batcher<Buffer, Void> replies;
 
   TcpBridgeConnection(NetSocket socket, Publisher publisher, String apiKey, TcpBridgeLimits limits) {
     this.socket = socket;
@@ -81,6 +83,7 @@ final class TcpBridgeConnection {
 
   void start() {
     context = Vertx.currentContext();
+    replies = new Batcher<>(context, BatchLimits.perTurn(Integer.MAX_VALUE).maxWeight(FLUSH_BYTES), this::writeReplies);
     // The publishes of one read are gathered while the parser runs and published together after it.
     socket.handler(buffer -> {
       unparsed += buffer.length();
@@ -243,23 +246,22 @@ final class TcpBridgeConnection {
     }
     if (closed) return;
     Buffer body = frame.toBuffer();
-    if (pending == null) {
-      pending = Buffer.buffer(Math.max(1024, body.length() + 4));
-      context.runOnContext(v -> flushFrames());
-    }
-    pending.appendInt(body.length()).appendBuffer(body);
-    // One read can hold thousands of tiny frames, each answered: hand the replies over as they grow, so that a full
-    // write queue pauses the parser within this read instead of after it.
-    if (pending.length() >= FLUSH_BYTES) flushFrames();
+    // One read can hold thousands of tiny frames, each answered: the replies leave as they reach FLUSH_BYTES, so that a
+    // full write queue pauses the parser within this read instead of after it.
+    replies.offer(body, body.length() + 4L);
   }
 
   private void flushFrames() {
-    if (pending == null || closed) {
-      pending = null;
-      return;
-    }
-    Buffer out = pending;
-    pending = null;
+    replies.flush();
+  }
+
+  /** Sends one turn's replies (or FLUSH_BYTES of them) as one socket write. */
+  private void writeReplies(List<Buffer> frames, Batcher.Answers<Void> ignored) {
+    if (closed) return;
+    int size = 0;
+    for (Buffer f : frames) size += f.length() + 4;
+    Buffer out = Buffer.buffer(size);
+    for (Buffer f : frames) out.appendInt(f.length()).appendBuffer(f);
     socket.write(out);
     if (socket.writeQueueFull() && pauseReading(PAUSED_FOR_WRITES)) {
       limits.meters().pausedWrites().increment();

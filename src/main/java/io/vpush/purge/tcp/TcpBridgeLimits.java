@@ -1,7 +1,7 @@
 package io.vpush.purge.tcp;
 
 import io.micrometer.core.instrument.Counter;
-import io.vpush.ops.Metrics;
+import io.vpush.metrics.Metrics;
 
 /**
  * The bounds of one node's TCP bridge connections, and the counters of what they refused: one instance per node,

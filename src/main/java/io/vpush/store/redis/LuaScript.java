@@ -52,7 +52,7 @@ final class LuaScript {
     return Request.cmd(Command.SCRIPT).arg("LOAD").arg(source);
   }
 
-  Future<Response> run(RedisLanes lanes, Call call) {
+  Future<Response> run(RedisCommands lanes, Call call) {
     return lanes.send(request(Command.EVALSHA, sha, call))
         .recover(e -> isNoScript(e) ? lanes.send(request(Command.EVAL, source, call)) : Future.failedFuture(e));
   }
@@ -66,7 +66,7 @@ final class LuaScript {
    * fresh id (not indexed, see {@link io.vpush.store.NewMessage#freshId}), which are stored a second time under a new
    * seq: the client gets that message twice, with the same id.
    */
-  Future<List<Response>> runAll(RedisLanes lanes, List<Call> calls) {
+  Future<List<Response>> runAll(RedisCommands lanes, List<Call> calls) {
     if (lanes.cluster()) {
       List<Future<Response>> each = calls.stream().map(c -> run(lanes, c)).toList();
       return Future.all(each).map(all -> all.<Response>list());

@@ -159,7 +159,7 @@ final class RedisInbox {
 
   /**
    * Reads a page of {@code user}'s inbox after {@code afterSeq}, at most {@code maxBytes} of members (at least one);
-   * {@code run} sends the script call (at once, or with other reads of the caller's turn: {@link ReadBatcher}).
+   * {@code run} sends the script call (at once, or with other reads of the caller's turn: {@link RedisLoopStore}).
    */
   Future<InboxPage> read(String user, long afterSeq, int limit, long maxBytes, Function<LuaScript.Call, Future<Response>> run) {
     if (limit < 1) return Future.failedFuture(new IllegalArgumentException("limit must be at least 1, got " + limit));

@@ -5,13 +5,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.netty.channel.EventLoop;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vpush.store.StoreUnavailableException;
+import io.vpush.vertx.VertxInternals;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every failure (refused, closed, timed out, error reply) completes with {@link StoreUnavailableException}.
  */
-final class RedisLanes {
+final class RedisLanes implements RedisCommands {
 
   private final Redis client;
   private final String target;
@@ -48,7 +48,7 @@ final class RedisLanes {
     this.timeoutMs = timeoutMs;
     this.lanes = new Lane[count];
     // Event-loop contexts are handed out round-robin over the loops, so the lanes spread over them.
-    for (int i = 0; i < count; i++) lanes[i] = new Lane(((VertxInternal) vertx).createEventLoopContext());
+    for (int i = 0; i < count; i++) lanes[i] = new Lane((ContextInternal) VertxInternals.newEventLoopContext(vertx));
     Map<EventLoop, List<Lane>> byLoop = new HashMap<>();
     for (Lane l : lanes) byLoop.computeIfAbsent(l.context.nettyEventLoop(), k -> new ArrayList<>()).add(l);
     Map<EventLoop, Lane[]> m = new HashMap<>();
@@ -57,8 +57,37 @@ final class RedisLanes {
   }
 
   /** Sends one command on the caller's lane. */
-  Future<Response> send(Request request) {
-    return deliver(pick().connection().compose(c -> c.send(request)));
+  @Override
+  public Future<Response> send(Request request) {
+    return send(pick(), request);
+  }
+
+  private Future<Response> send(Lane lane, Request request) {
+    return deliver(lane.connection().compose(c -> c.send(request)));
+  }
+
+  /**
+   * Commands sent through the returned view all go on one lane, of {@code context}'s event loop: whatever the calling
+   * context, they reach Redis in the order they were sent (a shard's route write before its catch-up read).
+   */
+  RedisCommands pinned(Context context) {
+    Lane lane = pick(context);
+    return new RedisCommands() {
+      @Override
+      public Future<Response> send(Request request) {
+        return RedisLanes.this.send(lane, request);
+      }
+
+      @Override
+      public Future<List<Response>> sendAll(List<Request> requests) {
+        return RedisLanes.this.sendAll(lane, requests);
+      }
+
+      @Override
+      public boolean cluster() {
+        return cluster;
+      }
+    };
   }
 
   /**
@@ -66,9 +95,14 @@ final class RedisLanes {
    * write). Cluster: one send each, since a cluster batch must stay on one master; the cluster connection
    * routes each to the master of its slot and pipelines per master.
    */
-  Future<List<Response>> sendAll(List<Request> requests) {
+  @Override
+  public Future<List<Response>> sendAll(List<Request> requests) {
+    return sendAll(pick(), requests);
+  }
+
+  private Future<List<Response>> sendAll(Lane lane, List<Request> requests) {
     if (requests.isEmpty()) return Future.succeededFuture(List.of());
-    Future<RedisConnection> conn = pick().connection();
+    Future<RedisConnection> conn = lane.connection();
     if (!cluster) return deliver(conn.compose(c -> c.batch(requests)));
     return deliver(conn.compose(c -> {
       List<Future<Response>> each = new ArrayList<>(requests.size());
@@ -95,7 +129,8 @@ final class RedisLanes {
     return Future.join(closing).eventually(client::close).mapEmpty();
   }
 
-  boolean cluster() {
+  @Override
+  public boolean cluster() {
     return cluster;
   }
 
@@ -108,11 +143,14 @@ final class RedisLanes {
    * handled on the caller's own thread (a lane on another loop cost two thread hand-offs per command); otherwise any.
    */
   private Lane pick() {
-    Context ctx = Vertx.currentContext();
+    return pick(Vertx.currentContext());
+  }
+
+  private Lane pick(Context ctx) {
     Object caller = ctx != null ? ctx : Thread.currentThread();
     Lane[] from = lanes;
     if (ctx != null && ctx.isEventLoopContext()) {
-      Lane[] local = onLoop.get(((ContextInternal) ctx).nettyEventLoop());
+      Lane[] local = onLoop.get(VertxInternals.eventLoop(ctx));
       if (local != null) from = local;
     }
     int h = System.identityHashCode(caller);

@@ -24,7 +24,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Redis store engine: standalone Redis, Redis Cluster or Sentinel, durable as Redis is configured.
@@ -52,22 +51,12 @@ public final class RedisStore implements Store, StoreStats {
   /** Seq counters and cursors outlive any message TTL (max 365 days): a seq must never restart under a client. */
   static final long META_KEEP_SECONDS = 400L * 24 * 3600;
   private static final long ROUTE_KEEP_MARGIN_MS = 60_000;
-  private static final LuaScript ACK = LuaScript.load("ack.lua");
+  static final LuaScript ACK = LuaScript.load("ack.lua");
   private static final LuaScript ROUTES_CLEANUP = LuaScript.load("routes_cleanup.lua");
-  private static final LuaScript ROUTES_REMOVE = LuaScript.load("routes_remove.lua");
-  private static final AtomicLong STORES = new AtomicLong();
+  static final LuaScript ROUTES_REMOVE = LuaScript.load("routes_remove.lua");
 
-  /** Context data keys of a context's batchers are unique per store, so two stores never share one. */
-  private final long storeId = STORES.incrementAndGet();
-  /** Context data key of a context's {@link AckBatcher}. */
-  private final String ackBatcherKey = "vpush.redis.acks." + storeId;
-  /** Context data key of a context's {@link RouteBatcher}. */
-  private final String routeBatcherKey = "vpush.redis.routes." + storeId;
-  /** Context data key of a context's {@link ReadBatcher}. */
-  private final String readBatcherKey = "vpush.redis.reads." + storeId;
-
-  private final RedisLanes lanes;
-  private final RedisInbox inbox;
+  final RedisLanes lanes;
+  final RedisInbox inbox;
   private final RedisDelayQueue delay;
   private final Clock clock;
 
@@ -136,17 +125,13 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<InboxPage> read(String user, long afterSeq, int limit, long maxBytes) {
-    // A register writes its route entry, then reads its catch-up: the read must reach Redis after the write
-    // (ClusterDispatcher's rule), so this context's batched route writes leave first, on the same lane.
-    Context context = Vertx.currentContext();
-    if (lanes.cluster() || context == null || !context.isEventLoopContext()) {
-      flushRouteWrites();
-      return inbox.read(user, afterSeq, limit, maxBytes, call -> RedisInbox.INBOX.run(lanes, call));
-    }
-    // Standalone, on an event loop: with the other reads of this turn, after its route writes (ReadBatcher).
-    ReadBatcher batcher = perContext(context, readBatcherKey,
-        () -> new ReadBatcher(context, lanes, RedisInbox.INBOX, this::flushRouteWrites));
-    return inbox.read(user, afterSeq, limit, maxBytes, call -> batcher.read(call, maxBytes));
+    return inbox.read(user, afterSeq, limit, maxBytes, call -> RedisInbox.INBOX.run(lanes, call));
+  }
+
+  /** The reads, acks and route changes of one event loop's callers, batched ({@link RedisLoopStore}). */
+  @Override
+  public Store onLoop(Context context) {
+    return new RedisLoopStore(this, context);
   }
 
   @Override
@@ -164,14 +149,8 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Void> ack(String user, String clientId, long seq) {
-    Context context = Vertx.currentContext();
-    if (lanes.cluster() || context == null) {
-      return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user), RedisKeys.meta(user)),
-          List.of(Long.toString(META_KEEP_SECONDS), clientId, Long.toString(seq)))).mapEmpty();
-    }
-    // Standalone: the acks of this event loop within AckBatcher.WINDOW_MS go as one script call, one batcher per context.
-    AckBatcher batcher = perContext(context, ackBatcherKey, () -> new AckBatcher(context, ACK, lanes, META_KEEP_SECONDS));
-    return batcher.ack(RedisKeys.cursors(user), RedisKeys.meta(user), clientId, seq);
+    return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user), RedisKeys.meta(user)),
+        List.of(Long.toString(META_KEEP_SECONDS), clientId, Long.toString(seq)))).mapEmpty();
   }
 
   // --- delay queue ---
@@ -195,6 +174,11 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Void> putRoutes(Collection<Route> routes, long ttlMs) {
+    return lanes.sendAll(routeWrites(routes, ttlMs)).mapEmpty();
+  }
+
+  /** The commands that write {@code routes}: per user one HSET of its entries and the key's real expiry. */
+  List<Request> routeWrites(Collection<Route> routes, long ttlMs) {
     long expiresAt = clock.nowMs() + ttlMs;
     List<Request> requests = new ArrayList<>();
     byUser(routes).forEach((user, rs) -> {
@@ -203,18 +187,11 @@ public final class RedisStore implements Store, StoreStats {
       requests.add(hset);
       requests.add(Request.cmd(Command.PEXPIRE).arg(RedisKeys.routes(user)).arg(ttlMs + ROUTE_KEEP_MARGIN_MS));
     });
-    return sendRoutes(requests);
+    return requests;
   }
 
   @Override
   public Future<Void> removeRoutes(Collection<Route> routes) {
-    Context context = Vertx.currentContext();
-    if (!lanes.cluster() && context != null && context.isEventLoopContext()) {
-      List<String> keys = new ArrayList<>(routes.size());
-      List<String> args = new ArrayList<>(2 * routes.size());
-      for (Route r : routes) addRemoval(r, keys, args);
-      return routeBatcher(context).remove(keys, args);
-    }
     // One call per user: a cluster call must stay in one slot.
     List<Future<Response>> calls = new ArrayList<>();
     byUser(routes).forEach((user, rs) -> {
@@ -227,38 +204,10 @@ public final class RedisStore implements Store, StoreStats {
   }
 
   /** routes_remove.lua's arguments for one entry: its key, field and since (only that connection's entry goes). */
-  private static void addRemoval(Route r, List<String> keys, List<String> args) {
+  static void addRemoval(Route r, List<String> keys, List<String> args) {
     keys.add(RedisKeys.routes(r.user()));
     args.add(RedisCodec.routeField(r));
     args.add(Long.toString(r.since()));
-  }
-
-  /** Standalone, on an event loop: with the loop's other route writes of the next 2 ms ({@link RouteBatcher}). */
-  private Future<Void> sendRoutes(List<Request> requests) {
-    Context context = Vertx.currentContext();
-    if (lanes.cluster() || context == null || !context.isEventLoopContext()) return lanes.sendAll(requests).mapEmpty();
-    return routeBatcher(context).write(requests);
-  }
-
-  private RouteBatcher routeBatcher(Context context) {
-    return perContext(context, routeBatcherKey, () -> new RouteBatcher(context, lanes, ROUTES_REMOVE));
-  }
-
-  /** Sends the route writes the caller's context has batched, now. */
-  private void flushRouteWrites() {
-    Context context = Vertx.currentContext();
-    RouteBatcher routes = context == null ? null : context.get(routeBatcherKey);
-    if (routes != null) routes.flushWrites();
-  }
-
-  /** The context's instance under {@code key}, created on first use (a batcher: one per context, never shared). */
-  private static <T> T perContext(Context context, String key, java.util.function.Supplier<T> create) {
-    T found = context.get(key);
-    if (found == null) {
-      found = create.get();
-      context.put(key, found);
-    }
-    return found;
   }
 
   @Override

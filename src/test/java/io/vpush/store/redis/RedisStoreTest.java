@@ -191,9 +191,11 @@ class RedisStoreTest extends StoreContractTest {
       io.vertx.core.Context ctx = vertx.getOrCreateContext();
       java.util.concurrent.CompletableFuture<List<Long>> done = new java.util.concurrent.CompletableFuture<>();
       ctx.runOnContext(v -> {
+        // The event loop's view batches (a shard's sessions use one).
+        Store loop = s.onLoop(ctx);
         List<io.vertx.core.Future<Void>> acks = new java.util.ArrayList<>();
-        for (int u = 0; u < 100; u++) acks.add(s.ack("u" + u, "c" + u, 10 + u));   // u0: 10 < 50, stays at 50
-        acks.add(s.ack("u1", "c1", 5));                                             // behind u1's 11 in the same call
+        for (int u = 0; u < 100; u++) acks.add(loop.ack("u" + u, "c" + u, 10 + u));   // u0: 10 < 50, stays at 50
+        acks.add(loop.ack("u1", "c1", 5));                                             // behind u1's 11 in the same call
         io.vertx.core.Future.all(acks).onComplete(ar -> done.complete(List.of(ar.succeeded() ? 1L : 0L)));
       });
       assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(1L);
@@ -217,20 +219,53 @@ class RedisStoreTest extends StoreContractTest {
       io.vertx.core.Context ctx = vertx.getOrCreateContext();
       java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
       ctx.runOnContext(v -> {
+        Store loop = s.onLoop(ctx);
         List<io.vertx.core.Future<Void>> writes = new java.util.ArrayList<>();
         for (int u = 0; u < 300; u++) {
-          writes.add(s.putRoutes(List.of(new io.vpush.store.Route("v" + u, "n1", "c", "pc", 0)), 60_000));
+          writes.add(loop.putRoutes(List.of(new io.vpush.store.Route("v" + u, "n1", "c", "pc", 0)), 60_000));
         }
-        writes.add(s.putRoutes(List.of(first), 60_000));    // a register, then its close
-        writes.add(s.removeRoutes(List.of(first)));
-        writes.add(s.putRoutes(List.of(second), 60_000));
-        writes.add(s.removeRoutes(List.of(second)));        // a close, then the same client's register
-        writes.add(s.putRoutes(List.of(secondAgain), 60_000));
+        writes.add(loop.putRoutes(List.of(first), 60_000));    // a register, then its close
+        writes.add(loop.removeRoutes(List.of(first)));
+        writes.add(loop.putRoutes(List.of(second), 60_000));
+        writes.add(loop.removeRoutes(List.of(second)));        // a close, then the same client's register
+        writes.add(loop.putRoutes(List.of(secondAgain), 60_000));
         io.vertx.core.Future.all(writes).onComplete(ar -> done.complete(ar.succeeded()));
       });
       assertThat(done.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(await(s.routes("u1"))).containsExactly(secondAgain);
       assertThat(await(s.routes("v299"))).hasSize(1);
+    } finally {
+      await(s.close());
+    }
+  }
+
+  @Test
+  void aJoinsReadReachesRedisAfterItsRouteWriteThoughOtherWritesStillWait() throws Exception {
+    Store s = createStore(clock, 100, 60);
+    try {
+      await(s.accept(new NewMessage("m1", "joiner", clock.nowMs(), 0, "{}", List.of())));
+      // SLOWLOG with a threshold of 0 records every command Redis runs, in the order it ran them.
+      redis.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+      redis.call("CONFIG", "SET", "slowlog-max-len", "10000");
+      redis.call("SLOWLOG", "RESET");
+      io.vpush.store.Route route = new io.vpush.store.Route("joiner", "n1", "c1", "pc", 1);
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      InboxPage page = await(onContext(ctx, () -> {
+        Store loop = s.onLoop(ctx);
+        // Route writes of this loop wait for their window; the join's own write must not wait behind the read.
+        for (int u = 0; u < 20; u++) loop.putRoutes(List.of(new io.vpush.store.Route("w" + u, "n1", "c", "pc", 1)), 60_000);
+        return loop.join(route, 60_000, 0, 10, 64 * 1024);
+      }));
+      assertThat(page.messages()).extracting(StoredMessage::id).containsExactly("m1");
+      String log = redis.call("SLOWLOG", "GET", "10000");
+      redis.call("CONFIG", "SET", "slowlog-log-slower-than", "10000");
+      assertThat(await(s.routes("joiner"))).containsExactly(route);
+      // SLOWLOG GET lists the newest first: the read (an EVALSHA on the joiner's keys) must come before the HSET.
+      int read = log.indexOf("{u:joiner}:meta");
+      int write = log.indexOf("{u:joiner}:routes");
+      assertThat(read).as("the join's read is in the log").isNotNegative();
+      assertThat(write).as("the join's route write is in the log").isNotNegative();
+      assertThat(read).as("newest first: the read ran after the route write").isLessThan(write);
     } finally {
       await(s.close());
     }
@@ -246,9 +281,11 @@ class RedisStoreTest extends StoreContractTest {
       }
       await(s.acceptAll(sent));
       long readsBefore = statistic("total_reads_processed");
-      List<InboxPage> pages = await(onContext(vertx.getOrCreateContext(), () -> {
+      io.vertx.core.Context ctx = vertx.getOrCreateContext();
+      List<InboxPage> pages = await(onContext(ctx, () -> {
+        Store loop = s.onLoop(ctx);
         List<Future<InboxPage>> reads = new ArrayList<>();
-        for (int u = 0; u < 60; u++) reads.add(s.read("r" + u, 0, 10, 64 * 1024));
+        for (int u = 0; u < 60; u++) reads.add(loop.read("r" + u, 0, 10, 64 * 1024));
         return Future.all(reads).map(all -> all.<InboxPage>list());
       }));
       // The batch's read and this INFO's, and room for a split write; read by read, a run here made 37.

@@ -1,0 +1,79 @@
+package io.vpush.node;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vpush.config.Settings;
+import io.vpush.config.VPushConfig;
+import io.vpush.http.ApiKeyAuth;
+import io.vpush.http.HttpJson;
+import io.vpush.limit.NodeRate;
+import io.vpush.ops.AdminApi;
+import io.vpush.ops.DevTokenRoute;
+import io.vpush.ops.NodeOps;
+import io.vpush.ops.OpsRoutes;
+import io.vpush.purge.HttpPublishHandler;
+import io.vpush.purge.Publisher;
+
+import java.util.function.BooleanSupplier;
+
+/** The node's HTTP routes besides the client endpoints: the publish door, the admin, ops and stats API, static pages. */
+final class ApiRoutes {
+
+  private final VPushConfig config;
+  private final Publisher publisher;
+  private final NodeRate publishes;
+  private final AdminApi admin;
+  private final OpsRoutes ops;
+  private final NodeOps nodeOps;
+  private final BooleanSupplier closing;
+
+  /** @param closing true once the node began to shut down: the publish door then answers 503 */
+  ApiRoutes(VPushConfig config, Publisher publisher, NodeRate publishes, AdminApi admin, OpsRoutes ops, NodeOps nodeOps,
+            BooleanSupplier closing) {
+    this.config = config;
+    this.publisher = publisher;
+    this.publishes = publishes;
+    this.admin = admin;
+    this.ops = ops;
+    this.nodeOps = nodeOps;
+    this.closing = closing;
+  }
+
+  /** Mounts the routes on one HTTP verticle's router; on that verticle's context. */
+  void mount(Vertx vertx, Router router) {
+    ApiKeyAuth apiKey = new ApiKeyAuth(config.get(Settings.API_KEY));
+    if (config.hasRole("purge")) {
+      router.post("/api/v1/messages")
+          .handler(BodyHandler.create().setBodyLimit(config.get(Settings.PUBLISH_MAX_BODY_BYTES)).setHandleFileUploads(false))
+          .handler(apiKey)
+          // Shutting down: the HTTP door stops taking messages with the others, so callers retry on another node.
+          .handler(ctx -> {
+            if (closing.getAsBoolean()) HttpJson.error(ctx, 503, "unavailable", "this node is shutting down");
+            else ctx.next();
+          })
+          .handler(this::publishRate)
+          .handler(new HttpPublishHandler(publisher, vertx.getOrCreateContext()));
+    }
+    router.route("/api/*").handler(apiKey);
+    admin.mount(router);
+    ops.mount(vertx, router);
+    nodeOps.mount(router);
+    if (config.isDev()) new DevTokenRoute(config).mount(router);
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    router.route("/*").handler(StaticHandler.create("webroot"));
+    router.route("/api/*").last().handler(ctx -> HttpJson.error(ctx, 404, "not_found", "no such API route"));
+    // BodyHandler answers an over-limit body with a bare 413; give it the JSON reason.
+    router.errorHandler(413, ctx -> HttpJson.error(ctx, 413, "too_large",
+        "the body is larger than " + config.get(Settings.PUBLISH_MAX_BODY_BYTES) + " bytes"));
+  }
+
+  /** An HTTP publish over the node's publish rate is answered 429 + Retry-After, before its body is parsed. */
+  private void publishRate(RoutingContext ctx) {
+    long retryAfter = publishes.admit("http");
+    if (retryAfter == 0) ctx.next();
+    else HttpJson.rateLimited(ctx, retryAfter, publishes.refusal(retryAfter));
+  }
+}

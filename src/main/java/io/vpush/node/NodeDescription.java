@@ -1,0 +1,41 @@
+package io.vpush.node;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vpush.config.Settings;
+import io.vpush.config.VPushConfig;
+import io.vpush.metrics.Metrics;
+
+import java.lang.management.ManagementFactory;
+import java.util.function.IntSupplier;
+
+/** What a node says about itself in the node list and the registry: id, client URL, connections, load, roles. */
+final class NodeDescription {
+
+  private final String nodeId;
+  private final VPushConfig config;
+  private final Metrics metrics;
+  private final IntSupplier httpPort;
+
+  NodeDescription(String nodeId, VPushConfig config, Metrics metrics, IntSupplier httpPort) {
+    this.nodeId = nodeId;
+    this.config = config;
+    this.metrics = metrics;
+    this.httpPort = httpPort;
+  }
+
+  JsonObject describe() {
+    double load = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? Math.max(0, os.getProcessCpuLoad()) : 0;
+    return new JsonObject().put("id", nodeId).put("url", advertisedUrl())
+        .put("connections", metrics.connectionCount()).put("load", Math.round(load * 1000) / 1000.0)
+        .put("roles", new JsonArray(config.roles()));
+  }
+
+  private String advertisedUrl() {
+    String url = config.get(Settings.ADVERTISED_URL);
+    if (url != null) return url;
+    String host = config.get(Settings.HTTP_HOST);
+    return "ws://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + httpPort.getAsInt() + "/eventbus/websocket";
+  }
+}

@@ -1,0 +1,59 @@
+package io.vpush.vertx;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.impl.ConnectionBase;
+
+/**
+ * The one place vpush uses Vert.x internal API (io.vertx.core.internal, io.vertx.core.net.impl): the event loop of a
+ * context, a context on a given loop, a promise answered on the caller's context, the Netty channel of an HTTP
+ * connection and the names of Vert.x's handlers in its pipeline. VertxInternalsTest fails loudly when a Vert.x upgrade
+ * changes any of them.
+ */
+public final class VertxInternals {
+
+  /** Vert.x 5's name for its HTTP/1 connection handler in a connection's pipeline. */
+  public static final String HTTP_HANDLER = "handler";
+
+  private VertxInternals() {}
+
+  /** The Netty event loop a context runs on. */
+  public static EventLoop eventLoop(Context context) {
+    return ((ContextInternal) context).nettyEventLoop();
+  }
+
+  /** A new event-loop context; Vert.x hands them out round-robin over its loops. */
+  public static Context newEventLoopContext(Vertx vertx) {
+    return ((VertxInternal) vertx).createEventLoopContext();
+  }
+
+  /** A new event-loop context on the given loop of {@code vertx}. */
+  public static Context contextOn(Vertx vertx, EventLoop loop) {
+    return ((VertxInternal) vertx).contextBuilder().withEventLoop(loop).build();
+  }
+
+  /** Vert.x's event loops. */
+  public static Iterable<io.netty.util.concurrent.EventExecutor> eventLoops(Vertx vertx) {
+    return ((VertxInternal) vertx).nettyEventLoopGroup();
+  }
+
+  /**
+   * A promise whose handlers run on the calling context (when there is one): answered from another context on the same
+   * event loop it calls them at once, without the task a plain {@code runOnContext} hop costs.
+   */
+  public static <T> Promise<T> promiseOnCaller() {
+    Context caller = Vertx.currentContext();
+    return caller == null ? Promise.promise() : ((ContextInternal) caller).promise();
+  }
+
+  /** The Netty channel under a Vert.x HTTP/1 connection, or null for a connection that has none of its own. */
+  public static Channel channel(HttpConnection connection) {
+    return connection instanceof ConnectionBase base ? base.channelHandlerContext().channel() : null;
+  }
+}
