@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * The load generator's WebSocket client, on Netty's codecs and Vert.x's event loops: it opens a socket from a given
  * source address, performs the upgrade and hands text frames to a {@link Listener}. It replaces Vert.x's WebSocket
  * client in the fleet because the load generator shares the server's two cores: in the reconnect scenario it cost
- * more CPU per reconnect than the node (benchmarks-log.md, "2026-11-23 02:28"), and what it does not spend the node
+ * more CPU per reconnect than the node (decision D34, docs/benchmarks-log.md), and what it does not spend the node
  * can.
  */
 final class WsDialer {

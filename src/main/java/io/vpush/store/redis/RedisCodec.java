@@ -28,7 +28,7 @@ final class RedisCodec {
    *
    * <p>The payload, always valid JSON text (PublishRequest encodes it), is kept raw and last, so reading an entry
    * neither unescapes nor parses it. With the payload as a JSON string, Jackson took a sixth of the node's JFR samples
-   * in a reconnect on Redis (docs/benchmarks-log.md, "2026-11-22 20:20-21:05"). {@code ],"r":} cannot occur inside the
+   * in a reconnect on Redis (decision D23, docs/benchmarks-log.md). {@code ],"r":} cannot occur inside the
    * devices array, where every quote is within a string literal and escaped, so its first occurrence is where the
    * payload starts.
    */

@@ -171,7 +171,7 @@ final class RedisLanes implements RedisCommands {
     // The timeout goes on the future of the caller's context, so its timer is scheduled and cancelled on the caller's
     // own event loop. On a future without a context (the connection's and its compositions'), Vert.x schedules it on
     // Netty's GlobalEventExecutor thread: two thread hand-offs per command, a tenth of the node's CPU in a reconnect
-    // on Redis (docs/benchmarks-log.md, "2026-11-22 20:20-21:05").
+    // on Redis (decision D30, docs/benchmarks-log.md).
     return withTimeout(p.future());
   }
 
