@@ -26,7 +26,7 @@ public final class RedisCluster implements AutoCloseable {
   /** Starts three nodes, joins them with {@code redis-cli --cluster create} and waits for cluster_state:ok on each. */
   public static RedisCluster start() {
     long t0 = System.nanoTime();
-    String cli = RedisServer.findOnPath("redis-cli");
+    String cli = Processes.findOnPath("redis-cli");
     List<RedisServer> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {

@@ -1,6 +1,5 @@
 package io.vpush.testing;
 
-import io.vpush.bench.FreePorts;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -12,14 +11,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A private {@code redis-server} process for tests: own port, own temp dir, no persistence.
+ * A private {@code redis-server} process for tests and for the load generator's {@code --store redis}: own port,
+ * own temp dir, no persistence ({@code --save '' --appendonly no}); its pid is there to measure it.
  *
  * <p>It never installs anything: when {@code redis-server} is not on the PATH it fails and says to run
  * {@code scripts/test.sh}, which installs and checks the test services.
@@ -38,14 +38,14 @@ public final class RedisServer implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts a standalone server on a free port and waits until it answers PING. */
+  /** Starts a standalone server on a free port and waits until it answers PING; the caller must {@link #close()} it. */
   public static RedisServer start() {
     return start(List.of());
   }
 
   /** Starts a server with extra {@code redis-server} arguments (e.g. cluster mode) and waits for PING. */
   public static RedisServer start(List<String> extraArgs) {
-    String binary = findOnPath("redis-server");
+    String binary = Processes.findOnPath("redis-server");
     Path dir;
     try {
       dir = Files.createTempDirectory("vpush-redis-");
@@ -124,15 +124,8 @@ public final class RedisServer implements AutoCloseable {
   /** Stops the process and removes its directory. */
   public void stop() {
     if (process.isAlive()) {
-      resume();
-      process.destroy();
-      try {
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      resume(); // a paused server would not act on SIGTERM
+      Processes.stop(process, Duration.ofSeconds(5));
     }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
@@ -207,15 +200,5 @@ public final class RedisServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Absolute path of a program on the PATH, or a clear failure. */
-  static String findOnPath(String program) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path p = Path.of(d, program);
-      if (Files.isExecutable(p)) return p.toString();
-    }
-    throw new IllegalStateException(program + " is not installed (not on the PATH). Run scripts/test.sh, which "
-        + "installs the test services (apt-get install -y redis-server), or install it yourself.");
   }
 }

@@ -1,6 +1,5 @@
 package io.vpush.testing;
 
-import io.vpush.bench.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -240,7 +239,7 @@ public final class KafkaBroker implements AutoCloseable {
 
   private Process java(String mainClass, String... args) {
     List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Processes.javaBinary(),
         "-Xmx512m",
         "-Dlog4j2.configurationFile=" + root.resolve("scripts/kafka/log4j2.properties"),
         "-cp", classpath, mainClass));

@@ -1,6 +1,5 @@
 package io.vpush.testing;
 
-import io.vpush.bench.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,11 +17,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A vpush server ({@code target/vpush.jar}) running in its own JVM, for tests that need a real process:
- * restarts, signals, several nodes.
+ * A vpush server (the fat jar, {@code target/vpush.jar} by default) running in its own JVM, for tests that need a
+ * real process (restarts, signals, several nodes) and for the load generator's {@code vpush-local} and
+ * {@code vpush-cluster} targets.
  *
- * <p>The jar exists only after {@code package}, so tests using this class are named {@code *IT} and run
- * under Failsafe ({@code mvn verify}). Output goes to {@code target/vpush-it/<name>-<port>.log}.
+ * <p>The jar exists only after {@code package}, so the server's tests using this class are named {@code *IT} and run
+ * under Failsafe ({@code mvn verify}). Output goes to {@code target/vpush-it/<name>-<port>.log} unless
+ * {@link Builder#logFile(Path)} names another file.
  *
  * <pre>{@code
  * try (VPushProcess node = VPushProcess.builder().env("VPUSH_STORE", "redis").start()) {
@@ -72,14 +73,27 @@ public final class VPushProcess implements AutoCloseable {
 
   /** Polls {@code GET /health/live} until it answers 200; fails with the log tail on timeout or if the process exits. */
   public VPushProcess awaitLive(Duration timeout) {
+    return awaitHealth("/health/live", "live", timeout);
+  }
+
+  /**
+   * Polls {@code GET /health/ready} until it answers 200 (the store is reachable, a clustered node has joined); fails
+   * with the log tail on timeout or if the process exits.
+   */
+  public VPushProcess awaitReady(Duration timeout) {
+    return awaitHealth("/health/ready", "ready", timeout);
+  }
+
+  private VPushProcess awaitHealth(String path, String state, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest live = HttpRequest.newBuilder(uri("/health/live")).timeout(Duration.ofSeconds(1)).build();
+    HttpRequest probe = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(1)).build();
     while (true) {
       if (!process.isAlive()) {
-        throw new AssertionError("vpush exited with " + process.exitValue() + " before it was live; log " + log + ":\n" + logTail(40));
+        throw new AssertionError("vpush exited with " + process.exitValue() + " before it was " + state + "; log " + log
+            + ":\n" + logTail(40));
       }
       try {
-        if (HTTP.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return this;
+        if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return this;
       } catch (IOException e) {
         // not listening yet
       } catch (InterruptedException e) {
@@ -87,7 +101,8 @@ public final class VPushProcess implements AutoCloseable {
         throw new AssertionError("interrupted", e);
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("vpush not live within " + timeout.toMillis() + " ms; log " + log + ":\n" + logTail(40));
+        throw new AssertionError("vpush not " + state + " within " + timeout.toMillis() + " ms; log " + log + ":\n"
+            + logTail(40));
       }
       // Readiness of an external process: poll, but not in a hot loop when the port refuses at once.
       pause(Duration.ofMillis(50));
@@ -137,6 +152,11 @@ public final class VPushProcess implements AutoCloseable {
     return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
+  /** SIGTERM, up to {@code grace} to drain, then SIGKILL; never fails (cleanup after a measurement). */
+  public void stop(Duration grace) {
+    Processes.stop(process, grace);
+  }
+
   /** Kills the process if it is still running. */
   @Override
   public void close() {
@@ -159,6 +179,8 @@ public final class VPushProcess implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private String name = "vpush";
     private String heap = "256m";
+    private Path jar;
+    private Path logFile;
     private Integer port;
     private Duration startTimeout = Duration.ofSeconds(60);
 
@@ -187,9 +209,21 @@ public final class VPushProcess implements AutoCloseable {
       return this;
     }
 
-    /** {@code -Xmx} value; 256m by default. */
+    /** {@code -Xmx} value; 256m by default; null leaves the heap to the JVM (and to {@link #jvmArgs}). */
     public Builder heap(String value) {
       heap = value;
+      return this;
+    }
+
+    /** The fat jar to run; {@code target/vpush.jar} under the working directory by default. */
+    public Builder jar(Path value) {
+      jar = value;
+      return this;
+    }
+
+    /** The file the process writes to (replaced, not appended to); {@code target/vpush-it/<name>-<port>.log} by default. */
+    public Builder logFile(Path value) {
+      logFile = value;
       return this;
     }
 
@@ -222,26 +256,33 @@ public final class VPushProcess implements AutoCloseable {
       }
     }
 
-    /** Launches the process without waiting (e.g. to assert that a bad configuration makes it exit). */
+    /** Launches the process without waiting (several nodes that join each other; a bad configuration that must exit). */
     public VPushProcess launch() {
       Path root = Path.of("").toAbsolutePath();
-      Path jar = root.resolve("target/vpush.jar");
-      if (!Files.isRegularFile(jar)) {
-        throw new IllegalStateException(jar + " missing: tests launching it are *IT classes, run by `mvn verify` after `package`");
+      Path jarFile = jar != null ? jar.toAbsolutePath() : root.resolve("target/vpush.jar");
+      if (!Files.isRegularFile(jarFile)) {
+        throw new IllegalStateException(jarFile + " missing: build the server first (mvn -B package -DskipTests at the "
+            + "repository root); the server's tests launching it are *IT classes, run by `mvn verify` after `package`");
       }
       int httpPort = httpPort();
-      List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-          "-XX:+ExitOnOutOfMemoryError"));
+      List<String> cmd = new ArrayList<>(List.of(Processes.javaBinary()));
+      if (heap != null) cmd.add("-Xmx" + heap);
+      cmd.add("-XX:+ExitOnOutOfMemoryError");
       cmd.addAll(jvmArgs);
-      cmd.addAll(List.of("-jar", jar.toString()));
+      cmd.addAll(List.of("-jar", jarFile.toString()));
       cmd.addAll(args);
       try {
-        Path logDir = Files.createDirectories(root.resolve("target/vpush-it"));
-        Path log = logDir.resolve(name + "-" + httpPort + ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // vpush rejects unknown VPUSH_* variables: never pass on whatever the test JVM happened to inherit.
+        ProcessBuilder.Redirect out;
+        Path log;
+        if (logFile != null) {
+          log = logFile;
+          out = ProcessBuilder.Redirect.to(log.toFile());
+        } else {
+          log = Files.createDirectories(root.resolve("target/vpush-it")).resolve(name + "-" + httpPort + ".log");
+          out = ProcessBuilder.Redirect.appendTo(log.toFile());
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out);
+        // vpush rejects unknown VPUSH_* variables: never pass on whatever this JVM happened to inherit.
         pb.environment().keySet().removeIf(k -> k.startsWith("VPUSH_"));
         pb.environment().put("VPUSH_HTTP_HOST", "127.0.0.1");
         pb.environment().put("VPUSH_HTTP_PORT", Integer.toString(httpPort));
