@@ -4,6 +4,7 @@
 # the Kafka broker jars, then runs `mvn -B verify` in each build unit, every one even when an earlier one failed:
 #   .         the server: unit tests (*Test, Surefire), the fat jar target/vpush.jar, then integration tests (*IT, Failsafe)
 #   testkit/  the test kit's own tests (the fixtures shared by the server's tests and the load generator)
+#   bench/    the load generator: its unit tests, its jar, then its *IT (they fork the server's target/vpush.jar)
 # Extra arguments go to every unit; a -Dtest/-Dit.test filter that matches nothing in a unit is not a failure there.
 # Tests start their own Redis and Kafka processes on free ports. Exits 0 when every unit passed, else 1.
 set -euo pipefail
@@ -42,7 +43,7 @@ kafka_cp="$(scripts/kafka-classpath.sh)"
 timings+=("kafka classpath: $(($(now) - t0)) s")
 
 # --- build and test -----------------------------------------------------------------------------------
-units=(. testkit)
+units=(. testkit bench)
 args=("$@")
 # A filter meant for one unit's tests must not fail the units that have none of them.
 if [[ " $* " == *"-Dtest="* || " $* " == *"-Dit.test="* ]]; then

@@ -3,6 +3,7 @@ package io.vpush.bench;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vpush.testing.ProcStats;
 
 /**
  * {@code cluster} ({@code --target vpush-cluster}): 3 nodes on one Redis, clients on the two access nodes, publishing on

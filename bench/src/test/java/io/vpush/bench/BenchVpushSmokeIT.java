@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keeps the load generator working against vpush itself: each scenario forks target/vpush.jar ({@code vpush-local})
+ * Keeps the load generator working against vpush itself: each scenario forks the server's target/vpush.jar (built
+ * by the server's {@code mvn package} first; {@code vpush-local})
  * with a handful of clients for a second or two, and must deliver its messages and write its report. The unicast run
  * uses the Redis engine and the TCP bridge door; the cluster run forks three clustered nodes (twice: the route-state
  * phase has its own cluster). Timings are never asserted.
@@ -28,7 +29,9 @@ class BenchVpushSmokeIT {
   }
 
   private JsonObject runOn(String target, String scenario, String reportName, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of(scenario, "--target", target, "--jar", "target/vpush.jar",
+    // No --jar nor --hazelcast-template: the defaults, target/vpush.jar and conf/cluster.xml, as scripts/bench.sh
+    // runs it from the repository root (this IT's working directory, see bench/pom.xml).
+    List<String> args = new ArrayList<>(List.of(scenario, "--target", target,
         "--clients", "20", "--duration-ms", "1000", "--drain-ms", "15000", "--hold-ms", "100",
         "--server-jvm-args", "-Xmx256m", "--out", out.toString()));
     args.addAll(List.of(extra));

@@ -2,6 +2,8 @@ package io.vpush.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vpush.testing.ProcStats.Stat;
+import io.vpush.testing.ProcStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +22,7 @@ final class ServerMeter {
 
   private final Map<Long, String> roles = new LinkedHashMap<>();
   private final Map<Long, ProcStats.Sample> before = new LinkedHashMap<>();
-  private final Map<Long, Map<Long, ThreadCpu.Stat>> threadsBefore = new LinkedHashMap<>();
+  private final Map<Long, Map<Long, Stat>> threadsBefore = new LinkedHashMap<>();
   private long startNanos;
   private long[] cpuBefore;
   private final io.vertx.core.Vertx vertx;
@@ -84,7 +86,7 @@ final class ServerMeter {
     JsonArray procs = new JsonArray();
     for (Map.Entry<Long, String> r : roles.entrySet()) {
       boolean jvm = jvm(r.getValue());
-      Map<Long, ThreadCpu.Stat> threadsAfter = jvm ? ThreadCpu.threads(r.getKey()) : Map.of();
+      Map<Long, Stat> threadsAfter = jvm ? ThreadCpu.threads(r.getKey()) : Map.of();
       ProcStats.Sample a = before.get(r.getKey());
       ProcStats.Sample b = ProcStats.sample(r.getKey());
       if (a == null || b == null) continue;
@@ -92,7 +94,7 @@ final class ServerMeter {
       JsonObject proc = new JsonObject().put("role", r.getValue()).put("pid", r.getKey()).put("cpuSeconds", cpu)
           .put("userSeconds", b.userSeconds() - a.userSeconds()).put("sysSeconds", b.sysSeconds() - a.sysSeconds())
           .put("rssMB", b.rssBytes() / 1048576.0);
-      Map<Long, ThreadCpu.Stat> threadsA = threadsBefore.getOrDefault(r.getKey(), Map.of());
+      Map<Long, Stat> threadsA = threadsBefore.getOrDefault(r.getKey(), Map.of());
       Map<ThreadCpu.Kind, Double> kinds = threadsA.isEmpty() || threadsAfter.isEmpty() ? null
           : ThreadCpu.split(threadsA, threadsAfter);
       if (kinds != null) proc.mergeIn(ThreadCpu.toJson(kinds));

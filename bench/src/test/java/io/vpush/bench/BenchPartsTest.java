@@ -3,13 +3,10 @@ package io.vpush.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-/** The small pure parts of the tool: the Redis INFO parse, the find-max rows and the private Hazelcast member files. */
+/** The small pure parts of the tool: the Redis INFO parse and the find-max rows (Hazelcast member files: the test kit's HazelcastFilesTest). */
 class BenchPartsTest {
 
   @Test
@@ -50,24 +47,5 @@ class BenchPartsTest {
     assertThat(per.getDouble("loadgenSysMicrosPerMessage")).isCloseTo(80.0, within(1e-9));
     assertThat(per.getDouble("loadgenGcMicrosPerMessage")).isCloseTo(30.0, within(1e-9));
     assertThat(per.getDouble("loadgenJitMicrosPerMessage")).isCloseTo(40.0, within(1e-9));
-  }
-
-  @Test
-  void hazelcastFilesHaveAUniqueClusterAndOneFixedPortPerMember() throws Exception {
-    List<Path> a = HazelcastFiles.create(Path.of("conf", "cluster.xml"), 3);
-    List<Path> b = HazelcastFiles.create(Path.of("conf", "cluster.xml"), 3);
-    assertThat(a).hasSize(3);
-    String first = Files.readString(a.get(0));
-    String name = first.replaceAll("(?s).*<cluster-name>([^<]+)</cluster-name>.*", "$1");
-    assertThat(name).startsWith("vpush-bench-").isNotEqualTo("vpush");
-    assertThat(Files.readString(b.get(0))).doesNotContain(name);
-    assertThat(first).doesNotContain("<member>127.0.0.1:5801</member>").contains("<port auto-increment=\"false\">");
-    for (Path p : a) {
-      String xml = Files.readString(p);
-      String port = xml.replaceAll("(?s).*<port auto-increment=\"false\">(\\d+)</port>.*", "$1");
-      // Each member binds its own port, and every member lists all three.
-      assertThat(xml).contains("<member>127.0.0.1:" + port + "</member>");
-      assertThat(xml.split("<member>", -1)).hasSize(4);
-    }
   }
 }

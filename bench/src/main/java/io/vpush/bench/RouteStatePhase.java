@@ -1,6 +1,7 @@
 package io.vpush.bench;
 
 import io.vertx.core.json.JsonObject;
+import io.vpush.testing.ProcStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

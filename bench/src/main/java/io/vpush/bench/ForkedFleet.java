@@ -3,6 +3,7 @@ package io.vpush.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vpush.testing.Processes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -87,7 +88,7 @@ public final class ForkedFleet implements Fleet {
         merged.merge(r.getJsonObject("latency"));
         s = s.plus(FleetCounters.Snapshot.fromJson(r.getJsonObject("counters")));
       }
-      children.forEach(c -> JvmFork.stop(c.process));
+      children.forEach(c -> Processes.stop(c.process, JvmFork.STOP_GRACE));
       return new Result(s, merged);
     });
   }

@@ -1,7 +1,8 @@
 package io.vpush.bench;
 
+import io.vpush.testing.Processes;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,13 @@ import java.util.Map;
 final class JvmFork {
   private JvmFork() {}
 
-  static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
+  /** How long a child (a fleet agent, the bare server, a vpush node, Redis) gets to stop on SIGTERM before SIGKILL. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   static Process start(List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> env,
                        boolean inheritStdout) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(javaBinary());
+    cmd.add(Processes.javaBinary());
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -27,17 +27,5 @@ final class JvmFork {
     if (inheritStdout) pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putAll(env);
     return pb.start();
-  }
-
-  /** Asks a child to stop and waits a little; kills it if it does not. */
-  static void stop(Process p) {
-    if (!p.isAlive()) return;
-    p.destroy();
-    try {
-      if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      p.destroyForcibly();
-    }
   }
 }

@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.vertx.core.json.JsonObject;
+import io.vpush.testing.ProcStats;
+import io.vpush.testing.ProcStats.Stat;
 import java.security.MessageDigest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The thread classification, the stat-line parse, and a real split of this JVM's own threads. */
+/** The thread classification and a real split of this JVM's own threads (the stat-line parse: the test kit's ProcStatsTest). */
 class ThreadCpuTest {
 
   private static final double TOLERANCE_SECONDS = 0.05; // per-thread and process reads are not one atomic snapshot
-
-  private static String statLine(long id, String comm, long utime, long stime, long start) {
-    // Fields 3..22: state, ppid, pgrp, session, tty, tpgid, flags, minflt, cminflt, majflt, cmajflt, utime, stime,
-    // cutime, cstime, priority, nice, num_threads, itrealvalue, starttime; then a few more.
-    return id + " (" + comm + ") S 1 100 100 0 -1 1077936192 5000 0 3 0 " + utime + " " + stime
-        + " 0 0 20 0 25 0 " + start + " 3000000000 40000 18446744073709551615 1 1 0 0 0 0\n";
-  }
 
   @Test
   void classifiesJvmThreadsByTheirTruncatedNames() {
@@ -36,29 +31,17 @@ class ThreadCpuTest {
   }
 
   @Test
-  void parsesAStatLineWhoseNameHasSpacesAndParentheses() {
-    ThreadCpu.Stat c2 = ThreadCpu.Stat.parse(statLine(1234, "C2 CompilerThre", 812, 37, 1500));
-    assertThat(c2).isEqualTo(new ThreadCpu.Stat(1234, "C2 CompilerThre", 812, 37, 1500));
-    ThreadCpu.Stat refine = ThreadCpu.Stat.parse(statLine(1235, "(G1 Refine#0)", 5, 6, 7));
-    assertThat(refine).isEqualTo(new ThreadCpu.Stat(1235, "(G1 Refine#0)", 5, 6, 7));
-    ThreadCpu.Stat odd = ThreadCpu.Stat.parse(statLine(9, "a) S 1 2 (b", 1, 2, 3));
-    assertThat(odd).isEqualTo(new ThreadCpu.Stat(9, "a) S 1 2 (b", 1, 2, 3));
-    assertThat(ThreadCpu.Stat.parse("1234 (truncated) S 1 2")).isNull();
-    assertThat(ThreadCpu.Stat.parse("")).isNull();
-  }
-
-  @Test
   void splitCountsNewThreadsFromZeroAndLeavesEndedOnesOut() {
-    Map<Long, ThreadCpu.Stat> before = Map.of(
-        1L, new ThreadCpu.Stat(1, "vert.x-eventloo", 100, 50, 10),
-        2L, new ThreadCpu.Stat(2, "C2 CompilerThre", 300, 0, 10),
-        3L, new ThreadCpu.Stat(3, "GC Thread#0", 40, 0, 10));
-    Map<Long, ThreadCpu.Stat> after = Map.of(
-        1L, new ThreadCpu.Stat(1, "vert.x-eventloo", 180, 90, 10), // +120 ticks
+    Map<Long, Stat> before = Map.of(
+        1L, new Stat(1, "vert.x-eventloo", 100, 50, 10),
+        2L, new Stat(2, "C2 CompilerThre", 300, 0, 10),
+        3L, new Stat(3, "GC Thread#0", 40, 0, 10));
+    Map<Long, Stat> after = Map.of(
+        1L, new Stat(1, "vert.x-eventloo", 180, 90, 10), // +120 ticks
         // 2 ended; its id was reused by a new GC thread: counted from 0
-        2L, new ThreadCpu.Stat(2, "G1 Refine#1", 7, 3, 900),
-        4L, new ThreadCpu.Stat(4, "C1 CompilerThre", 25, 0, 950), // born within the window
-        5L, new ThreadCpu.Stat(5, "Cleaner-0", 1, 0, 5));          // not seen before either
+        2L, new Stat(2, "G1 Refine#1", 7, 3, 900),
+        4L, new Stat(4, "C1 CompilerThre", 25, 0, 950), // born within the window
+        5L, new Stat(5, "Cleaner-0", 1, 0, 5));          // not seen before either
     Map<ThreadCpu.Kind, Double> split = ThreadCpu.split(before, after);
     assertThat(split.get(ThreadCpu.Kind.EVENT_LOOP)).isCloseTo(1.20, within(1e-9));
     assertThat(split.get(ThreadCpu.Kind.GC)).isCloseTo(0.10, within(1e-9));
@@ -72,9 +55,9 @@ class ThreadCpuTest {
   void splitsThisJvmWithinItsProcessTotal() throws Exception {
     long pid = ProcessHandle.current().pid();
     ProcStats.Sample a = ProcStats.sample(pid);
-    Map<Long, ThreadCpu.Stat> threadsA = ThreadCpu.threads(pid);
+    Map<Long, Stat> threadsA = ThreadCpu.threads(pid);
     burnSomeCpu();
-    Map<Long, ThreadCpu.Stat> threadsB = ThreadCpu.threads(pid);
+    Map<Long, Stat> threadsB = ThreadCpu.threads(pid);
     ProcStats.Sample b = ProcStats.sample(pid);
 
     assertThat(a).isNotNull();

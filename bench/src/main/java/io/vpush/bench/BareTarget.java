@@ -2,6 +2,9 @@ package io.vpush.bench;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vpush.testing.FreePorts;
+import io.vpush.testing.ProcessLines;
+import io.vpush.testing.Processes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +40,7 @@ final class BareTarget implements Target {
     int port = ProcessLines.awaitPrefix(p, "LISTENING ", 60_000)
         .map(Integer::parseInt)
         .orElseThrow(() -> {
-          JvmFork.stop(p);
+          Processes.stop(p, JvmFork.STOP_GRACE);
           return new IllegalStateException("the bare server did not start within 60 s");
         });
     return new BareTarget(port, p, null);
@@ -61,7 +64,7 @@ final class BareTarget implements Target {
 
   @Override
   public void close() {
-    if (process != null) JvmFork.stop(process);
+    if (process != null) Processes.stop(process, JvmFork.STOP_GRACE);
     if (vertx != null) vertx.close().await();
   }
 }

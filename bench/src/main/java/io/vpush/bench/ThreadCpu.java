@@ -1,6 +1,8 @@
 package io.vpush.bench;
 
 import io.vertx.core.json.JsonObject;
+import io.vpush.testing.ProcStats;
+import io.vpush.testing.ProcStats.Stat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +20,6 @@ import java.util.stream.Stream;
 final class ThreadCpu {
   private ThreadCpu() {}
 
-  static final double TICKS_PER_SECOND = 100.0; // USER_HZ; getconf CLK_TCK is 100 on Linux
-
   /** What a thread does, as far as its name tells. */
   enum Kind {
     JIT("jitSeconds"), GC("gcSeconds"), EVENT_LOOP("eventLoopSeconds"), OTHER("otherSeconds");
@@ -27,28 +27,6 @@ final class ThreadCpu {
     final String field;
 
     Kind(String field) { this.field = field; }
-  }
-
-  /** The fields of one {@code stat} line that matter here; times in clock ticks. */
-  record Stat(long id, String comm, long utimeTicks, long stimeTicks, long startTicks) {
-
-    /**
-     * Parses a {@code /proc/.../stat} line; null if malformed. The name sits between the first '(' and the last ')'
-     * and may itself hold spaces and parentheses, so the fields are counted from the last ')'.
-     */
-    static Stat parse(String line) {
-      try {
-        int open = line.indexOf('(');
-        int close = line.lastIndexOf(')');
-        if (open < 0 || close < open) return null;
-        String[] f = line.substring(close + 2).trim().split(" ");
-        // f[0] is field 3 (state): utime is field 14, stime 15, starttime 22.
-        return new Stat(Long.parseLong(line.substring(0, open).trim()), line.substring(open + 1, close),
-            Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[19]));
-      } catch (RuntimeException e) {
-        return null;
-      }
-    }
   }
 
   /** The kind of a thread by its (possibly truncated) name. */
@@ -92,7 +70,7 @@ final class ThreadCpu {
       Stat a = before.get(b.id());
       long ticks = b.utimeTicks() + b.stimeTicks();
       if (a != null && a.startTicks() == b.startTicks()) ticks -= a.utimeTicks() + a.stimeTicks();
-      out.merge(classify(b.comm()), Math.max(0, ticks) / TICKS_PER_SECOND, Double::sum);
+      out.merge(classify(b.comm()), Math.max(0, ticks) / ProcStats.TICKS_PER_SECOND, Double::sum);
     }
     return out;
   }

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vpush.testing.FreePorts;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 

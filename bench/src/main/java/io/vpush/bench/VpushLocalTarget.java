@@ -1,6 +1,12 @@
 package io.vpush.bench;
 
+import io.vpush.testing.FreePorts;
+import io.vpush.testing.RedisServer;
+import io.vpush.testing.VPushProcess;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,12 +20,12 @@ import java.util.Map;
  */
 final class VpushLocalTarget implements Target {
 
-  private final VpushProcess node;
+  private final VPushProcess node;
   private final int bridgePort;
   private final String apiKey;
-  private final LocalRedis redis;
+  private final RedisServer redis;
 
-  private VpushLocalTarget(VpushProcess node, int bridgePort, String apiKey, LocalRedis redis) {
+  private VpushLocalTarget(VPushProcess node, int bridgePort, String apiKey, RedisServer redis) {
     this.node = node;
     this.bridgePort = bridgePort;
     this.apiKey = apiKey;
@@ -28,7 +34,7 @@ final class VpushLocalTarget implements Target {
 
   static VpushLocalTarget start(BenchOptions o) throws Exception {
     String store = o.str("store", "memory");
-    LocalRedis redis = "redis".equals(store) ? LocalRedis.start() : null;
+    RedisServer redis = "redis".equals(store) ? RedisServer.start() : null;
     try {
       String apiKey = o.str("api-key", "bench-api-key");
       int bridgePort = FreePorts.free();
@@ -43,8 +49,13 @@ final class VpushLocalTarget implements Target {
       if (o.has("kafka-bootstrap")) env.put("VPUSH_KAFKA_BOOTSTRAP", o.str("kafka-bootstrap", ""));
       if (o.has("kafka-topic")) env.put("VPUSH_KAFKA_TOPIC", o.str("kafka-topic", ""));
       env.putAll(serverEnv(o));
-      VpushProcess node = VpushProcess.launch(Path.of(o.str("jar", "target/vpush.jar")), FreePorts.free(),
-          o.list("server-jvm-args"), List.of(), env).awaitReady(90_000);
+      VPushProcess node = node(o, "vpush", o.list("server-jvm-args"), List.of(), env).launch();
+      try {
+        node.awaitReady(Duration.ofSeconds(90));
+      } catch (AssertionError | RuntimeException e) {
+        node.close();
+        throw e;
+      }
       return new VpushLocalTarget(node, bridgePort, apiKey, redis);
     } catch (Exception | Error e) {
       if (redis != null) redis.close();
@@ -65,6 +76,18 @@ final class VpushLocalTarget implements Target {
         "VPUSH_RATE_PUBLISHES_PER_SECOND", "10000000", "VPUSH_RATE_PUBLISHES_BURST", "100000000");
   }
 
+  /**
+   * A node of the fat jar ({@code --jar}, default target/vpush.jar under the working directory: run the bench from the
+   * repository root, as scripts/bench.sh does) on a free HTTP port, its heap left to the JVM unless
+   * {@code --server-jvm-args} sets one, its output in a temp file.
+   */
+  static VPushProcess.Builder node(BenchOptions o, String name, List<String> jvmArgs, List<String> args,
+                                   Map<String, String> env) throws IOException {
+    return VPushProcess.builder().name(name).jar(Path.of(o.str("jar", "target/vpush.jar"))).heap(null)
+        .jvmArgs(jvmArgs.toArray(String[]::new)).args(args.toArray(String[]::new)).env(env)
+        .logFile(Files.createTempFile("vpush-bench-" + name + "-", ".log"));
+  }
+
   /** {@code --server-env K=V,K2=V2}. */
   static Map<String, String> serverEnv(BenchOptions o) {
     Map<String, String> env = new HashMap<>();
@@ -79,7 +102,7 @@ final class VpushLocalTarget implements Target {
 
   @Override public String host() { return "127.0.0.1"; }
 
-  @Override public int port() { return node.port; }
+  @Override public int port() { return node.port(); }
 
   @Override public int bridgePort() { return bridgePort; }
 
@@ -101,7 +124,7 @@ final class VpushLocalTarget implements Target {
 
   @Override
   public void close() {
-    node.close();
+    node.stop(JvmFork.STOP_GRACE);
     if (redis != null) redis.close();
   }
 }

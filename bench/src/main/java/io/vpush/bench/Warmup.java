@@ -2,6 +2,7 @@ package io.vpush.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vpush.testing.ProcStats.Stat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ final class Warmup {
     boolean settled = false;
     while (elapsed < maxMs) {
       long ms = Math.min(roundMs, maxMs - elapsed);
-      Map<Long, Map<Long, ThreadCpu.Stat>> before = readThreads();
+      Map<Long, Map<Long, Stat>> before = readThreads();
       long t0 = System.nanoTime();
       last = load.run(ms);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -68,15 +69,15 @@ final class Warmup {
     return last.put("rounds", rounds).put("settled", settled).put("warmupMs", elapsed);
   }
 
-  private Map<Long, Map<Long, ThreadCpu.Stat>> readThreads() {
-    Map<Long, Map<Long, ThreadCpu.Stat>> out = new HashMap<>();
+  private Map<Long, Map<Long, Stat>> readThreads() {
+    Map<Long, Map<Long, Stat>> out = new HashMap<>();
     for (long pid : serverPids) out.put(pid, ThreadCpu.threads(pid));
     return out;
   }
 
-  private static double jitSeconds(Map<Long, Map<Long, ThreadCpu.Stat>> before, Map<Long, Map<Long, ThreadCpu.Stat>> after) {
+  private static double jitSeconds(Map<Long, Map<Long, Stat>> before, Map<Long, Map<Long, Stat>> after) {
     double jit = 0;
-    for (Map.Entry<Long, Map<Long, ThreadCpu.Stat>> e : after.entrySet()) {
+    for (Map.Entry<Long, Map<Long, Stat>> e : after.entrySet()) {
       jit += ThreadCpu.split(before.getOrDefault(e.getKey(), Map.of()), e.getValue()).get(ThreadCpu.Kind.JIT);
     }
     return jit;

@@ -1,6 +1,7 @@
 package io.vpush.bench;
 
 import io.vertx.core.json.JsonObject;
+import io.vpush.testing.ProcStats;
 import java.util.OptionalLong;
 
 /** {@code idle}: N registered idle connections; connections per second, and heap after GC and RSS per connection. */

@@ -1,6 +1,12 @@
 package io.vpush.bench;
 
+import io.vpush.testing.FreePorts;
+import io.vpush.testing.HazelcastFiles;
+import io.vpush.testing.RedisServer;
+import io.vpush.testing.VPushProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,12 +20,12 @@ import java.util.Map;
  */
 final class ClusterTarget implements Target {
 
-  private final List<VpushProcess> nodes;
+  private final List<VPushProcess> nodes;
   private final int bridgePort;
   private final String apiKey;
-  private final LocalRedis redis;
+  private final RedisServer redis;
 
-  private ClusterTarget(List<VpushProcess> nodes, int bridgePort, String apiKey, LocalRedis redis) {
+  private ClusterTarget(List<VPushProcess> nodes, int bridgePort, String apiKey, RedisServer redis) {
     this.nodes = nodes;
     this.bridgePort = bridgePort;
     this.apiKey = apiKey;
@@ -31,13 +37,13 @@ final class ClusterTarget implements Target {
   }
 
   static ClusterTarget start(BenchOptions o, Map<String, String> n3Env) throws Exception {
-    LocalRedis redis = LocalRedis.start();
-    List<VpushProcess> nodes = new ArrayList<>();
+    RedisServer redis = RedisServer.start();
+    List<VPushProcess> nodes = new ArrayList<>();
     try {
       String apiKey = o.str("api-key", "bench-api-key");
       int bridgePort = FreePorts.free();
-      List<Path> hz = HazelcastFiles.create(Path.of(o.str("hazelcast-template", "conf/cluster.xml")), 3);
-      Path jar = Path.of(o.str("jar", "target/vpush.jar"));
+      List<Path> hz = HazelcastFiles.create(Path.of(o.str("hazelcast-template", "conf/cluster.xml")), 3,
+          Files.createTempDirectory("vpush-bench-hz-"), "vpush-bench-");
       String[] roles = {"access", "access", "dispatch,purge,delay"};
       for (int i = 0; i < 3; i++) {
         Map<String, String> env = new HashMap<>(VpushLocalTarget.baseEnv(o, apiKey));
@@ -53,12 +59,12 @@ final class ClusterTarget implements Target {
         List<String> jvm = new ArrayList<>(o.list("server-jvm-args"));
         jvm.add("-Dvertx.hazelcast.config=" + hz.get(i));
         // All three start at once so that their Hazelcast joins overlap; then each is awaited.
-        nodes.add(VpushProcess.launch(jar, FreePorts.free(), jvm, List.of("-cluster"), env));
+        nodes.add(VpushLocalTarget.node(o, "n" + (i + 1), jvm, List.of("-cluster"), env).launch());
       }
-      for (VpushProcess n : nodes) n.awaitReady(180_000);
+      for (VPushProcess n : nodes) n.awaitReady(Duration.ofSeconds(180));
       return new ClusterTarget(nodes, bridgePort, apiKey, redis);
     } catch (Exception | Error e) {
-      nodes.forEach(VpushProcess::close);
+      nodes.forEach(VPushProcess::close);
       redis.close();
       throw e;
     }
@@ -72,15 +78,15 @@ final class ClusterTarget implements Target {
   @Override public String host() { return "127.0.0.1"; }
 
   /** The publishing node's HTTP port. */
-  @Override public int port() { return nodes.get(2).port; }
+  @Override public int port() { return nodes.get(2).port(); }
 
-  @Override public List<Integer> clientPorts() { return List.of(nodes.get(0).port, nodes.get(1).port); }
+  @Override public List<Integer> clientPorts() { return List.of(nodes.get(0).port(), nodes.get(1).port()); }
 
   @Override public int bridgePort() { return bridgePort; }
 
   @Override public String apiKey() { return apiKey; }
 
-  @Override public List<Long> serverPids() { return nodes.stream().map(VpushProcess::pid).toList(); }
+  @Override public List<Long> serverPids() { return nodes.stream().map(VPushProcess::pid).toList(); }
 
   @Override public List<String> extraPids() { return List.of("redis=" + redis.pid()); }
 
@@ -92,7 +98,7 @@ final class ClusterTarget implements Target {
 
   @Override
   public void close() {
-    nodes.forEach(VpushProcess::close);
+    nodes.forEach(n -> n.stop(JvmFork.STOP_GRACE));
     redis.close();
   }
 }
