@@ -50,6 +50,7 @@ if [[ " $* " == *"-Dtest="* || " $* " == *"-Dit.test="* ]]; then
   args+=(-Dsurefire.failIfNoSpecifiedTests=false -Dit.failIfNoSpecifiedTests=false)
 fi
 declare -A unit_status
+unit_name() { if [[ $1 == . ]]; then echo server; else echo "$1"; fi; }
 for unit in "${units[@]}"; do
   t0=$(now)
   log "mvn -B -f $unit/pom.xml verify $*"
@@ -58,7 +59,7 @@ for unit in "${units[@]}"; do
   mvn -B -f "$unit/pom.xml" verify -Dvpush.test.kafkaClasspath="$kafka_cp" "${args[@]}"
   unit_status[$unit]=$?
   set -e
-  timings+=("maven $unit: $(($(now) - t0)) s")
+  timings+=("maven $(unit_name "$unit"): $(($(now) - t0)) s")
 done
 
 # --- summary ------------------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ status=0
 echo
 echo "vpush test summary"
 for unit in "${units[@]}"; do
-  name=$([[ $unit == . ]] && echo server || echo "$unit")
+  name=$(unit_name "$unit")
   count "$name unit (Surefire):" "$unit/target/surefire-reports"
   if find "$unit/src/test/java" -name '*IT.java' 2>/dev/null | grep -q .; then
     count "$name integration (Failsafe):" "$unit/target/failsafe-reports"

@@ -34,7 +34,7 @@ class ProcStatsTest {
     assertThat(s.pid()).isEqualTo(pid);
     assertThat(s.cpuSeconds()).isPositive();
     assertThat(s.rssBytes()).isPositive();
-    assertThat(ProcStats.heapAfterGcBytes(pid)).isPresent().hasValueSatisfying(b -> assertThat(b).isPositive());
+    assertThat(ProcStats.heapAfterGcBytes(pid).orElse(-1)).isPositive();
   }
 
   @Test
