@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the standard vpush benchmark set (issue 6), vpush and the built-in bare Vert.x server side by side, writes
-# every JSON/text/HTML report under $OUT and regenerates the results section of docs/benchmarks.md.
+# every JSON/text/HTML report under $OUT and regenerates the results section of docs/benchmarks.md. It builds the
+# load generator's jar (bench/target/vpush-bench.jar, from bench/pom.xml) and the server's target/vpush.jar when
+# missing, and runs the load generator from the repository root.
 #
 #   scripts/bench.sh                    the full set (about 45-60 minutes on the 2-core box; up to 18k connections)
 #   QUICK=1 scripts/bench.sh            small N, seconds per step: checks that everything runs; docs untouched
@@ -18,19 +20,21 @@ cd "$(dirname "$0")/.."
 # How this run was asked for, for the docs (the environment variables that shape it, then the script).
 INVOCATION="$(for v in QUICK ONLY TARGETS KAFKA; do [[ -n ${!v:-} ]] && printf '%s="%s" ' "$v" "${!v}"; done; true)scripts/bench.sh"
 
-JAR=target/vpush.jar
+JAR=target/vpush.jar               # the server under test (vpush-local, vpush-cluster)
+BENCH_JAR=bench/target/vpush-bench.jar  # the load generator (bench/, a build unit of its own)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-bench-out/$STAMP}
 TARGETS=${TARGETS:-"vpush bare"}
 ONLY=${ONLY:-"idle unicast multicast reconnect cluster"}
 if [[ -n ${KAFKA:-} ]]; then ONLY="$ONLY kafka"; fi
 DOCS=${DOCS:-docs/benchmarks.md}
-BENCH=io.vpush.bench.BenchCommand
 mkdir -p "$OUT"
 
 if [[ ! -f $JAR ]]; then
   mvn -q -B -o package -DskipTests || mvn -q -B package -DskipTests
 fi
+# The load generator is built every time (a few seconds): a stale one would measure with other code.
+mvn -q -B -o -f bench/pom.xml package -DskipTests || mvn -q -B -f bench/pom.xml package -DskipTests
 
 if [[ -n ${QUICK:-} ]]; then
   IDLE_N="300"; N=300; RATES="200,500"; DUR=2000; UNACKED=3; ROUNDS=2; WARMUP=1000; WARMUP_MAX=2000; HOLD=500
@@ -49,7 +53,7 @@ COMMANDS="$OUT/commands.txt"
 : > "$COMMANDS"
 bench() { # bench <out-subdir> <scenario> [options...]
   local dir=$1 scenario=$2; shift 2
-  local cmd=(java -Xmx2g -cp "$JAR" $BENCH "$scenario" --jar "$JAR" --out "$OUT/$dir" "$@")
+  local cmd=(java -Xmx2g -jar "$BENCH_JAR" "$scenario" --jar "$JAR" --out "$OUT/$dir" "$@")
   echo "== ${cmd[*]}" >&2
   echo "${cmd[*]}" >> "$COMMANDS"
   "${cmd[@]}" || echo "!! $scenario $* failed (exit $?)" >&2
@@ -133,7 +137,7 @@ mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   echo "Command: \`$INVOCATION\` (reports in \`$OUT\`; each"
   echo "invocation is in \`$OUT/commands.txt\`)."
   echo
-  java -cp "$JAR" $BENCH table "$OUT"
+  java -jar "$BENCH_JAR" table "$OUT"
 } > "$OUT/table.md"
 cat "$OUT/table.md"
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Usage: scripts/test.sh [extra Maven arguments]      e.g. scripts/test.sh -Dtest=FrameCodecTest -Dit.test=NoSuchIT
 # Installs what the tests need when it is missing (redis-server, Node/npm, Java, Maven: Debian apt), resolves
-# the Kafka broker jars, then runs `mvn -B verify`: unit tests (*Test, Surefire), the fat jar, then
-# integration tests (*IT, Failsafe). Tests start their own Redis and Kafka processes on free ports.
-# Exits with Maven's exit code.
+# the Kafka broker jars, then runs `mvn -B verify` in each build unit, every one even when an earlier one failed:
+#   .         the server: unit tests (*Test, Surefire), the fat jar target/vpush.jar, then integration tests (*IT, Failsafe)
+#   testkit/  the test kit's own tests (the fixtures shared by the server's tests and the load generator)
+#   bench/    the load generator: its unit tests, its jar, then its *IT (they fork the server's target/vpush.jar)
+# Extra arguments go to every unit; a -Dtest/-Dit.test filter that matches nothing in a unit is not a failure there.
+# Tests start their own Redis and Kafka processes on free ports. Exits 0 when every unit passed, else 1.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,31 +43,57 @@ kafka_cp="$(scripts/kafka-classpath.sh)"
 timings+=("kafka classpath: $(($(now) - t0)) s")
 
 # --- build and test -----------------------------------------------------------------------------------
-t0=$(now)
-log "mvn -B verify $*"
-rm -rf target/surefire-reports target/failsafe-reports # the summary below counts this run only
-set +e
-mvn -B verify -Dvpush.test.kafkaClasspath="$kafka_cp" "$@"
-status=$?
-set -e
-timings+=("maven: $(($(now) - t0)) s")
+units=(. testkit bench)
+args=("$@")
+# A filter meant for one unit's tests must not fail the units that have none of them.
+if [[ " $* " == *"-Dtest="* || " $* " == *"-Dit.test="* ]]; then
+  args+=(-Dsurefire.failIfNoSpecifiedTests=false -Dit.failIfNoSpecifiedTests=false)
+fi
+declare -A unit_status
+unit_name() { if [[ $1 == . ]]; then echo server; else echo "$1"; fi; }
+for unit in "${units[@]}"; do
+  t0=$(now)
+  log "mvn -B -f $unit/pom.xml verify $*"
+  rm -rf "$unit/target/surefire-reports" "$unit/target/failsafe-reports" # the summary below counts this run only
+  set +e
+  mvn -B -f "$unit/pom.xml" verify -Dvpush.test.kafkaClasspath="$kafka_cp" "${args[@]}"
+  unit_status[$unit]=$?
+  set -e
+  timings+=("maven $(unit_name "$unit"): $(($(now) - t0)) s")
+done
 
 # --- summary ------------------------------------------------------------------------------------------
-# Sums tests/failures/errors/skipped over a directory of JUnit XML reports.
+total=(0 0 0 0) # tests failures errors skipped, over every unit
+# Prints one line: the tests/failures/errors/skipped summed over a directory of JUnit XML reports (label first),
+# and adds them to the totals (so it runs in this shell, never in a $(...)).
 count() {
-  local dir="$1"
+  local label="$1" dir="$2" sums t f e k
   if compgen -G "$dir/TEST-*.xml" >/dev/null; then
-    sed -n 's/.*<testsuite \(.*\)/\1/p' "$dir"/TEST-*.xml | awk '
+    sums=$(sed -n 's/.*<testsuite \(.*\)/\1/p' "$dir"/TEST-*.xml | awk '
       { for (i = 1; i <= NF; i++) if (split($i, kv, "=") == 2) { gsub(/[">]/, "", kv[2]); n[kv[1]] += kv[2] } }
-      END { printf "%d tests, %d failed, %d errors, %d skipped", n["tests"], n["failures"], n["errors"], n["skipped"] }'
+      END { printf "%d %d %d %d", n["tests"], n["failures"], n["errors"], n["skipped"] }')
+    read -r t f e k <<<"$sums"
+    total=($((total[0] + t)) $((total[1] + f)) $((total[2] + e)) $((total[3] + k)))
+    printf '  %-30s %d tests, %d failed, %d errors, %d skipped\n' "$label" "$t" "$f" "$e" "$k"
   else
-    echo "none run"
+    printf '  %-30s none run\n' "$label"
   fi
 }
+status=0
 echo
 echo "vpush test summary"
-echo "  unit (Surefire):        $(count target/surefire-reports)"
-echo "  integration (Failsafe): $(count target/failsafe-reports)"
+for unit in "${units[@]}"; do
+  name=$(unit_name "$unit")
+  count "$name unit (Surefire):" "$unit/target/surefire-reports"
+  if find "$unit/src/test/java" -name '*IT.java' 2>/dev/null | grep -q .; then
+    count "$name integration (Failsafe):" "$unit/target/failsafe-reports"
+  fi
+  if ((unit_status[$unit] != 0)); then
+    status=1
+    echo "    $name FAILED (mvn exit ${unit_status[$unit]}; reports in $unit/target/*-reports)"
+  fi
+done
 echo "  timings: $(IFS=';'; echo "${timings[*]}" | sed 's/;/, /g')"
-if ((status == 0)); then echo "  result: PASSED"; else echo "  result: FAILED (mvn exit $status; reports in target/*-reports)"; fi
+if ((status == 0)); then echo "  result: PASSED"; else echo "  result: FAILED"; fi
+echo "total: $((total[0] - total[1] - total[2] - total[3])) passed, $((total[1] + total[2])) failed, ${total[3]} skipped"
 exit "$status"

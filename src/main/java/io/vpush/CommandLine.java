@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The launcher's arguments: a command ({@code run}, {@code gentoken}, {@code bench}, {@code help}),
+ * The launcher's arguments: a command ({@code run}, {@code gentoken}, {@code help}; {@code bench} only to say where
+ * the load generator is),
  * {@code -conf FILE}, {@code -cluster}, setting flags {@code --key=value}, and the command's own options.
  */
 record CommandLine(String command, Path confFile, boolean cluster, Map<String, String> settings, Map<String, String> options,
@@ -23,6 +24,7 @@ record CommandLine(String command, Path confFile, boolean cluster, Map<String, S
       command = args[0];
       i = 1;
     }
+    // Whatever follows `bench` is the load generator's options, not ours: answer with where it is, not a parse error.
     if (command.equals("bench")) return new CommandLine(command, null, false, Map.of(), Map.of(), List.of(args).subList(1, args.length));
     Path conf = null;
     boolean cluster = false;

@@ -18,8 +18,9 @@ final class Help {
         Usage:
           java -jar vpush.jar [run] [-conf FILE] [-cluster] [--key=value ...]   run a node (default: standalone dev, memory store)
           java -jar vpush.jar gentoken --user ID [--ttl 1h] [--topics a,b] [--devices pc,mobile] [-conf FILE]
-          java -jar vpush.jar bench <scenario> [options]                        load generator (bench --help)
           java -jar vpush.jar --help
+
+        The load generator is a jar of its own: java -jar bench/target/vpush-bench.jar --help (docs/benchmarks.md).
 
         Settings: defaults < -conf FILE (JSON, nested or dotted keys) < environment VPUSH_* < --key=value flags.
 

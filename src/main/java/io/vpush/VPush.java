@@ -16,10 +16,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fat jar's main: {@code java -jar vpush.jar [run|gentoken|bench|help] [-conf FILE] [-cluster] [--key=value ...]}.
+ * The fat jar's main: {@code java -jar vpush.jar [run|gentoken|help] [-conf FILE] [-cluster] [--key=value ...]}.
  * With no arguments it runs a standalone dev node with every role and the memory engine.
  */
 public final class VPush {
+
+  /** What {@code vpush bench} answers: the load generator is a build unit and a jar of its own (bench/). */
+  static final String BENCH_MOVED = """
+      vpush bench: the load generator is a jar of its own, not a command of the server's jar:
+        mvn -B -f bench/pom.xml package -DskipTests
+        java -jar bench/target/vpush-bench.jar <idle|unicast|multicast|reconnect|cluster> [options]   (from the repository root)
+      or scripts/bench.sh for the standard set (docs/benchmarks.md).""";
 
   private VPush() {}
 
@@ -34,7 +41,10 @@ public final class VPush {
     }
     switch (cli.command()) {
       case "help" -> System.out.print(Help.text());
-      case "bench" -> System.exit(io.vpush.bench.BenchCommand.run(cli.rest().toArray(String[]::new)));
+      case "bench" -> {
+        System.err.println(BENCH_MOVED);
+        System.exit(2);
+      }
       case "gentoken" -> System.exit(genToken(cli));
       case "run" -> run(cli);
       default -> {

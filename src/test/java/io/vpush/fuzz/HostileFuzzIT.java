@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vpush.bench.FreePorts;
-import io.vpush.bench.ProcStats;
+import io.vpush.testing.FreePorts;
+import io.vpush.testing.ProcStats;
 import io.vpush.testing.VPushProcess;
 import io.vpush.testing.WsTestClient;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package io.vpush.ops;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vpush.bench.FreePorts;
+import io.vpush.testing.FreePorts;
 import io.vpush.testing.VPushProcess;
 import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;

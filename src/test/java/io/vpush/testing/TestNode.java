@@ -25,6 +25,9 @@ import java.util.UUID;
 /**
  * An in-process vpush node on a free port for integration tests, with fast test timings, tokens minted with its
  * secret, and an HTTP client for the publish and admin API; on its own Vert.x or on one the test shares.
+ *
+ * <p>The one fixture that stays with the server's tests rather than in the test kit (testkit/, the same package): it
+ * runs the server's own classes, and the kit depends on nothing of the server.
  */
 public final class TestNode implements AutoCloseable {
 
