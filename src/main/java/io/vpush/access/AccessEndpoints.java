@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
@@ -149,7 +148,7 @@ public final class AccessEndpoints {
   }
 
   private NettyWebSocket acceptWebSocket(Channel channel, String query) {
-    NettyWebSocket socket = new NettyWebSocket(channel, (ContextInternal) shard.context(), query, frames);
+    NettyWebSocket socket = new NettyWebSocket(channel, shard.context(), query, frames);
     socket.session(new Session(shard, socket));
     return socket;
   }

@@ -15,9 +15,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.PromiseInternal;
-import io.vertx.core.net.impl.ShutdownEvent;
+import io.vertx.core.Context;
+import io.vpush.vertx.VertxInternals;
 import io.vpush.access.InboundLimits.Verdict;
 import io.vpush.protocol.CloseCodes;
 import io.vpush.limit.ForcedClose;
@@ -41,7 +40,7 @@ import java.nio.charset.StandardCharsets;
 final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> implements Transport, Handler<String> {
 
   private final Channel channel;
-  private final ContextInternal context;
+  private final Context context;
   private final String query;
   private final ClientFrameHandler frames;
   private Session session;
@@ -49,7 +48,7 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
   /** A pong is written and not yet taken by the socket: further pings until it is are not answered. */
   private boolean pongPending;
 
-  NettyWebSocket(Channel channel, ContextInternal context, String query, ClientFrameHandler frames) {
+  NettyWebSocket(Channel channel, Context context, String query, ClientFrameHandler frames) {
     this.channel = channel;
     this.context = context;
     this.query = query;
@@ -85,9 +84,9 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
       return;
     }
     if (frame instanceof TextWebSocketFrame text) {
-      context.dispatch(text.text(), this);
+      VertxInternals.dispatch(context, text.text(), this);
     } else if (frame instanceof BinaryWebSocketFrame binary) {
-      context.dispatch(binary.content().toString(StandardCharsets.UTF_8), this);
+      VertxInternals.dispatch(context, binary.content().toString(StandardCharsets.UTF_8), this);
     } else if (frame instanceof PingWebSocketFrame && admitted() && !pongPending) {
       // Text frames are counted by ClientFrameHandler (for every transport); pings only here.
       pongPending = true;
@@ -99,7 +98,7 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
   private boolean admitted() {
     Verdict verdict = session.admitFrame();
     if (verdict == Verdict.ACCEPT) return true;
-    context.dispatch(verdict, v -> session.refused(v, null, "frames"));
+    VertxInternals.dispatch(context, verdict, v -> session.refused(v, null, "frames"));
     return false;
   }
 
@@ -109,7 +108,7 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (session != null) context.dispatch(null, v -> session.closed());
+    if (session != null) VertxInternals.dispatch(context, null, v -> session.closed());
     ctx.fireChannelInactive();
   }
 
@@ -123,10 +122,10 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
     } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {
       short code = (short) corrupt.closeStatus().code();
       String metric = code == CloseCodes.TOO_LARGE ? "too_large" : "bad_frame";
-      context.dispatch(null, v -> session.close(code, corrupt.closeStatus().reasonText(), metric));
+      VertxInternals.dispatch(context, null, v -> session.close(code, corrupt.closeStatus().reasonText(), metric));
     } else if (cause instanceof TooLongFrameException) {
       // A message of fragments past the aggregator's limit; the aggregator drops the rest of it.
-      context.dispatch(null, v -> session.close(CloseCodes.TOO_LARGE, "message too large", "too_large"));
+      VertxInternals.dispatch(context, null, v -> session.close(CloseCodes.TOO_LARGE, "message too large", "too_large"));
     } else {
       ctx.close();
     }
@@ -135,7 +134,7 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     // The HTTP server is shutting down (vpush's graceful shutdown has normally closed every session before).
-    if (event instanceof ShutdownEvent) context.dispatch(null, v -> close(CloseCodes.SERVICE_RESTART, "service restart"));
+    if (VertxInternals.isShutdownEvent(event)) VertxInternals.dispatch(context, null, v -> close(CloseCodes.SERVICE_RESTART, "service restart"));
     else super.userEventTriggered(ctx, event);
   }
 
@@ -143,16 +142,13 @@ final class NettyWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> i
 
   @Override
   public Future<Void> write(String frame) {
-    PromiseInternal<Void> written = context.promise();
-    if (closing) {
-      written.fail("closed");
-      return written.future();
-    }
+    if (closing) return Future.failedFuture("closed");
     // String.getBytes is vectorised for Latin-1 text; Netty's writeUtf8 goes char by char (measured: over half of a
     // delivery's write). The frame encoder copies a small payload into the frame's own direct buffer anyway.
-    channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.getBytes(StandardCharsets.UTF_8)))).addListener(written);
+    Future<Void> written = VertxInternals.completion(context,
+        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame.getBytes(StandardCharsets.UTF_8)))));
     channel.flush();
-    return written.future();
+    return written;
   }
 
   @Override

@@ -16,8 +16,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.net.impl.ConnectionBase;
+import io.vpush.http.HttpConnectionGuard;
+import io.vertx.core.Context;
+import io.vpush.vertx.VertxInternals;
 
 import java.util.List;
 import java.util.function.Function;
@@ -35,15 +36,13 @@ import java.util.function.Function;
 final class NettyWebSocketUpgrade {
 
   /**
-   * Vert.x 5's HTTP/1.x handler names (HttpServerConnectionInitializer, HttpServerConnectionHandler); whichever are
-   * present are removed. That includes Vert.x's WebSocket extension handler, which negotiates nothing for this
-   * handshake (it is not the one that answers it) but otherwise stayed in every connection's read path (JFR).
-   * No extension (permessage-deflate) is offered on this endpoint.
+   * Vert.x's HTTP/1.x handlers, whichever are present, are removed ({@link VertxInternals#HTTP1_HANDLERS}). That
+   * includes Vert.x's WebSocket extension handler, which negotiates nothing for this handshake (it is not the one that
+   * answers it) but otherwise stayed in every connection's read path (JFR); and vpush's own HTTP connection bounds
+   * (http.HttpConnectionGuard): the WebSocket has its own from here on. No extension (permessage-deflate) is offered.
    */
-  private static final List<String> VERTX_HTTP_HANDLERS = List.of("httpDecoder", "httpEncoder", "inflater", "deflater",
-      "h2c", "chunkedWriter", "idle", "webSocketExtensionHandler", "handler",
-      // vpush's own HTTP connection bounds (ops.HttpConnectionGuard): the WebSocket has its own from here on.
-      "vpush-http-guard");
+  private static final List<String> VERTX_HTTP_HANDLERS = java.util.stream.Stream.concat(
+      VertxInternals.HTTP1_HANDLERS.stream(), java.util.stream.Stream.of(HttpConnectionGuard.NAME)).toList();
 
   /** The pipeline name of the handler that consolidates flushes per event-loop turn. */
   static final String FLUSH_HANDLER = "vpush-flush";
@@ -69,8 +68,8 @@ final class NettyWebSocketUpgrade {
    * @param socketFor makes the connection's handler (and its session) once the channel is known
    */
   void upgrade(HttpServerRequest request, Function<Channel, NettyWebSocket> socketFor) {
-    ContextInternal context = (ContextInternal) Vertx.currentContext();
-    Channel channel = ((ConnectionBase) request.connection()).channelHandlerContext().channel();
+    Context context = Vertx.currentContext();
+    Channel channel = VertxInternals.channel(request.connection());
     FullHttpRequest handshake = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(),
         Unpooled.EMPTY_BUFFER);
     request.headers().forEach(h -> handshake.headers().add(h.getKey(), h.getValue()));

@@ -1,5 +1,6 @@
 package io.vpush.access;
 
+import io.vpush.vertx.VertxInternals;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -15,7 +16,6 @@ import java.util.function.Consumer;
 final class WebSocketViolations extends ChannelInboundHandlerAdapter {
 
   /** The name of Vert.x's connection handler, the last in its pipeline. */
-  private static final String VERTX_HANDLER = "handler";
   private static final String NAME = "vpush-ws-violations";
 
   private final Consumer<CorruptedWebSocketFrameException> onViolation;
@@ -26,8 +26,8 @@ final class WebSocketViolations extends ChannelInboundHandlerAdapter {
 
   /** Puts the handler in front of Vert.x's; {@code onViolation} runs on the connection's event loop. */
   static void install(ChannelPipeline pipeline, Consumer<CorruptedWebSocketFrameException> onViolation) {
-    if (pipeline.get(VERTX_HANDLER) != null && pipeline.get(NAME) == null) {
-      pipeline.addBefore(VERTX_HANDLER, NAME, new WebSocketViolations(onViolation));
+    if (pipeline.get(VertxInternals.HTTP_HANDLER) != null && pipeline.get(NAME) == null) {
+      pipeline.addBefore(VertxInternals.HTTP_HANDLER, NAME, new WebSocketViolations(onViolation));
     }
   }
 

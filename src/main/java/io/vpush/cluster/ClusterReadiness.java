@@ -1,7 +1,7 @@
 package io.vpush.cluster;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
+import io.vpush.vertx.VertxInternals;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -18,7 +18,7 @@ public final class ClusterReadiness {
   private final String nodeId;
 
   public ClusterReadiness(Vertx vertx, NodeRegistry registry, String nodeId) {
-    this.manager = ((VertxInternal) vertx).clusterManager();
+    this.manager = VertxInternals.clusterManager(vertx);
     this.registry = registry;
     this.nodeId = nodeId;
   }

@@ -5,7 +5,7 @@ import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.VertxInternal;
+import io.vpush.vertx.VertxInternals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -48,7 +48,7 @@ public final class NodeRegistry extends VerticleBase implements ClusterView {
     this.nodeId = nodeId;
     this.describe = describe;
     this.refreshMs = refreshMs;
-    this.manager = ((VertxInternal) vertx).clusterManager();
+    this.manager = VertxInternals.clusterManager(vertx);
   }
 
   @Override

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
+import io.vpush.vertx.VertxInternals;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ public final class EventLoopProbe {
   private volatile boolean stopped;
 
   public EventLoopProbe(Vertx vertx, MeterRegistry registry, long intervalMs) {
-    for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) loops.add(e);
+    for (EventExecutor e : VertxInternals.eventLoops(vertx)) loops.add(e);
     this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
     this.delay = Timer.builder("vpush_event_loop_delay")
         .description("how late a task scheduled on an event loop ran (all event loops)")

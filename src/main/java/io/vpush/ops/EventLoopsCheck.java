@@ -4,7 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
+import io.vpush.vertx.VertxInternals;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
@@ -29,7 +29,7 @@ public final class EventLoopsCheck {
   public EventLoopsCheck(Vertx vertx, long deadlineMs) {
     this.vertx = vertx;
     this.deadlineMs = deadlineMs;
-    for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) loops.add(e);
+    for (EventExecutor e : VertxInternals.eventLoops(vertx)) loops.add(e);
   }
 
   /** The health-check procedure: completes with OK, or KO naming the loops that did not answer in time. */

@@ -26,6 +26,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheAdapterUsesVertxInternalApi() {
+    noClasses().that().doNotHaveFullyQualifiedName("io.vpush.vertx.VertxInternals")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx.core.internal..", "io.vertx.core.net.impl..", "io.vertx.core.impl..")
+        .check(server);
+  }
+
+  @Test
   void onlyTheCompositionRootSeesEveryRole() {
     noClasses().that().resideOutsideOfPackages("io.vpush", "io.vpush.node")
         .should().dependOnClassesThat().resideInAnyPackage("io.vpush", "io.vpush.node")

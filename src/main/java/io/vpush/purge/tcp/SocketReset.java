@@ -1,7 +1,7 @@
 package io.vpush.purge.tcp;
 
 import io.netty.channel.Channel;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.vpush.vertx.VertxInternals;
 import io.vertx.core.net.NetSocket;
 import io.vpush.limit.ForcedClose;
 
@@ -34,6 +34,6 @@ final class SocketReset {
   }
 
   private static Channel channel(NetSocket socket) {
-    return ((NetSocketInternal) socket).channelHandlerContext().channel();
+    return VertxInternals.channel(socket);
   }
 }

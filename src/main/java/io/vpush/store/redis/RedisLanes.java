@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import io.netty.channel.EventLoop;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -48,9 +47,9 @@ final class RedisLanes implements RedisCommands {
     this.timeoutMs = timeoutMs;
     this.lanes = new Lane[count];
     // Event-loop contexts are handed out round-robin over the loops, so the lanes spread over them.
-    for (int i = 0; i < count; i++) lanes[i] = new Lane((ContextInternal) VertxInternals.newEventLoopContext(vertx));
+    for (int i = 0; i < count; i++) lanes[i] = new Lane(VertxInternals.newEventLoopContext(vertx));
     Map<EventLoop, List<Lane>> byLoop = new HashMap<>();
-    for (Lane l : lanes) byLoop.computeIfAbsent(l.context.nettyEventLoop(), k -> new ArrayList<>()).add(l);
+    for (Lane l : lanes) byLoop.computeIfAbsent(VertxInternals.eventLoop(l.context), k -> new ArrayList<>()).add(l);
     Map<EventLoop, Lane[]> m = new HashMap<>();
     byLoop.forEach((loop, ls) -> m.put(loop, ls.toArray(new Lane[0])));
     this.onLoop = Map.copyOf(m);
@@ -160,13 +159,13 @@ final class RedisLanes implements RedisCommands {
 
   /** Completes on the caller's context, adds the timeout there, and maps failures. */
   private <T> Future<T> deliver(Future<T> f) {
-    ContextInternal caller = (ContextInternal) Vertx.currentContext();
+    Context caller = Vertx.currentContext();
     if (caller == null) return withTimeout(f);
-    Promise<T> p = caller.promise();
+    Promise<T> p = VertxInternals.promiseOnCaller();
     // emit runs at once when the answer arrives on the caller's thread (its own lane), else it queues.
     f.onComplete(ar -> {
       if (Vertx.currentContext() == caller) p.handle(ar);
-      else caller.emit(ar, p::handle);
+      else VertxInternals.emit(caller, ar, p::handle);
     });
     // The timeout goes on the future of the caller's context, so its timer is scheduled and cancelled on the caller's
     // own event loop. On a future without a context (the connection's and its compositions'), Vert.x schedules it on
@@ -194,10 +193,10 @@ final class RedisLanes implements RedisCommands {
   /** One held connection, opened on the lane's own event-loop context. */
   private final class Lane {
 
-    private final ContextInternal context;
+    private final Context context;
     private Future<RedisConnection> connection;
 
-    Lane(ContextInternal context) {
+    Lane(Context context) {
       this.context = context;
     }
 
