@@ -1,5 +1,7 @@
 package io.vpush.cluster;
 
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two clustered nodes in one JVM (two Vert.x instances, real Hazelcast on loopback, real Redis): node A accepts
- * (purge, delay, dispatch) and has access, node B is access only.
+ * (purge, delay, dispatch) and has access on one event loop, node B is access only, on two (two shards, two endpoint
+ * consumers).
  */
 class ClusterDispatchTest {
 
@@ -50,8 +54,8 @@ class ClusterDispatchTest {
   static void start() throws Exception {
     redis = RedisServer.start();
     TestClusterConfig hz = TestClusterConfig.create(2);
-    configA = config("node-a", List.of("access", "dispatch", "purge", "delay"));
-    VPushConfig configB = config("node-b", List.of("access"));
+    configA = config("node-a", List.of("access", "dispatch", "purge", "delay"), 1);
+    VPushConfig configB = config("node-b", List.of("access"), 2);
     long t0 = System.nanoTime();
     var fa = ClusterBootstrap.start(new VertxOptions(), configA, hz.member(0));
     var fb = ClusterBootstrap.start(new VertxOptions(), configB, hz.member(1));
@@ -62,7 +66,7 @@ class ClusterDispatchTest {
     b = VPushNode.start(vertxB, configB).await(60, TimeUnit.SECONDS);
   }
 
-  private static VPushConfig config(String id, List<String> roles) {
+  private static VPushConfig config(String id, List<String> roles, int loops) {
     Map<Setting<?>, Object> m = new HashMap<>();
     m.put(Settings.NODE_ID, id);
     m.put(Settings.ROLES, roles);
@@ -70,7 +74,7 @@ class ClusterDispatchTest {
     m.put(Settings.REDIS_URL, List.of(redis.url()));
     m.put(Settings.HTTP_HOST, "127.0.0.1");
     m.put(Settings.HTTP_PORT, 0);
-    m.put(Settings.ACCESS_INSTANCES, 1);
+    m.put(Settings.ACCESS_INSTANCES, loops);
     m.put(Settings.JWT_SECRET, SECRET);
     m.put(Settings.API_KEY, KEY);
     m.put(Settings.TCP_BRIDGE_ENABLED, false);
@@ -225,5 +229,41 @@ class ClusterDispatchTest {
     JsonObject stats = new JsonObject(r.body());
     assertThat(stats.getJsonArray("nodes").stream().map(o -> ((JsonObject) o).getString("id"))).containsExactlyInAnyOrder("node-a", "node-b");
     assertThat(stats.getJsonObject("cluster").getInteger("nodes")).isEqualTo(2);
+  }
+
+  @Test
+  void remoteBatchesAreHandledOnSeveralLoopsAndNoShardIsTouchedOffItsOwn() throws Exception {
+    String prefix = "l-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+    List<WsTestClient> clients = new ArrayList<>();
+    try {
+      for (int u = 0; u < 40; u++) {
+        String user = prefix + u;
+        String token = token(user);
+        clients.add(WsTestClient.connectAcking(vertxA, b.httpPort(), new Deliveries(user, "c1", 0), token, Duration.ofSeconds(20)));
+      }
+      // Under load: every publish at once, so B's endpoint gets many batches in a short time.
+      List<Future<JsonObject>> published = new ArrayList<>();
+      for (int i = 0; i < 25; i++) {
+        for (int u = 0; u < 40; u++) {
+          JsonObject body = new JsonObject().put("user", prefix + u).put("payload", new JsonObject().put("i", i));
+          published.add(a.publisher().publish(a.publisher().parse(body, null), "test"));
+        }
+      }
+      Future.all(published).await(30, TimeUnit.SECONDS);
+      for (WsTestClient c : clients) {
+        c.deliveries().awaitRange(1, 25, Duration.ofSeconds(30));
+        assertThat(c.deliveries().duplicates()).isEmpty();
+      }
+    } finally {
+      for (WsTestClient c : clients) c.close();
+    }
+    Map<String, Double> byLoop = new HashMap<>();
+    for (Counter c : b.metrics().registry().find("vpush_node_batches_total").counters()) {
+      if (c.count() > 0) byLoop.put(c.getId().getTag("loop"), c.count());
+    }
+    assertThat(byLoop).as("remote delivery batches by the loop that handled them").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(byLoop.keySet()).allMatch(loop -> loop.startsWith("vert.x-eventloop-thread-"));
+    Counter violations = b.metrics().registry().find("vpush_shard_confinement_violations_total").counter();
+    assertThat(violations == null ? 0 : violations.count()).as("shard state touched off its loop").isZero();
   }
 }
