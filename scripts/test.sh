@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Usage: scripts/test.sh [extra Maven arguments]      e.g. scripts/test.sh -Dtest=FrameCodecTest -Dit.test=NoSuchIT
 # Installs what the tests need when it is missing (redis-server, Node/npm, Java, Maven: Debian apt), resolves
-# the Kafka broker jars, then runs `mvn -B verify`: unit tests (*Test, Surefire), the fat jar, then
-# integration tests (*IT, Failsafe). Tests start their own Redis and Kafka processes on free ports.
+# the Kafka broker jars, then runs `mvn -B verify -Pservices`: unit tests (*Test, Surefire; -Pservices includes
+# those tagged redis, kafka and browser, which plain `mvn test` leaves out), the fat jar, then integration tests
+# (*IT, Failsafe). Tests start their own Redis and Kafka processes on free ports.
 # Exits with Maven's exit code.
 set -euo pipefail
 
@@ -41,10 +42,10 @@ timings+=("kafka classpath: $(($(now) - t0)) s")
 
 # --- build and test -----------------------------------------------------------------------------------
 t0=$(now)
-log "mvn -B verify $*"
+log "mvn -B verify -Pservices $*"
 rm -rf target/surefire-reports target/failsafe-reports # the summary below counts this run only
 set +e
-mvn -B verify -Dvpush.test.kafkaClasspath="$kafka_cp" "$@"
+mvn -B verify -Pservices -Dvpush.test.kafkaClasspath="$kafka_cp" "$@"
 status=$?
 set -e
 timings+=("maven: $(($(now) - t0)) s")

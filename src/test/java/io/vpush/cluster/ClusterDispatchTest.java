@@ -11,6 +11,7 @@ import io.vpush.config.VPushConfig;
 import io.vpush.ops.TokenMinter;
 import io.vpush.purge.PublishRequest;
 import io.vpush.testing.Deliveries;
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisServer;
 import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two clustered nodes in one JVM (two Vert.x instances, real Hazelcast on loopback, real Redis): node A accepts
  * (purge, delay, dispatch) and has access, node B is access only.
  */
+@NeedsRedis
 class ClusterDispatchTest {
 
   private static final String KEY = "cluster-key";
