@@ -2,7 +2,8 @@
 # Usage: scripts/test.sh [extra Maven arguments]      e.g. scripts/test.sh -Dtest=FrameCodecTest -Dit.test=NoSuchIT
 # Installs what the tests need when it is missing (redis-server, Node/npm, Java, Maven: Debian apt), resolves
 # the Kafka broker jars, then runs `mvn -B verify` in each build unit, every one even when an earlier one failed:
-#   .         the server: unit tests (*Test, Surefire), the fat jar target/vpush.jar, then integration tests (*IT, Failsafe)
+#   .         the server, with -Pservices: unit tests (*Test, Surefire; -Pservices includes those tagged redis, kafka and
+#             browser, which plain `mvn test` leaves out), the fat jar target/vpush.jar, then integration tests (*IT, Failsafe)
 #   testkit/  the test kit's own tests (the fixtures shared by the server's tests and the load generator)
 #   bench/    the load generator: its unit tests, its jar, then its *IT (they fork the server's target/vpush.jar)
 # Extra arguments go to every unit; a -Dtest/-Dit.test filter that matches nothing in a unit is not a failure there.
@@ -53,10 +54,11 @@ declare -A unit_status
 unit_name() { if [[ $1 == . ]]; then echo server; else echo "$1"; fi; }
 for unit in "${units[@]}"; do
   t0=$(now)
-  log "mvn -B -f $unit/pom.xml verify $*"
+  profile=(); [[ $unit == . ]] && profile=(-Pservices)
+  log "mvn -B -f $unit/pom.xml verify ${profile[*]} $*"
   rm -rf "$unit/target/surefire-reports" "$unit/target/failsafe-reports" # the summary below counts this run only
   set +e
-  mvn -B -f "$unit/pom.xml" verify -Dvpush.test.kafkaClasspath="$kafka_cp" "${args[@]}"
+  mvn -B -f "$unit/pom.xml" verify "${profile[@]}" -Dvpush.test.kafkaClasspath="$kafka_cp" "${args[@]}"
   unit_status[$unit]=$?
   set -e
   timings+=("maven $(unit_name "$unit"): $(($(now) - t0)) s")

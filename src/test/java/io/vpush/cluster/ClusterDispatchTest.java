@@ -13,6 +13,7 @@ import io.vpush.config.VPushConfig;
 import io.vpush.auth.TokenMinter;
 import io.vpush.purge.PublishRequest;
 import io.vpush.testing.Deliveries;
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisServer;
 import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (purge, delay, dispatch) and has access on one event loop, node B is access only, on two (two shards, two endpoint
  * consumers).
  */
+@NeedsRedis
 class ClusterDispatchTest {
 
   private static final String KEY = "cluster-key";

@@ -10,6 +10,7 @@ import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.store.memory.MemoryStore;
 import io.vpush.store.redis.RedisStore;
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisServer;
 import io.vpush.time.ManualClock;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The store chosen from configuration, and the startup failure when Redis cannot be reached. */
+@NeedsRedis
 class StoreFactoryTest {
 
   private static RedisServer redis;

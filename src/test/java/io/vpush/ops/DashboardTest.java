@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vpush.VPushNode;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.testing.NeedsBrowser;
 import io.vpush.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The dashboard in a real browser (headless Chromium over the DevTools protocol): the key is typed into the
  * page, the numbers appear, and after known traffic they change.
  */
+@NeedsBrowser
 class DashboardTest {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -7,6 +7,7 @@ import io.vpush.VPushNode;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Liveness and readiness of a Redis-engine node, with the real redis-server up, frozen (SIGSTOP) and back. */
+@NeedsRedis
 class HealthTest {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

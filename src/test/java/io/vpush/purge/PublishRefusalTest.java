@@ -10,6 +10,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vpush.metrics.Metrics;
 import io.vpush.store.PartialAcceptException;
 import io.vpush.store.redis.RedisStore;
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisServer;
 import io.vpush.time.ManualClock;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Publishes that share one store call (a pipelining door's read, the HTTP door's turn) on a real Redis in which one
  * user's keys are unusable: only the requests naming that user fail.
  */
+@NeedsRedis
 class PublishRefusalTest {
 
   private static RedisServer redis;

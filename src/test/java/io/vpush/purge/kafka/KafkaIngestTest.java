@@ -6,6 +6,7 @@ import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
+import io.vpush.testing.NeedsKafka;
 import io.vpush.testing.TestNode;
 import io.vpush.testing.WsTestClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +29,7 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Kafka door end to end on a real broker: per-user order, DLQ with reasons, commits, upstream and presence. */
+@NeedsKafka
 class KafkaIngestTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);

@@ -6,6 +6,7 @@ import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
+import io.vpush.testing.NeedsKafka;
 import io.vpush.testing.TestNode;
 import io.vpush.testing.WsTestClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,6 +24,7 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A Kafka broker crash and restart (same ports, same data): ingest and the upstream producer recover by themselves. */
+@NeedsKafka
 class KafkaOutageTest {
 
   private static final Duration WAIT = Duration.ofSeconds(90);

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vpush.testing.KafkaBroker;
+import io.vpush.testing.NeedsKafka;
 import io.vpush.testing.TestNode;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code /health/ready} of a purge node with Kafka on: 200 with store and kafka UP; 503 with kafka DOWN (store
  * still UP) while its private broker is stopped; 200 again once the broker is back.
  */
+@NeedsKafka
 class KafkaReadinessTest {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -7,6 +7,8 @@ import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
+import io.vpush.testing.NeedsKafka;
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisServer;
 import io.vpush.testing.TestNode;
 import io.vpush.testing.WsTestClient;
@@ -28,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 503 unavailable, the purger retries without committing past the failure, clients stay connected, and once
  * Redis is back every message accepted or published through Kafka reaches its client exactly once, in order.
  */
+@NeedsKafka
+@NeedsRedis
 class RedisOutageTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);

@@ -9,6 +9,8 @@ import io.vpush.store.InboxPage;
 import io.vpush.store.StoredMessage;
 import io.vpush.testing.Deliveries;
 import io.vpush.testing.KafkaBroker;
+import io.vpush.testing.NeedsKafka;
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisServer;
 import io.vpush.testing.TestNode;
 import io.vpush.testing.WsTestClient;
@@ -34,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two purge nodes on one Redis share the topic: the second joins mid-stream, partitions move (the first commits
  * what it finished inside the rebalance), and every user's inbox holds each record once, in produce order.
  */
+@NeedsKafka
+@NeedsRedis
 class SharedGroupTest {
 
   private static final int USERS = 20;

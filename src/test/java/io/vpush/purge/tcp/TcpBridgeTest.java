@@ -6,6 +6,7 @@ import io.vpush.VPushNode;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.testing.NeedsRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The TCP bridge against a real node, spoken to by a raw socket with the bridge framing (4-byte length + JSON). */
+@NeedsRedis
 class TcpBridgeTest {
 
   private static final String KEY = "bridge-key";

@@ -7,6 +7,7 @@ import io.vpush.store.Accepted;
 import io.vpush.store.NewMessage;
 import io.vpush.store.Store;
 import io.vpush.store.StoreContractTest;
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisCluster;
 import io.vpush.testing.RedisServer;
 import io.vpush.time.ManualClock;
@@ -20,6 +21,7 @@ import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Redis engine on a private three-master Redis Cluster, against the store contract. */
+@NeedsRedis
 class RedisClusterStoreTest extends StoreContractTest {
 
   private static RedisCluster cluster;

@@ -1,5 +1,6 @@
 package io.vpush.store.redis;
 
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisCluster;
 import io.vpush.testing.RedisServer;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The Redis test fixtures themselves: a standalone server that can be paused, and a three-master cluster. */
+@NeedsRedis
 class RedisFixturesTest {
 
   @Test

@@ -17,6 +17,7 @@ import io.vpush.store.Store;
 import io.vpush.store.StoreContractTest;
 import io.vpush.store.StoreUnavailableException;
 import io.vpush.store.StoredMessage;
+import io.vpush.testing.NeedsRedis;
 import io.vpush.testing.RedisServer;
 import io.vpush.time.ManualClock;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The Redis engine on a private standalone redis-server, against the store contract plus Redis-only cases. */
+@NeedsRedis
 class RedisStoreTest extends StoreContractTest {
 
   private static RedisServer redis;

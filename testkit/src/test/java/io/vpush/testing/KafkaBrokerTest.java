@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The Kafka test fixture against plain kafka-clients: a record goes in and comes out, also across a crash. */
+@NeedsKafka
 class KafkaBrokerTest {
 
   @Test
