@@ -8,6 +8,7 @@ import io.vpush.config.ConfigLoader;
 import io.vpush.config.DevSecrets;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.metrics.VertxMeters;
 import io.vpush.auth.TokenMinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,11 +101,13 @@ public final class VPush {
     java.util.List<String> heap = io.vpush.ops.HeapReturn.apply();
     if (!heap.isEmpty()) log.info("returning freed heap to the OS: {}", String.join(" ", heap));
     // -cluster: join the Hazelcast cluster (conf/cluster.xml) before the node starts; needs store=redis.
+    // Vert.x's own HTTP, event-bus and pool meters go to the registry the node serves at /metrics (metrics.enabled).
+    VertxMeters meters = VertxMeters.of(config);
     Vertx vertx;
     try {
-      vertx = cli.cluster()
-          ? ClusterBootstrap.start(new VertxOptions(), config).await(120, TimeUnit.SECONDS)
-          : Vertx.vertx(new VertxOptions());
+      vertx = meters.bind(cli.cluster()
+          ? ClusterBootstrap.start(meters.apply(new VertxOptions()), config).await(120, TimeUnit.SECONDS)
+          : Vertx.vertx(meters.apply(new VertxOptions())));
     } catch (ConfigException e) {
       System.err.println("vpush: " + e.getMessage());
       System.exit(2);

@@ -174,7 +174,8 @@ public final class Settings {
   public static final Setting<Integer> SHUTDOWN_RECONNECT_WINDOW_MS = Setting.integer("shutdown.reconnectWindowMs", 5_000, 0, 600_000,
       "clients are told to reconnect at jittered times spread over this window");
   public static final Setting<Boolean> LOG_JSON = Setting.bool("log.json", false, "log JSON lines instead of text");
-  public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", true, "Prometheus metrics at /metrics");
+  public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", true,
+      "GET /metrics (Prometheus) with Vert.x's own HTTP, event-bus and pool meters beside vpush's; false: no /metrics (404) and no Vert.x meters, vpush's own still feed the dashboard and /api/v1/stats");
 
   /** All settings, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(

@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vpush.config.Settings;
+import io.vpush.config.VPushConfig;
 
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +37,8 @@ public final class Metrics {
   public static final List<String> DISCONNECT_REASONS = List.of(
       "client_close", "idle_timeout", "slow_consumer", "kicked", "shutdown", "auth_failed", "too_large", "bad_frame");
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
+  private final boolean served;
   private final Map<String, AtomicLong> connections = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -48,7 +52,34 @@ public final class Metrics {
   private final Counter acked;
   private final Counter givenUp;
 
+  /** A node's meters on a registry of their own, served at /metrics (unit tests, nodes on a Vertx built elsewhere). */
   public Metrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true);
+  }
+
+  // --- Vert.x meters and metrics.enabled ---
+
+  /**
+   * The meters of a node starting on {@code vertx}: on the registry Vert.x's own meters report to when the Vertx was
+   * built with {@link VertxMeters}, else on one of their own. With {@code metrics.enabled=false} they are still
+   * counted (the dashboard and /api/v1/stats read them) but not served at /metrics.
+   */
+  public static Metrics of(Vertx vertx, VPushConfig config) {
+    PrometheusMeterRegistry vertxs = VertxMeters.claim(vertx);
+    return new Metrics(vertxs != null ? vertxs : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        config.get(Settings.METRICS_ENABLED));
+  }
+
+  /** Whether {@code GET /metrics} serves {@link #scrape()} ({@code metrics.enabled}). */
+  public boolean served() {
+    return served;
+  }
+
+  // --- end Vert.x meters ---
+
+  private Metrics(PrometheusMeterRegistry registry, boolean served) {
+    this.registry = registry;
+    this.served = served;
     for (String transport : TRANSPORTS) {
       counter("vpush_connects_total", "client connections accepted", "transport", transport);
       for (String device : DEVICE_LABELS) {

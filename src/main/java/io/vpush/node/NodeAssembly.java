@@ -56,7 +56,7 @@ public final class NodeAssembly {
   private final String nodeId;
   private final Clock clock;
   private final WheelDriver driver;
-  private final Metrics metrics = new Metrics();
+  private final Metrics metrics;
   private final NodeOps nodeOps;
   private final KafkaDoors kafka;
   private final Deployments deployments;
@@ -81,6 +81,7 @@ public final class NodeAssembly {
     this.config = config;
     this.clock = clock;
     this.driver = driver;
+    this.metrics = Metrics.of(vertx, config); // on the registry Vert.x's own meters use (VertxMeters)
     String id = config.get(Settings.NODE_ID);
     this.nodeId = id != null ? id : "node-" + UUID.randomUUID().toString().substring(0, 8);
     this.nodeOps = new NodeOps(vertx, nodeId, metrics, clock);

@@ -54,7 +54,7 @@ public final class OpsRoutes {
   public void mount(Vertx vertx, Router router) {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
-    router.get("/metrics").handler(ctx -> ctx.response()
+    if (metrics.served()) router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.scrape()));
   }

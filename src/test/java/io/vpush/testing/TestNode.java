@@ -3,6 +3,7 @@ package io.vpush.testing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -13,6 +14,7 @@ import io.vpush.VPushNode;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.metrics.VertxMeters;
 import io.vpush.auth.TokenMinter;
 
 import java.time.Duration;
@@ -56,11 +58,13 @@ public final class TestNode implements AutoCloseable {
         new PoolOptions().setHttp1MaxSize(16));
   }
 
-  /** Starts a node on its own Vert.x with {@link #config test defaults} plus {@code overrides}. */
+  /** Starts a node on its own Vert.x (with Vert.x's meters, as the launcher builds it) with {@link #config test defaults} plus {@code overrides}. */
   public static TestNode start(Map<Setting<?>, Object> overrides) {
-    Vertx vertx = Vertx.vertx();
+    VPushConfig config = config(overrides);
+    VertxMeters meters = VertxMeters.of(config);
+    Vertx vertx = meters.bind(Vertx.vertx(meters.apply(new VertxOptions())));
     try {
-      return start(vertx, true, config(overrides));
+      return start(vertx, true, config);
     } catch (AssertionError e) {
       vertx.close();
       throw e;
