@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the standard vpush benchmark set (issue 6), vpush and the built-in bare Vert.x server side by side, writes
+# Runs the standard vpush benchmark set, vpush and the built-in bare Vert.x server side by side, writes
 # every JSON/text/HTML report under $OUT and regenerates the results section of docs/benchmarks.md. It builds the
 # load generator's jar (bench/target/vpush-bench.jar, from bench/pom.xml) and the server's target/vpush.jar when
 # missing, and runs the load generator from the repository root.

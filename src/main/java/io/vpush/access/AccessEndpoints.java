@@ -116,7 +116,7 @@ public final class AccessEndpoints {
     return QueryParams.get(body, name);
   }
 
-  // --- hostile rates (issue 21): new connections per second, node-wide ---
+  // --- hostile rates: new connections per second, node-wide ---
 
   /** The polling and streaming transports whose request opens a session when its id is new. */
   private static final Set<String> OPENING_TRANSPORTS = Set.of("xhr", "xhr_streaming", "eventsource",

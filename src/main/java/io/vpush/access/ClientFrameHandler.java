@@ -139,7 +139,7 @@ public final class ClientFrameHandler {
     }
     int capped = (int) Math.min(limit, settings.syncMaxLimit);
     // Each read out holds up to a reply's worth of the node's memory (and Redis's) until answered: bounded per
-    // connection, over it refused at once (issue 21: ten syncs of 1,000 large messages were an OutOfMemoryError).
+    // connection, over it refused at once (ten syncs of 1,000 large messages were an OutOfMemoryError).
     if (!session.beginSync()) {
       session.shard().metrics().syncRefused();
       error(session, answerTo, ErrorCode.RATE_LIMITED, "too many vpush.sync requests in flight (at most "

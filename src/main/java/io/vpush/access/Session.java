@@ -55,7 +55,7 @@ public final class Session extends TimingWheel.Entry {
   private Set<String> topics;
   private final SocketBacklog backlog;
   private String endReason = "client_close";
-  /** vpush.sync reads this connection has out (issue 21: bounded by sync.maxInFlight); on its event loop only. */
+  /** vpush.sync reads this connection has out (bounded by sync.maxInFlight); on its event loop only. */
   private int syncsInFlight;
   /** This connection's rate buckets, made at its first frame. */
   private InboundBudget inbound;

@@ -36,7 +36,7 @@ public final class Settings {
   public static final Setting<String> API_KEY = Setting.string("api.key", null,
       "bearer key for the publish and admin HTTP API (dev mode generates one)");
 
-  // --- the HTTP port's connections (issue 21) ---
+  // --- the HTTP port's connections ---
   public static final Setting<Integer> HTTP_IDLE_TIMEOUT_MS = Setting.integer("http.idleTimeoutMs", 30_000, 100, 3_600_000,
       "an HTTP connection without a whole request head for this long (idle keep-alive, or headers sent slowly) is closed");
   public static final Setting<Integer> HTTP_REQUEST_TIMEOUT_MS = Setting.integer("http.requestTimeoutMs", 30_000, 100, 3_600_000,
@@ -60,7 +60,7 @@ public final class Settings {
   public static final Setting<List<String>> TOPICS_PUBLIC = Setting.list("topics.public", List.of(),
       "topic patterns any authenticated client may subscribe to ('*' matches a suffix, e.g. news.*)");
 
-  // --- client connections: hostile clients (issue 21) ---
+  // --- client connections: hostile clients ---
   public static final Setting<Integer> CLOSE_TIMEOUT_MS = Setting.integer("close.timeoutMs", 5_000, 100, 600_000,
       "a close the client does not take (its close frame unwritten or unanswered) within this time drops the connection (TCP reset)");
   public static final Setting<Integer> RATE_FRAMES_PER_SECOND = Setting.integer("rate.framesPerSecond", 200, 1, 1_000_000,
@@ -91,7 +91,7 @@ public final class Settings {
       "messages in a vpush.sync reply when the client gives no limit");
   public static final Setting<Integer> SYNC_MAX_LIMIT = Setting.integer("sync.maxLimit", 1_000, 1, 10_000,
       "the largest limit a vpush.sync may ask for");
-  // --- issue 21, hostile-store: syncs in flight per connection ---
+  // --- hostile store: syncs in flight per connection ---
   public static final Setting<Integer> SYNC_MAX_IN_FLIGHT = Setting.integer("sync.maxInFlight", 4, 1, 1_000,
       "vpush.sync requests one connection may have in flight (being read from the store); one more gets err rate_limited");
   // --- end hostile-store ---
@@ -149,7 +149,7 @@ public final class Settings {
   public static final Setting<Integer> ROUTE_CACHE_TTL_MS = Setting.integer("route.cacheTtlMs", 5_000, 0, 600_000,
       "how long a cached route is trusted before it is read again");
 
-  // --- hostile ports (issue 21): bounds and timeouts of the TCP bridge and of the HTTP port's connections ---
+  // --- hostile ports: bounds and timeouts of the TCP bridge and of the HTTP port's connections ---
   public static final Setting<Integer> TCP_BRIDGE_FRAME_TIMEOUT_MS = Setting.integer("tcpBridge.frameTimeoutMs", 10_000, 100, 600_000,
       "a bridge frame must be complete within this time of its first byte; past it, err bad_frame and the connection is closed");
   public static final Setting<Integer> TCP_BRIDGE_MAX_IN_FLIGHT_BYTES = Setting.integer("tcpBridge.maxInFlightBytes", 8 * 1024 * 1024,
@@ -158,7 +158,7 @@ public final class Settings {
   public static final Setting<Integer> TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS = Setting.integer("tcpBridge.writeStallTimeoutMs", 10_000, 100, 600_000,
       "a bridge connection whose replies are not read is not read either; when its write queue stays full this long, it is closed");
 
-  // --- hostile rates (issue 21): node-wide rates of new connections and of the API key's publishes ---
+  // --- hostile rates: node-wide rates of new connections and of the API key's publishes ---
   public static final Setting<Integer> RATE_CONNECTIONS_PER_SECOND = Setting.integer("rate.connectionsPerSecond", 5_000, 1, 10_000_000,
       "new client connections (WebSocket upgrades, new SockJS sessions) this node accepts per second on average; past it: HTTP 429 with Retry-After");
   public static final Setting<Integer> RATE_CONNECTIONS_BURST = Setting.integer("rate.connectionsBurst", 20_000, 1, 100_000_000,
@@ -192,9 +192,9 @@ public final class Settings {
       TCP_BRIDGE_PORT, TCP_BRIDGE_ENABLED, TCP_BRIDGE_HOST, TCP_BRIDGE_IDLE_TIMEOUT_MS, CLUSTER_HOST, CLUSTER_PORT, ROUTE_CACHE_SIZE, ROUTE_CACHE_TTL_MS,
       TCP_BRIDGE_FRAME_TIMEOUT_MS, TCP_BRIDGE_MAX_IN_FLIGHT_BYTES, TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS,
       SHUTDOWN_TIMEOUT_MS, SHUTDOWN_RECONNECT_WINDOW_MS, LOG_JSON, METRICS_ENABLED,
-      // hostile clients (issue 21)
+      // hostile clients
       CLOSE_TIMEOUT_MS, RATE_FRAMES_PER_SECOND, RATE_FRAMES_BURST, RATE_UPSTREAM_PER_SECOND, RATE_UPSTREAM_BURST,
       RATE_REFUSED_BEFORE_CLOSE, TOPICS_MAX_PER_CONNECTION,
-      // hostile rates (issue 21)
+      // hostile rates
       RATE_CONNECTIONS_PER_SECOND, RATE_CONNECTIONS_BURST, RATE_PUBLISHES_PER_SECOND, RATE_PUBLISHES_BURST);
 }

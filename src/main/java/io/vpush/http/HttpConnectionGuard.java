@@ -23,7 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Bounds one HTTP/1 connection of the HTTP port (issue 21): a connection waiting for a request head (idle keep-alive,
+ * Bounds one HTTP/1 connection of the HTTP port: a connection waiting for a request head (idle keep-alive,
  * or headers trickled byte by byte) is closed after {@code http.idleTimeoutMs}; a request body not complete within
  * {@code http.requestTimeoutMs} of its head closes it too; and a client that pipelines requests without reading the
  * answers is closed once more than {@code http.maxQueuedBytes} of answers wait in its socket's queue.

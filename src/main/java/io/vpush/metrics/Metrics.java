@@ -199,7 +199,7 @@ public final class Metrics {
     counter("vpush_problems_total", "errors and warnings, by kind", "level", level, "kind", kind).increment();
   }
 
-  // --- issue 21: HTTP client errors ---
+  // --- HTTP client errors ---
   private static final java.util.Set<Integer> HTTP_CLIENT_ERRORS = java.util.Set.of(400, 404, 405, 406, 413, 414, 415, 431);
 
   /** An HTTP request refused for the client's mistake (ops.HttpErrors); the status label takes a fixed set of values. */
@@ -228,7 +228,7 @@ public final class Metrics {
     return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
-  // --- issue 21, hostile-store: syncs in flight ---
+  // --- hostile store: syncs in flight ---
 
   private final LongAdder syncsInFlight = new LongAdder();
   /** Set in the constructor (registerSyncMeters), so the series exists at 0 from the first scrape. */
@@ -268,7 +268,7 @@ public final class Metrics {
         .register(registry);
   }
 
-  // --- hostile clients (issue 21): forced closes, rate limits, topic cap ---
+  // --- hostile clients: forced closes, rate limits, topic cap ---
 
   /** Reasons a connection can end with besides {@link #DISCONNECT_REASONS}: sustained abuse of the rate limits. */
   public static final List<String> HOSTILE_DISCONNECT_REASONS = List.of("rate_limited");
@@ -310,7 +310,7 @@ public final class Metrics {
     counter("vpush_topic_subscriptions_refused_total", "topic subscriptions refused past topics.maxPerConnection").increment(n);
   }
 
-  // --- hostile rates (issue 21): node-wide rate limits (io.vpush.limit.NodeRate registers every series at 0) ---
+  // --- hostile rates: node-wide rate limits (io.vpush.limit.NodeRate registers every series at 0) ---
 
   /**
    * Requests refused by a node-wide rate limit: {@code limit} is {@code connections} (429 at the handshake; door is

@@ -7,7 +7,7 @@ import io.vertx.core.json.jackson.DatabindCodec;
  * The process's bound on JSON nesting: a frame, body or payload nested deeper than {@link #MAX_DEPTH} is refused when
  * it is parsed (bad_frame, or 400 on HTTP), for every door, since they all parse through Vert.x's codec.
  *
- * <p>Why (issue 21): Jackson's own bound is 1,000 levels both ways, so a payload of 999 levels was accepted and stored,
+ * <p>Why: Jackson's own bound is 1,000 levels both ways, so a payload of 999 levels was accepted and stored,
  * and then could never be written inside a reply or a delivery frame (three levels more): the sync that would carry
  * it failed with an EncodeException and the message stayed hidden. With reads bounded far below the write bound,
  * anything accepted can be written inside any frame vpush makes.

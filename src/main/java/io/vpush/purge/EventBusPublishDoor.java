@@ -18,7 +18,7 @@ import io.vpush.store.StoreUnavailableException;
 public final class EventBusPublishDoor extends VerticleBase {
 
   private final Publisher publisher;
-  /** The node's publish rate (issue 21): over it, the reply fails with rate_limited (429). */
+  /** The node's publish rate: over it, the reply fails with rate_limited (429). */
   private final NodeRate rate;
   private MessageConsumer<Object> consumer;
 

@@ -11,7 +11,7 @@ public record ScheduledMessage(NewMessage message, long deliverAt) {
   /**
    * The delay-queue key of this message: one per (user, id), and no two pairs share one. The user goes first with its
    * length, so where it ends is never a guess: {@code id + "@" + user} made user {@code b@c} with id {@code a} and user
-   * {@code c} with id {@code a@b} one key, and the second was never delivered (issue 21).
+   * {@code c} with id {@code a@b} one key, and the second was never delivered.
    */
   public String id() {
     return key(message.user(), message.id());

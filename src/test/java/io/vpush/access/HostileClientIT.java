@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
- * Clients that misbehave on purpose (issue 21), over real sockets: a client that stops reading, floods pings or frames,
+ * Clients that misbehave on purpose, over real sockets: a client that stops reading, floods pings or frames,
  * sends malformed tokens or oversize frames. Each test starts its own node, so node-wide metrics are its own.
  */
 class HostileClientIT {

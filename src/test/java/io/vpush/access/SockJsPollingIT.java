@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** SockJS's polling transports over plain HTTP: a client whose WebSocket is blocked can send (issue 21). */
+/** SockJS's polling transports over plain HTTP: a client whose WebSocket is blocked can send. */
 class SockJsPollingIT {
 
   private static TestNode node;

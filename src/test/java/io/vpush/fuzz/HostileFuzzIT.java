@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fuzz suite of issue 21: a node in its own JVM takes hostile input on every door at once, from one fixed seed
+ * The fuzz suite of a node in its own JVM takes hostile input on every door at once, from one fixed seed
  * (printed; {@code -Dvpush.fuzz.seed=} replays another): 20,000 frames over raw WebSocket, SockJS over WebSocket, SockJS
  * xhr polling and the TCP bridge, and 2,000 HTTP requests. It must answer every one that is owed an answer (or close
  * the connection with a documented code) within the deadline, never with a 5xx or an {@code internal_error}, and stay

@@ -26,7 +26,7 @@ import static io.vpush.testing.WsTestClient.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The HTTP port against hostile and broken clients over raw sockets (issue 21): every refusal is a 4xx with a JSON
+ * The HTTP port against hostile and broken clients over raw sockets: every refusal is a 4xx with a JSON
  * reason (never a bare answer, never none, never an ERROR in the log); idle and slow-header connections are closed at
  * {@code http.idleTimeoutMs}; a client that pipelines requests and never reads the answers is closed while the heap
  * stays bounded and a normal client keeps receiving.

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The node-wide rate limits (issue 21) against a real node with small limits: new connections past the burst get 429
+ * The node-wide rate limits against a real node with small limits: new connections past the burst get 429
  * at the handshake (raw WebSocket, SockJS WebSocket, a new SockJS polling session) and a client that comes back after
  * the wait registers; publishes past the burst get 429 over HTTP and {@code err rate_limited} over the TCP bridge and
  * the event bus; a client connected before keeps receiving throughout; every refusal is counted.

@@ -28,7 +28,7 @@ import static io.vpush.testing.WsTestClient.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hostile TCP bridge callers against a node in its own small-heap JVM (issue 21): one that sends frames and never reads
+ * Hostile TCP bridge callers against a node in its own small-heap JVM: one that sends frames and never reads
  * its replies is paused, then closed, while the heap stays bounded and other callers and clients are served; one that
  * trickles a frame byte by byte is closed at the frame-completion timeout.
  */

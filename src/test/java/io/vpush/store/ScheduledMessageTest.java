@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The delay-queue key of a (user, id) pair is one pair's only (issue 21: {@code id@user} was not). */
+/** The delay-queue key of a (user, id) pair is one pair's only ({@code id@user} was not). */
 class ScheduledMessageTest {
 
   private static final String ALPHABET = "a@:|10 \u00e9";

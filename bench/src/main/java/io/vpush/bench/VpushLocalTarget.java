@@ -65,7 +65,7 @@ final class VpushLocalTarget implements Target {
 
   /**
    * Credentials and dev mode, shared with the cluster target; and the node-wide rate limits raised far out of reach
-   * (issue 21): the idle and reconnect scenarios open connections as fast as they can (100k in seconds) and the rate
+   *: the idle and reconnect scenarios open connections as fast as they can (100k in seconds) and the rate
    * search publishes as fast as the node takes, while the defaults (5,000 connections/s, burst 20,000; 50,000
    * publishes/s, burst 100,000) protect a production node. {@code --server-env} can set them back.
    */

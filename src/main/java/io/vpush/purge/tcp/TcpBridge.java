@@ -77,7 +77,7 @@ public final class TcpBridge extends VerticleBase {
     private final TcpBridgeLimits.Meters meters;
     private final io.vpush.limit.NodeRate publishes;
 
-    /** @param publishes the node's publish rate (issue 21), shared with the other keyed doors */
+    /** @param publishes the node's publish rate, shared with the other keyed doors */
     public Bounds(long maxInFlightBytes, long frameTimeoutMs, long writeStallTimeoutMs, io.vpush.metrics.Metrics metrics,
                   io.vpush.limit.NodeRate publishes) {
       this.maxInFlightBytes = maxInFlightBytes;

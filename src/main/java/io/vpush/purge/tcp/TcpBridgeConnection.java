@@ -28,7 +28,7 @@ import java.util.List;
  * to the caller's {@code replyAddress}; everything else gets an {@code err} frame. The publishes of one read (a
  * pipelining caller sends many per write) are published together, as one store call.
  *
- * <p>Hostile callers are bounded (issue 21): a connection whose replies are not read is not read either (the socket
+ * <p>Hostile callers are bounded: a connection whose replies are not read is not read either (the socket
  * and the parser pause while the write queue is full) and is closed when it stays full for
  * {@code tcpBridge.writeStallTimeoutMs}; it is not read while its publishes awaiting an answer hold more than
  * {@code tcpBridge.maxInFlightBytes}; and a frame must be complete within {@code tcpBridge.frameTimeoutMs} of its first

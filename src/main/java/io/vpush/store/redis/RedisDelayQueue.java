@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The global delay queue in Redis: {@code {delay}:due2} (zset key by due time, or by lease end once claimed)
  * and {@code {delay}:msg2} (key -> JSON), keyed by {@link ScheduledMessage#id()}; one hash tag, so it lives on one
- * cluster slot. The queue written before issue 21 ({@code {delay}:due}, {@code {delay}:msg}, keys {@code id@user}) is
+ * cluster slot. The queue written before the hostile-input fixes ({@code {delay}:due}, {@code {delay}:msg}, keys {@code id@user}) is
  * still claimed and completed, so what it held when a node was upgraded is released.
  */
 final class RedisDelayQueue {

@@ -12,7 +12,7 @@ final class RedisKeys {
   /** The delay queue's messages: hash key -> JSON. */
   static final String DELAY_MSG = "{delay}:msg2";
   /**
-   * The delay queue as written before issue 21 (keys {@code id@user}, which two pairs could share): only drained
+   * The delay queue as written before the hostile-input fixes (keys {@code id@user}, which two pairs could share): only drained
    * (claim.lua releases its entries, complete.lua removes them), never written.
    */
   static final String LEGACY_DELAY_DUE = "{delay}:due";

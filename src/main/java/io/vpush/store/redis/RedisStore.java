@@ -141,7 +141,7 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Long> cursor(String user, String clientId) {
-    // Never past the last seq: ack.lua clamps what it stores, and this clamps what an older node stored (issue 21).
+    // Never past the last seq: ack.lua clamps what it stores, and this clamps what an older node stored.
     return lanes.sendAll(List.of(Request.cmd(Command.ZSCORE).arg(RedisKeys.cursors(user)).arg(clientId),
             Request.cmd(Command.HGET).arg(RedisKeys.meta(user)).arg("seq")))
         .map(r -> Math.min(longOrZero(r.get(0)), longOrZero(r.get(1))));

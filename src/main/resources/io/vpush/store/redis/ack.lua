@@ -4,7 +4,7 @@
 -- cluster call must stay in one slot; a user's two keys share its hash tag).
 for i = 1, #KEYS / 2 do
   -- A client cannot have seen a seq the user never had: a cursor past the last seq would hide every later message
-  -- (up to it) from that client's catch-up, so the ack is clamped to the last seq (issue 21).
+  -- (up to it) from that client's catch-up, so the ack is clamped to the last seq.
   local last = tonumber(redis.call('HGET', KEYS[2 * i], 'seq') or '0')
   local seq = math.min(tonumber(ARGV[2 * i + 1]), last)
   -- ZADD GT only ever moves a cursor forward, in one command (a hash needed an HGET and an HSET). A new member, maybe

@@ -32,7 +32,7 @@
 --   returns {lastSeq, gap (1 if a message after afterSeq was dropped), expiredCount, more (1 if a message follows the
 --   page), member...}: up to limit members, stopping before the one that would take their total length past maxBytes
 --   (at least one). Members are fetched a few at a time and a page never reads far past its budget: a read of 1,000
---   members of 60 KB made Redis build a 60 MB reply (issue 21).
+--   members of 60 KB made Redis build a 60 MB reply.
 
 -- Lua numbers go back to Redis as decimal strings: tostring could use exponent form.
 local function fmt(x)
