@@ -24,6 +24,7 @@ public final class ClusterNodeDirectory implements NodeDirectory {
       if (e.getJsonArray("roles", new JsonArray()).contains("access")) {
         out.add(new JsonObject().put("id", e.getString("id")).put("url", e.getString("url"))
             .put("connections", e.getLong("connections", 0L)).put("load", e.getDouble("load", 0.0))
+            .put("accepting", e.getBoolean("accepting", true))
             .put("roles", e.getJsonArray("roles")));
       }
     }

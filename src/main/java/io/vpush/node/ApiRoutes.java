@@ -11,6 +11,7 @@ import io.vpush.http.ApiKeyAuth;
 import io.vpush.http.HttpJson;
 import io.vpush.limit.NodeRate;
 import io.vpush.ops.AdminApi;
+import io.vpush.ops.ConnectRoute;
 import io.vpush.ops.DevTokenRoute;
 import io.vpush.ops.NodeOps;
 import io.vpush.ops.OpsRoutes;
@@ -26,17 +27,19 @@ final class ApiRoutes {
   private final Publisher publisher;
   private final NodeRate publishes;
   private final AdminApi admin;
+  private final ConnectRoute connect;
   private final OpsRoutes ops;
   private final NodeOps nodeOps;
   private final BooleanSupplier closing;
 
   /** @param closing true once the node began to shut down: the publish door then answers 503 */
-  ApiRoutes(VPushConfig config, Publisher publisher, NodeRate publishes, AdminApi admin, OpsRoutes ops, NodeOps nodeOps,
+  ApiRoutes(VPushConfig config, Publisher publisher, NodeRate publishes, AdminApi admin, ConnectRoute connect, OpsRoutes ops, NodeOps nodeOps,
             BooleanSupplier closing) {
     this.config = config;
     this.publisher = publisher;
     this.publishes = publishes;
     this.admin = admin;
+    this.connect = connect;
     this.ops = ops;
     this.nodeOps = nodeOps;
     this.closing = closing;
@@ -57,6 +60,8 @@ final class ApiRoutes {
           .handler(this::publishRate)
           .handler(new HttpPublishHandler(publisher, vertx.getOrCreateContext()));
     }
+    // For clients: where to connect, no key.
+    connect.mount(router);
     router.route("/api/*").handler(apiKey);
     admin.mount(router);
     ops.mount(vertx, router);

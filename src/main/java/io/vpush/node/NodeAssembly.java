@@ -24,6 +24,7 @@ import io.vpush.http.HttpConnectionGuard;
 import io.vpush.limit.NodeRate;
 import io.vpush.metrics.Metrics;
 import io.vpush.ops.AdminApi;
+import io.vpush.ops.ConnectRoute;
 import io.vpush.ops.NodeOps;
 import io.vpush.ops.OpsRoutes;
 import io.vpush.purge.EventBusPublishDoor;
@@ -100,7 +101,7 @@ public final class NodeAssembly {
 
   private void wire(Store engine) {
     store = engine;
-    NodeDescription description = new NodeDescription(nodeId, config, metrics, () -> httpPort);
+    NodeDescription description = new NodeDescription(nodeId, config, metrics, () -> httpPort, () -> closing);
     Shards shards = config.hasRole("access") ? new Shards() : null;
     LocalDelivery local = shards == null ? LocalDelivery.NONE : shards;
     NodeDirectory directory;
@@ -123,7 +124,8 @@ public final class NodeAssembly {
     publishes = NodeRate.publishes(config, metrics);
     publisher = new Publisher(store, dispatcher, metrics, clock, config.get(Settings.INBOX_TTL_SECONDS), config.get(Settings.PUBLISH_MAX_USERS));
     OpsRoutes ops = new OpsRoutes(vertx, store, metrics);
-    api = new ApiRoutes(config, publisher, publishes, new AdminApi(store, dispatcher, directory), ops, nodeOps, () -> closing);
+    api = new ApiRoutes(config, publisher, publishes, new AdminApi(store, dispatcher, directory), new ConnectRoute(directory), ops,
+        nodeOps, () -> closing);
     nodeOps.start(store);
     kafka.registerReadiness(ops.readiness());
     if (registry != null) new ClusterReadiness(vertx, registry, nodeId).register(ops.readiness());

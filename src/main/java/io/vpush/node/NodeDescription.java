@@ -7,6 +7,7 @@ import io.vpush.config.VPushConfig;
 import io.vpush.metrics.Metrics;
 
 import java.lang.management.ManagementFactory;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /** What a node says about itself in the node list and the registry: id, client URL, connections, load, roles. */
@@ -16,8 +17,11 @@ final class NodeDescription {
   private final VPushConfig config;
   private final Metrics metrics;
   private final IntSupplier httpPort;
+  private final BooleanSupplier closing;
 
-  NodeDescription(String nodeId, VPushConfig config, Metrics metrics, IntSupplier httpPort) {
+  /** @param closing true once the node began to shut down: it is then described as not accepting clients */
+  NodeDescription(String nodeId, VPushConfig config, Metrics metrics, IntSupplier httpPort, BooleanSupplier closing) {
+    this.closing = closing;
     this.nodeId = nodeId;
     this.config = config;
     this.metrics = metrics;
@@ -29,7 +33,7 @@ final class NodeDescription {
         ? Math.max(0, os.getProcessCpuLoad()) : 0;
     return new JsonObject().put("id", nodeId).put("url", advertisedUrl())
         .put("connections", metrics.connectionCount()).put("load", Math.round(load * 1000) / 1000.0)
-        .put("roles", new JsonArray(config.roles()));
+        .put("roles", new JsonArray(config.roles())).put("accepting", !closing.getAsBoolean());
   }
 
   private String advertisedUrl() {

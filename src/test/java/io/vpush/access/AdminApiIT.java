@@ -30,6 +30,31 @@ class AdminApiIT {
   }
 
   @Test
+  void connectListsThisNodesClientUrlsWithoutAKeyAndCacheable() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + node.port() + "/api/v1/connect";
+    java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=5");
+    JsonArray nodes = new JsonObject(r.body()).getJsonArray("nodes");
+    assertThat(nodes).hasSize(1);
+    JsonObject self = nodes.getJsonObject(0);
+    assertThat(self.getString("id")).isEqualTo(node.node().nodeId());
+    assertThat(self.getString("websocket")).isEqualTo("ws://127.0.0.1:" + node.port() + "/eventbus/websocket");
+    assertThat(self.getString("sockjs")).isEqualTo("http://127.0.0.1:" + node.port() + "/eventbus");
+    assertThat(self.getDouble("load")).isNotNegative();
+
+    java.net.http.HttpResponse<String> mine = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "?user=alice")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(mine.headers().firstValue("Cache-Control")).as("a user's answer is not for shared caches").hasValue("private, max-age=5");
+    java.net.http.HttpResponse<String> tooLong = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(base + "?user=" + "u".repeat(300))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(tooLong.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(tooLong.body()).getString("error")).isEqualTo("bad_request");
+  }
+
+  @Test
   void sameClientIdReconnectingKicksTheOldConnection() {
     String user = TestNode.freshUser("replace");
     try (WsTestClient old = node.connectAs(user, Map.of("clientId", "tablet"));

@@ -113,6 +113,22 @@ class ClusterDispatchTest {
   }
 
   @Test
+  void connectListsEveryAccessNodeOfTheCluster() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.httpPort() + "/api/v1/connect")).build();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    List<String> ids = List.of();
+    // The registry is refreshed every two seconds: B shows up within one refresh of A's.
+    while (System.nanoTime() < deadline && ids.size() < 2) {
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      ids = new JsonObject(r.body()).getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("id")).toList();
+      if (ids.size() < 2) Thread.sleep(100); // poll interval: the registry changes on its own schedule, no event to await here
+    }
+    assertThat(ids).containsExactlyInAnyOrder("node-a", "node-b");
+  }
+
+  @Test
   void aUserWhoConnectsRightAfterDispatchesGetsEveryLaterMessageLive() throws Exception {
     String u = user();
     publish(u, 5);   // dispatched from A while u has no route anywhere
