@@ -1,7 +1,6 @@
 package io.vpush.access;
 
 import io.netty.channel.Channel;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.HttpMethod;

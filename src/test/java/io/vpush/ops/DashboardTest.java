@@ -3,7 +3,6 @@ package io.vpush.ops;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vpush.VPushNode;
-import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.testing.NeedsBrowser;
 import io.vpush.testing.WsTestClient;

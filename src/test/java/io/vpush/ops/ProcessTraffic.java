@@ -7,7 +7,6 @@ import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.testing.VPushProcess;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -12,7 +12,6 @@ import io.vpush.testing.FreePorts;
 import io.vpush.testing.RawWebSocket;
 import io.vpush.testing.TestNode;
 import io.vpush.testing.WsTestClient;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
