@@ -71,6 +71,7 @@ public final class VPushClient implements AutoCloseable {
   private volatile Consumer<Gap> gapHandler = g -> {};
   private volatile Consumer<Throwable> errorHandler = e -> {};
   private volatile State state = State.DISCONNECTED;
+  private volatile long duplicatesDropped;
 
   // Everything below is touched only on the loop thread.
   private final SeqGate gate;
@@ -165,6 +166,11 @@ public final class VPushClient implements AutoCloseable {
   /** The highest seq the app has processed, or -1 before the first one when none was stored. */
   public long lastSeq() {
     return gate.known() ? gate.lastSeq() : -1;
+  }
+
+  /** Messages dropped because their seq was already processed (re-sends, replays): never seen by the app. */
+  public long duplicatesDropped() {
+    return duplicatesDropped;
   }
 
   /** Starts connecting; completes when the user stream is first registered, fails if the client stops before. */
@@ -362,7 +368,10 @@ public final class VPushClient implements AutoCloseable {
     }
     switch (gate.classify(seq)) {
       case DELIVER -> deliver(m);
-      case DUPLICATE -> ackLater(gate.lastSeq());
+      case DUPLICATE -> {
+        duplicatesDropped++;
+        ackLater(gate.lastSeq());
+      }
       case JUMP -> {
         held = m;
         startSync();
