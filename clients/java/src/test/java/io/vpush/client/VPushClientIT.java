@@ -168,6 +168,27 @@ class VPushClientIT {
   }
 
   @Test
+  void aMessageWhoseHandlerThrewIsHandedOverAgainAndNothingIsSkipped() throws Exception {
+    List<Long> calls = new CopyOnWriteArrayList<>();
+    List<Long> done = new CopyOnWriteArrayList<>();
+    AtomicInteger failures = new AtomicInteger();
+    LastSeqStore store = LastSeqStore.inMemory();
+    VPushClient c = client("throws", "phone", store, new Seen());
+    c.onMessage(m -> {
+      calls.add(m.seq());
+      if (m.seq() == 2 && failures.getAndIncrement() == 0) throw new IllegalStateException("app failed on 2");
+      done.add(m.seq());
+    });
+    c.connect().get(20, TimeUnit.SECONDS);
+    publish("throws", 1, 3);
+    await("1..3 processed", () -> done.size() >= 3);
+    // Not processed means not stored and not acked: 2 comes again (after a re-dial), and 3 only after it.
+    assertThat(done).isEqualTo(range(1, 3));
+    assertThat(calls).containsExactly(1L, 2L, 2L, 3L);
+    assertThat(store.load()).hasValue(3);
+  }
+
+  @Test
   void aKickedClientStops() throws Exception {
     Seen seen = new Seen();
     VPushClient c = client("kick", "phone", LastSeqStore.inMemory(), seen);
