@@ -246,6 +246,30 @@ class VPushClientIT {
   }
 
   @Test
+  void aRetriedBridgePublishKeepsItsIdAndIsDeliveredOnce() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(server.bridgePort).swallowFirstAnswer();
+         VPushBridgePublisher p = new VPushBridgePublisher("127.0.0.1", proxy.port(), VPushServer.API_KEY, 5,
+             Duration.ofSeconds(5))) {
+      // The first connection's answer is lost after the server stored the message: the retry on a new connection
+      // carries the same id and is answered as a duplicate of seq 1.
+      VPushPublisher.Result r = p.publish("bridge", "bridge-1", Map.of("text", "once"));
+      assertThat(r.attempts()).isEqualTo(2);
+      assertThat(r.duplicate()).isTrue();
+      assertThat(r.seq()).isEqualTo(1);
+      assertThat(proxy.accepted()).isEqualTo(2);
+      VPushPublisher.Result second = p.publish("bridge", "bridge-2", Map.of("text", "two"));
+      assertThat(second.seq()).isEqualTo(2);
+      assertThat(second.attempts()).isEqualTo(1);
+
+      Seen seen = new Seen();
+      client("bridge", "phone", new MemoryLastSeqStore(0), seen).connect().get(20, TimeUnit.SECONDS);
+      await("1..2", () -> seen.seqs.size() >= 2);
+      assertThat(seen.seqs).containsExactly(1L, 2L);
+      assertThat(seen.ids).containsExactly("bridge-1", "bridge-2");
+    }
+  }
+
+  @Test
   void expiredMessagesAreReportedAsAGapNeverSkippedSilently() throws Exception {
     // Three messages per user at most: of 1..6, 1..3 are gone when the client comes back from lastSeq 0.
     try (VPushServer small = VPushServer.start(Map.of("VPUSH_INBOX_CAP", "3"))) {

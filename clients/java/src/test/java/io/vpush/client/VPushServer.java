@@ -24,11 +24,13 @@ final class VPushServer implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final int port;
+  final int bridgePort;
   final Path log;
   private final Process process;
 
-  private VPushServer(int port, Path log, Process process) {
+  private VPushServer(int port, int bridgePort, Path log, Process process) {
     this.port = port;
+    this.bridgePort = bridgePort;
     this.log = log;
     this.process = process;
   }
@@ -41,6 +43,7 @@ final class VPushServer implements AutoCloseable {
       throw new IllegalStateException(jar + " missing: build the server first (mvn -B package -DskipTests at the root)");
     }
     int port = freePort();
+    int bridgePort = freePort();
     Path log = Files.createDirectories(root.resolve("clients/java/target/vpush-it")).resolve("vpush-" + port + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar.toString()))
@@ -49,11 +52,11 @@ final class VPushServer implements AutoCloseable {
     pb.environment().put("VPUSH_MODE", "production");
     pb.environment().put("VPUSH_HTTP_HOST", "127.0.0.1");
     pb.environment().put("VPUSH_HTTP_PORT", Integer.toString(port));
-    pb.environment().put("VPUSH_TCP_BRIDGE_PORT", Integer.toString(freePort()));
+    pb.environment().put("VPUSH_TCP_BRIDGE_PORT", Integer.toString(bridgePort));
     pb.environment().put("VPUSH_JWT_SECRET", SECRET);
     pb.environment().put("VPUSH_API_KEY", API_KEY);
     pb.environment().putAll(env);
-    VPushServer s = new VPushServer(port, log, pb.start());
+    VPushServer s = new VPushServer(port, bridgePort, log, pb.start());
     s.awaitReady(Duration.ofSeconds(60));
     return s;
   }
