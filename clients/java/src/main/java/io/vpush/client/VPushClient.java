@@ -89,6 +89,7 @@ public final class VPushClient implements AutoCloseable {
   private boolean authRetried;
   private long registeredAtMs;
   private long reconnectAfterMs = -1;
+  private boolean sameUrl;
   private Liveness liveness;
   private boolean syncing;
   private long syncSince;
@@ -294,7 +295,8 @@ public final class VPushClient implements AutoCloseable {
     } else {
       delay = backoff.nextDelayMs(ThreadLocalRandom.current().nextDouble());
     }
-    urlIndex++;
+    if (!sameUrl) urlIndex++;
+    sameUrl = false;
     dialTimer = loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
   }
 
@@ -385,9 +387,16 @@ public final class VPushClient implements AutoCloseable {
     registeredAtMs = System.currentTimeMillis();
     long serverLast = body.path("lastSeq").asLong(0);
     if (gate.known() && serverLast < gate.lastSeq()) {
-      // The server lost its state (the memory engine restarted): its seqs start again, so must ours.
+      // The server lost its state (the memory engine restarted): its seqs start again, so must ours. The session
+      // registered with our higher lastSeq would drop its new seqs, so register again from the server's.
       gate.resetTo(serverLast);
       store.save(serverLast);
+      WebSocket w = ws;
+      reconnectAfterMs = 0;
+      sameUrl = true;
+      lost(gen, -4, "the server lost its state; registering again from lastSeq " + serverLast);
+      w.close(1000, "re-register");
+      return;
     }
     for (String t : topics.keySet()) send(frame("register", TOPIC_PREFIX + t));
     setState(State.CONNECTED, null, null);
