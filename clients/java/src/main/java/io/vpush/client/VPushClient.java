@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -63,6 +64,7 @@ public final class VPushClient implements AutoCloseable {
   private final long pingIntervalMs;
   private final long deadAfterMs;
   private final int syncLimit;
+  private final DoubleSupplier jitter;
   private final ScheduledExecutorService loop;
   private final Map<String, Consumer<Message>> topics = new ConcurrentHashMap<>();
 
@@ -110,6 +112,7 @@ public final class VPushClient implements AutoCloseable {
     this.pingIntervalMs = b.pingInterval.toMillis();
     this.deadAfterMs = b.deadAfter.toMillis();
     this.syncLimit = b.syncLimit;
+    this.jitter = b.jitter;
     this.http = (b.http != null ? b.http.newBuilder() : new OkHttpClient.Builder())
         .connectTimeout(b.connectTimeout).readTimeout(Duration.ZERO).build();
     OptionalLong stored = store.load();
@@ -293,7 +296,7 @@ public final class VPushClient implements AutoCloseable {
       delay = reconnectAfterMs;
       reconnectAfterMs = -1;
     } else {
-      delay = backoff.nextDelayMs(ThreadLocalRandom.current().nextDouble());
+      delay = backoff.nextDelayMs(jitter.getAsDouble());
     }
     if (!sameUrl) urlIndex++;
     sameUrl = false;
@@ -623,6 +626,7 @@ public final class VPushClient implements AutoCloseable {
     private Duration stableAfter = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private int syncLimit = 100;
+    private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
     private Builder() {}
 
@@ -716,6 +720,12 @@ public final class VPushClient implements AutoCloseable {
     /** Messages asked per {@code vpush.sync} page (100; the server caps at its sync.maxLimit). */
     public Builder syncLimit(int n) {
       this.syncLimit = n;
+      return this;
+    }
+
+    /** The backoff's random draws in [0, 1) (uniform by default; fixed in tests). */
+    public Builder jitter(DoubleSupplier draws) {
+      this.jitter = Objects.requireNonNull(draws);
       return this;
     }
 

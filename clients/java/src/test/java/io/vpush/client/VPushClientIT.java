@@ -277,14 +277,15 @@ class VPushClientIT {
          VPushServer b = VPushServer.start(Map.of())) {
       Seen seen = new Seen();
       VPushClient c = VPushClient.builder().urls(List.of(a.url(), b.url())).token(() -> VPushServer.token("moves", 3600))
-          .clientId("phone").backoff(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60)).build();
+          .clientId("phone").backoff(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60))
+          .jitter(() -> 0.99).build();
       c.onMessage(m -> seen.seqs.add(m.seq())).onState(seen.states::add);
       clients.add(c);
       c.connect().get(20, TimeUnit.SECONDS);
       VPushPublisher.builder().url(a.url()).apiKey(VPushServer.API_KEY).build().publish("moves", "a-1", Map.of());
       await("a-1", () -> seen.seqs.size() >= 1);
       a.close(); // SIGTERM: control reconnect (afterMs within 300 ms), then 1012
-      // The 30 s backoff would outlast the wait below: only the server's afterMs can bring it back this fast.
+      // The ~60 s backoff would outlast the wait below: only the server's afterMs can bring it back this fast.
       await("connected to b", () -> seen.states.stream().filter(s -> s.state() == State.CONNECTED).count() >= 2);
       assertThat(seen.states).anyMatch(s -> s.state() == State.DISCONNECTED && s.reason().startsWith("1012"));
       VPushPublisher.builder().url(b.url()).apiKey(VPushServer.API_KEY).build().publish("moves", "b-1", Map.of());
