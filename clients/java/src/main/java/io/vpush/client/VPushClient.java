@@ -93,6 +93,8 @@ public final class VPushClient implements AutoCloseable {
   private long reconnectAfterMs = -1;
   private boolean sameUrl;
   private Liveness liveness;
+  private Listener listener;
+  private long lastPingAtMs;
   private boolean syncing;
   private long syncSince;
   private String syncReply;
@@ -230,13 +232,15 @@ public final class VPushClient implements AutoCloseable {
     userAddress = USER_PREFIX + user;
     int g = ++gen;
     String url = wsUrl(urls.get(Math.floorMod(urlIndex, urls.size())));
-    ws = http.newWebSocket(new Request.Builder().url(url).build(), new Listener(g, token));
+    listener = new Listener(g, token);
+    ws = http.newWebSocket(new Request.Builder().url(url).build(), listener);
   }
 
   private void opened(int g, String token) {
     if (g != gen || ws == null) return;
     long now = System.currentTimeMillis();
     liveness = new Liveness(deadAfterMs, now);
+    lastPingAtMs = now;
     ObjectNode headers = JSON.createObjectNode().put("token", token);
     if (clientId != null) headers.put("clientId", clientId);
     if (device != null) headers.put("device", device);
@@ -249,7 +253,13 @@ public final class VPushClient implements AutoCloseable {
 
   private void ping(int g) {
     if (g != gen || ws == null) return;
-    if (liveness.isDead(System.currentTimeMillis())) {
+    long now = System.currentTimeMillis();
+    // When a frame reached the socket, not when this thread got to it; and a window in which no ping went out (a
+    // slow handler held this thread) does not count as silence: a slow handler is not a dead connection.
+    liveness.heard(listener.heardAtMs);
+    if (now - lastPingAtMs > 2 * pingIntervalMs) liveness.heard(now);
+    lastPingAtMs = now;
+    if (liveness.isDead(now)) {
       // Nothing came back, not even a pong: the connection (or the node) stopped answering. Drop it and re-dial.
       WebSocket w = ws;
       lost(g, -2, "no answer for " + deadAfterMs + " ms");
@@ -317,7 +327,6 @@ public final class VPushClient implements AutoCloseable {
 
   private void received(int g, String text) {
     if (g != gen || ws == null) return;
-    liveness.heard(System.currentTimeMillis());
     JsonNode f;
     try {
       f = JSON.readTree(text);
@@ -570,6 +579,7 @@ public final class VPushClient implements AutoCloseable {
   private final class Listener extends WebSocketListener {
     private final int g;
     private final String token;
+    private volatile long heardAtMs;
 
     Listener(int g, String token) {
       this.g = g;
@@ -583,11 +593,13 @@ public final class VPushClient implements AutoCloseable {
 
     @Override
     public void onMessage(WebSocket webSocket, String text) {
+      heardAtMs = System.currentTimeMillis();
       post(() -> received(g, text));
     }
 
     @Override
     public void onMessage(WebSocket webSocket, ByteString bytes) {
+      heardAtMs = System.currentTimeMillis();
       post(() -> received(g, bytes.utf8()));
     }
 

@@ -189,6 +189,39 @@ class VPushClientIT {
   }
 
   @Test
+  void aSlowHandlerIsNotTakenForADeadConnection() throws Exception {
+    // A node with the default ack.timeoutMs (5 s): no re-send arrives while the handler works, the line is quiet.
+    try (VPushServer quiet = VPushServer.start(Map.of())) {
+      slowHandler(quiet);
+    }
+  }
+
+  private void slowHandler(VPushServer quiet) throws Exception {
+    VPushPublisher publisher = VPushPublisher.builder().url(quiet.url()).apiKey(VPushServer.API_KEY).build();
+    Seen seen = new Seen();
+    VPushClient c = client("slow", "phone", LastSeqStore.inMemory(), seen, quiet.url(),
+        () -> VPushServer.token("slow", 3600), Duration.ofMillis(50));
+    c.onMessage(m -> {
+      if (m.seq() == 1) {
+        try {
+          Thread.sleep(2_500); // the app's slow work: longer than deadAfter (1.5 s), and no ping goes out meanwhile
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      seen.seqs.add(m.seq());
+    });
+    c.connect().get(20, TimeUnit.SECONDS);
+    publisher.publish("slow", "slow-1", Map.of());
+    publisher.publish("slow", "slow-2", Map.of());
+    await("1..2", () -> seen.seqs.size() >= 2);
+    publisher.publish("slow", "slow-3", Map.of()); // a live message after the slow one, on the same connection
+    await("3", () -> seen.seqs.size() >= 3);
+    assertThat(seen.seqs).isEqualTo(range(1, 3));
+    assertThat(seen.states).extracting(StateChange::state).doesNotContain(State.DISCONNECTED);
+  }
+
+  @Test
   void aKickedClientStops() throws Exception {
     Seen seen = new Seen();
     VPushClient c = client("kick", "phone", LastSeqStore.inMemory(), seen);
