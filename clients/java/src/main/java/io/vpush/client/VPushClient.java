@@ -66,6 +66,7 @@ public final class VPushClient implements AutoCloseable {
   private final int syncLimit;
   private final DoubleSupplier jitter;
   private final ScheduledExecutorService loop;
+  private volatile Thread loopThread;
   private final Map<String, Consumer<Message>> topics = new ConcurrentHashMap<>();
 
   private volatile Consumer<Message> messageHandler = m -> {};
@@ -124,6 +125,7 @@ public final class VPushClient implements AutoCloseable {
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "vpush-client" + (clientId != null ? "-" + clientId : ""));
       t.setDaemon(true);
+      loopThread = t;
       return t;
     });
   }
@@ -192,22 +194,31 @@ public final class VPushClient implements AutoCloseable {
   /** Sends the pending ack, closes the connection (1000) and stops reconnecting. Waits up to 5 s for that. */
   @Override
   public void close() {
+    Runnable shut = () -> {
+      if (!closed) {
+        if (registered) flushAck();
+        WebSocket w = ws;
+        terminate("closed", null);
+        if (w != null) w.close(1000, "bye");
+      }
+    };
+    if (Thread.currentThread() == loopThread) {
+      shut.run(); // called from a handler: waiting for the loop would wait for ourselves
+      return;
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       loop.execute(() -> {
-        if (!closed) {
-          if (registered) flushAck();
-          WebSocket w = ws;
-          terminate("closed", null);
-          if (w != null) w.close(1000, "bye");
-        }
+        shut.run();
         done.complete(null);
       });
       done.get(5, TimeUnit.SECONDS);
     } catch (RejectedExecutionException e) {
       // already stopped
-    } catch (Exception e) {
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // the loop is stuck in a handler: stop it anyway
     } finally {
       loop.shutdown();
     }
