@@ -44,7 +44,7 @@ kafka_cp="$(scripts/kafka-classpath.sh)"
 timings+=("kafka classpath: $(($(now) - t0)) s")
 
 # --- build and test -----------------------------------------------------------------------------------
-units=(. testkit bench)
+units=(. clients/java testkit bench)
 args=("$@")
 # A filter meant for one unit's tests must not fail the units that have none of them.
 if [[ " $* " == *"-Dtest="* || " $* " == *"-Dit.test="* ]]; then
