@@ -298,18 +298,20 @@ export class VPushClient {
       this._setState('disconnected', { code, reason });
       return this._dial();
     }
-    this._setState('disconnected', { code, reason });
     this._urlIndex++; // the next node in the list
     if (conn.reconnectAfterMs !== null) {
+      // The server asked for it (graceful shutdown): come back when it said, to another node.
+      this._setState('disconnected', { code, reason, afterMs: conn.reconnectAfterMs, retryInMs: conn.reconnectAfterMs });
       this._timer = setTimeout(() => this._dial(), conn.reconnectAfterMs);
       return;
     }
-    this._scheduleReconnect();
+    this._scheduleReconnect({ code, reason });
   }
 
-  _scheduleReconnect() {
+  _scheduleReconnect(info = {}) {
     if (this._stopped) return;
     const delay = backoffDelay(this._attempt++, this.options.backoffBaseMs, this.options.backoffMaxMs);
+    if (this.state !== 'disconnected') this._setState('disconnected', { ...info, retryInMs: delay });
     this._timer = setTimeout(() => this._dial(), delay);
   }
 

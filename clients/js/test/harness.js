@@ -44,12 +44,12 @@ export function b64url(v) { return Buffer.from(typeof v === 'string' ? v : JSON.
 /** Starts target/vpush.jar on a free port with a known secret and API key; resolves once /health/ready answers 200. */
 export async function startServer(env = {}) {
   const port = await freePort();
-  const secret = randomBytes(24).toString('hex');
-  const apiKey = randomBytes(16).toString('hex');
-  const proc = spawn('java', ['-Xmx256m', '-jar', JAR], {
+  const secret = env.VPUSH_JWT_SECRET ?? randomBytes(24).toString('hex');
+  const apiKey = env.VPUSH_API_KEY ?? randomBytes(16).toString('hex');
+  const proc = spawn('java', ['-Xmx256m', '-XX:+ExitOnOutOfMemoryError', '-jar', JAR], {
     env: {
       ...process.env, VPUSH_MODE: 'production', VPUSH_HTTP_PORT: String(port), VPUSH_HTTP_HOST: '127.0.0.1',
-      VPUSH_JWT_SECRET: secret, VPUSH_API_KEY: apiKey, VPUSH_ACCESS_INSTANCES: '1', ...env,
+      VPUSH_JWT_SECRET: secret, VPUSH_API_KEY: apiKey, VPUSH_ACCESS_INSTANCES: '1', VPUSH_TCP_BRIDGE_ENABLED: 'false', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
