@@ -6,6 +6,7 @@
 #             browser, which plain `mvn test` leaves out), the fat jar target/vpush.jar, then integration tests (*IT, Failsafe)
 #   testkit/  the test kit's own tests (the fixtures shared by the server's tests and the load generator)
 #   bench/    the load generator: its unit tests, its jar, then its *IT (they fork the server's target/vpush.jar)
+# then clients/js, the JavaScript SDK: npm ci and node --test (its tests fork target/vpush.jar).
 # Extra arguments go to every unit; a -Dtest/-Dit.test filter that matches nothing in a unit is not a failure there.
 # Tests start their own Redis and Kafka processes on free ports. Exits 0 when every unit passed, else 1.
 set -euo pipefail
@@ -64,6 +65,22 @@ for unit in "${units[@]}"; do
   timings+=("maven $(unit_name "$unit"): $(($(now) - t0)) s")
 done
 
+# --- the JavaScript SDK (clients/js): node --test against target/vpush.jar, built by the server unit above ---
+t0=$(now)
+js_status=0
+js_log="clients/js/test-results.tap"
+if [[ -f target/vpush.jar ]]; then
+  log "clients/js: npm ci && npm test"
+  set +e
+  (cd clients/js && npm ci --no-audit --no-fund && node --test --test-concurrency=1 --test-reporter=tap test/*.test.js) | tee "$js_log"
+  js_status=${PIPESTATUS[0]}
+  set -e
+else
+  echo "clients/js: target/vpush.jar is missing (the server unit did not build it)" | tee "$js_log"
+  js_status=1
+fi
+timings+=("clients/js: $(($(now) - t0)) s")
+
 # --- summary ------------------------------------------------------------------------------------------
 total=(0 0 0 0) # tests failures errors skipped, over every unit
 # Prints one line: the tests/failures/errors/skipped summed over a directory of JUnit XML reports (label first),
@@ -95,6 +112,15 @@ for unit in "${units[@]}"; do
     echo "    $name FAILED (mvn exit ${unit_status[$unit]}; reports in $unit/target/*-reports)"
   fi
 done
+js_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$js_log" | tail -1); js_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$js_log" | tail -1)
+js_skip=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$js_log" | tail -1)
+js_pass=${js_pass:-0}; js_fail=${js_fail:-0}; js_skip=${js_skip:-0}
+total=($((total[0] + js_pass + js_fail + js_skip)) $((total[1] + js_fail)) "${total[2]}" $((total[3] + js_skip)))
+printf '  %-30s %d tests, %d failed, %d errors, %d skipped\n' "clients/js (node --test):" "$((js_pass + js_fail + js_skip))" "$js_fail" 0 "$js_skip"
+if ((js_status != 0)); then
+  status=1
+  echo "    clients/js FAILED (exit $js_status; output in $js_log)"
+fi
 echo "  timings: $(IFS=';'; echo "${timings[*]}" | sed 's/;/, /g')"
 if ((status == 0)); then echo "  result: PASSED"; else echo "  result: FAILED"; fi
 echo "total: $((total[0] - total[1] - total[2] - total[3])) passed, $((total[1] + total[2])) failed, ${total[3]} skipped"

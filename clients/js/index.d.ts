@@ -1,0 +1,87 @@
+// Type declarations for @vpush/client (hand-written; the library is plain ES modules).
+
+export type State = 'connecting' | 'connected' | 'disconnected' | 'closed';
+
+/** Where lastSeq lives; either method may return a promise. */
+export interface LastSeqStore {
+  get(key: string): string | null | undefined | Promise<string | null | undefined>;
+  set(key: string, value: string): void | Promise<void>;
+}
+
+export interface VPushMessage<T = unknown> {
+  seq: number;
+  id: string;
+  ts: number;
+  payload: T;
+  headers: Record<string, string>;
+}
+
+export interface TopicMessage<T = unknown> {
+  topic: string;
+  id: string;
+  ts: number;
+  payload: T;
+  headers: Record<string, string>;
+}
+
+export interface StateInfo {
+  reason?: 'closed' | 'kicked' | 'auth';
+  code?: number;
+  afterMs?: number;
+  retryInMs?: number;
+  node?: string;
+  url?: string;
+  error?: Error;
+}
+
+export interface Gap { from: number; to: number; reason: 'expired' | 'server-reset'; }
+
+export interface VPushClientOptions {
+  /** One node URL (http(s):// or ws(s)://) or a list, tried in turn. */
+  url: string | string[];
+  /** Called before every (re)connect. */
+  token: (() => string | Promise<string>) | string;
+  clientId?: string;
+  /** The user id; defaults to the token's sub claim. */
+  user?: string;
+  device?: string;
+  store?: LastSeqStore;
+  /** SockJS transport names; ['websocket'] alone (the Node default) means a plain WebSocket. */
+  transports?: string[];
+  ackIntervalMs?: number;
+  ackMaxMessages?: number;
+  pingIntervalMs?: number;
+  deadAfterMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  stableAfterMs?: number;
+  maxQueuedMessages?: number;
+  maxOutboundBytes?: number;
+  syncLimit?: number;
+  syncTimeoutMs?: number;
+}
+
+export class VPushClient {
+  constructor(options: VPushClientOptions);
+  readonly state: State;
+  readonly closeReason: 'closed' | 'kicked' | 'auth' | null;
+  readonly lastSeq: number;
+  readonly node: string | null;
+  on(event: 'message', fn: (m: VPushMessage) => void | Promise<void>): () => void;
+  on(event: 'state', fn: (s: State, info: StateInfo) => void): () => void;
+  on(event: 'gap', fn: (g: Gap) => void): () => void;
+  on(event: 'error', fn: (e: Error) => void): () => void;
+  on(event: 'registered', fn: (r: { node: string | null; lastSeq: number }) => void): () => void;
+  on(event: 'ack', fn: (seq: number) => void): () => void;
+  off(event: string, fn: (...args: any[]) => void): void;
+  subscribe(topic: string, handler: (m: TopicMessage) => void | Promise<void>): () => void;
+  connect(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class MemoryStore implements LastSeqStore { get(key: string): string | null; set(key: string, value: string): void; }
+export class LocalStorageStore implements LastSeqStore { constructor(storage?: Storage); get(key: string): string | null; set(key: string, value: string): void; }
+export class FileStore implements LastSeqStore { constructor(path: string); get(key: string): Promise<string | null>; set(key: string, value: string): Promise<void>; }
+export function defaultStore(): LastSeqStore;
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random?: () => number): number;
+export function subjectOf(token: string): string;
