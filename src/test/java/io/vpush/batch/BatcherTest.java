@@ -97,14 +97,15 @@ class BatcherTest {
     Batcher<String, String> b = on(() -> batcher(BatchLimits.perTurn(100)));
     // HTTP requests have contexts of their own, duplicates of their event loop's.
     ContextInternal loop = (ContextInternal) context;
-    List<CompletableFuture<Boolean>> onOwn = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      ContextInternal own = loop.duplicate();
-      CompletableFuture<Boolean> result = new CompletableFuture<>();
-      onOwn.add(result);
-      String item = "r" + i;
-      own.runOnContext(v -> b.add(item).onComplete(ar -> result.complete(Vertx.currentContext() == own)));
-    }
+    List<CompletableFuture<Boolean>> onOwn = List.of(new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>());
+    // All three calls in one turn of the loop, each made with its own duplicate as the current context.
+    loop.runOnContext(v -> {
+      for (int i = 0; i < onOwn.size(); i++) {
+        ContextInternal own = loop.duplicate();
+        CompletableFuture<Boolean> result = onOwn.get(i);
+        own.dispatch("r" + i, item -> b.add(item).onComplete(ar -> result.complete(Vertx.currentContext() == own)));
+      }
+    });
     for (CompletableFuture<Boolean> r : onOwn) assertThat(r.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(sent).hasSize(1);
   }
