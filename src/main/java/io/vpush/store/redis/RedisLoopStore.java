@@ -111,10 +111,7 @@ final class RedisLoopStore implements Store {
 
   @Override
   public Future<Void> ack(String user, String clientId, long seq) {
-    if (!batching()) {
-      return RedisStore.ACK.run(lane, new LuaScript.Call(List.of(RedisKeys.cursors(user), RedisKeys.meta(user)),
-          List.of(Long.toString(RedisStore.META_KEEP_SECONDS), clientId, Long.toString(seq)))).mapEmpty();
-    }
+    if (!batching()) return RedisStore.ack(lane, user, clientId, seq);
     return acks.add(new Ack(RedisKeys.cursors(user), RedisKeys.meta(user), clientId, seq));
   }
 
@@ -146,16 +143,7 @@ final class RedisLoopStore implements Store {
    */
   @Override
   public Future<Void> removeRoutes(Collection<Route> routes) {
-    if (!batching()) {
-      List<Future<Response>> calls = new ArrayList<>();
-      for (Route r : routes) {
-        List<String> keys = new ArrayList<>(1);
-        List<String> args = new ArrayList<>(2);
-        RedisStore.addRemoval(r, keys, args);
-        calls.add(RedisStore.ROUTES_REMOVE.run(lane, new LuaScript.Call(keys, args)));
-      }
-      return Future.all(calls).mapEmpty();
-    }
+    if (!batching()) return RedisStore.removeRoutes(lane, routes);
     List<Future<Void>> removed = new ArrayList<>(routes.size());
     for (Route r : routes) removed.add(routeRemovals.add(r));
     return removed.size() == 1 ? removed.get(0) : Future.all(removed).mapEmpty();

@@ -149,7 +149,12 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Void> ack(String user, String clientId, long seq) {
-    return ACK.run(lanes, new LuaScript.Call(List.of(RedisKeys.cursors(user), RedisKeys.meta(user)),
+    return ack(lanes, user, clientId, seq);
+  }
+
+  /** One cursor write through {@code via} (the caller's lane, or a loop view's own). */
+  static Future<Void> ack(RedisCommands via, String user, String clientId, long seq) {
+    return ACK.run(via, new LuaScript.Call(List.of(RedisKeys.cursors(user), RedisKeys.meta(user)),
         List.of(Long.toString(META_KEEP_SECONDS), clientId, Long.toString(seq)))).mapEmpty();
   }
 
@@ -192,13 +197,17 @@ public final class RedisStore implements Store, StoreStats {
 
   @Override
   public Future<Void> removeRoutes(Collection<Route> routes) {
-    // One call per user: a cluster call must stay in one slot.
+    return removeRoutes(lanes, routes);
+  }
+
+  /** The removals through {@code via}, one call per user: a cluster call must stay in one slot. */
+  static Future<Void> removeRoutes(RedisCommands via, Collection<Route> routes) {
     List<Future<Response>> calls = new ArrayList<>();
     byUser(routes).forEach((user, rs) -> {
       List<String> keys = new ArrayList<>(rs.size());
       List<String> args = new ArrayList<>(2 * rs.size());
       for (Route r : rs) addRemoval(r, keys, args);
-      calls.add(ROUTES_REMOVE.run(lanes, new LuaScript.Call(keys, args)));
+      calls.add(ROUTES_REMOVE.run(via, new LuaScript.Call(keys, args)));
     });
     return Future.all(calls).mapEmpty();
   }
