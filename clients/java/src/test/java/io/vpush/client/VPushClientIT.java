@@ -2,6 +2,7 @@ package io.vpush.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vpush.testing.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vpush.client;
+package io.vpush.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,22 +7,25 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy for tests: forwards to a port, and can cut every open connection, freeze them (bytes stop flowing both
  * ways, the sockets stay open: a node that stopped answering), or swallow the first connection's answer (the request
- * reached the server, the caller never hears back).
+ * reached the server, the caller never hears back). A connection whose upstream cannot be reached (the node is down)
+ * is closed at once, as a load balancer in front of a dead node would.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int upstreamPort;
   private final List<Pair> pairs = new CopyOnWriteArrayList<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean swallowFirstAnswer;
 
-  TcpProxy(int upstreamPort) throws IOException {
+  /** Listens on a free loopback port and forwards every connection to {@code upstreamPort} on loopback. */
+  public TcpProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::acceptLoop, "proxy-accept");
@@ -30,36 +33,55 @@ final class TcpProxy implements AutoCloseable {
     t.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port();
   }
 
-  int accepted() {
+  public int accepted() {
     return accepted.get();
   }
 
-  TcpProxy swallowFirstAnswer() {
+  public TcpProxy swallowFirstAnswer() {
     swallowFirstAnswer = true;
     return this;
   }
 
-  void cutAll() {
+  public void cutAll() {
     for (Pair p : pairs) p.close();
   }
 
-  void freezeAll() {
+  public void freezeAll() {
     for (Pair p : pairs) p.frozen = true;
+  }
+
+  /** The connections open now. */
+  public int open() {
+    return pairs.size();
+  }
+
+  /** Cuts one open connection picked by {@code random}; false when none is open. */
+  public boolean cutOne(Random random) {
+    Pair[] open = pairs.toArray(new Pair[0]);
+    if (open.length == 0) return false;
+    open[random.nextInt(open.length)].close();
+    return true;
   }
 
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+        Socket upstream;
+        try {
+          upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+        } catch (IOException down) {
+          client.close();
+          continue;
+        }
         int n = accepted.incrementAndGet();
         Pair p = new Pair(client, upstream);
         pairs.add(p);
@@ -98,7 +120,7 @@ final class TcpProxy implements AutoCloseable {
     cutAll();
   }
 
-  private static final class Pair {
+  private final class Pair {
     final Socket a;
     final Socket b;
     volatile boolean frozen;
@@ -111,6 +133,7 @@ final class TcpProxy implements AutoCloseable {
 
     void close() {
       closed = true;
+      pairs.remove(this);
       try {
         a.close();
       } catch (IOException ignored) {
