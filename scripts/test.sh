@@ -6,7 +6,8 @@
 #             browser, which plain `mvn test` leaves out), the fat jar target/vpush.jar, then integration tests (*IT, Failsafe)
 #   testkit/  the test kit's own tests (the fixtures shared by the server's tests and the load generator)
 #   bench/    the load generator: its unit tests, its jar, then its *IT (they fork the server's target/vpush.jar)
-# then clients/js, the JavaScript SDK: npm ci and node --test (its tests fork target/vpush.jar).
+# then clients/js, the JavaScript SDK: node --test (its tests fork target/vpush.jar). Its `npm ci` runs first of all,
+# because the Java units drive the SDK too (clients/java's SdkChaosIT runs a fleet of it in Node).
 # Extra arguments go to every unit; a -Dtest/-Dit.test filter that matches nothing in a unit is not a failure there.
 # Tests start their own Redis and Kafka processes on free ports. Exits 0 when every unit passed, else 1.
 set -euo pipefail
@@ -44,6 +45,13 @@ log "resolving the Kafka broker classpath (scripts/kafka/pom.xml)"
 kafka_cp="$(scripts/kafka-classpath.sh)"
 timings+=("kafka classpath: $(($(now) - t0)) s")
 
+# --- the JavaScript SDK's dependencies (clients/js): the Java units' tests drive it too (browser page, chaos fleet) ---
+t0=$(now)
+log "clients/js: npm ci"
+js_deps=0
+(cd clients/js && npm ci --no-audit --no-fund) || js_deps=$?
+timings+=("npm ci: $(($(now) - t0)) s")
+
 # --- build and test -----------------------------------------------------------------------------------
 units=(. clients/java testkit bench)
 args=("$@")
@@ -69,10 +77,13 @@ done
 t0=$(now)
 js_status=0
 js_log="clients/js/test-results.tap"
-if [[ -f target/vpush.jar ]]; then
-  log "clients/js: npm ci && npm test"
+if ((js_deps != 0)); then
+  echo "clients/js: npm ci failed (exit $js_deps)" | tee "$js_log"
+  js_status=1
+elif [[ -f target/vpush.jar ]]; then
+  log "clients/js: npm test"
   set +e
-  (cd clients/js && npm ci --no-audit --no-fund && node --test --test-concurrency=1 --test-reporter=tap test/*.test.js) | tee "$js_log"
+  (cd clients/js && node --test --test-concurrency=1 --test-reporter=tap test/*.test.js) | tee "$js_log"
   js_status=${PIPESTATUS[0]}
   set -e
 else

@@ -1,0 +1,48 @@
+package io.vpush.client.chaos;
+
+import io.vpush.client.State;
+import io.vpush.client.VPushClient;
+import io.vpush.testing.Hs256Tokens;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The Java SDK's fleet: {@link VPushClient}s in this JVM. */
+final class JavaSdkFleet implements SdkFleet {
+  private final List<VPushClient> clients = new ArrayList<>();
+  private final AtomicLong connects = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+
+  @Override
+  public void connect(List<String> urls, List<String> users, SeqAudit audit) throws Exception {
+    List<CompletableFuture<Void>> registered = new ArrayList<>();
+    for (String user : users) {
+      VPushClient c = VPushClient.builder().urls(urls).token(() -> Hs256Tokens.mint(ChaosCluster.SECRET, user, 3600))
+          .clientId(user + "-device").backoff(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(5)).build();
+      c.onMessage(m -> audit.handled(user, m.seq(), m.id()));
+      c.onGap(g -> audit.gap(user, "after " + g.afterSeq() + " before " + g.beforeSeq()));
+      c.onState(s -> {
+        if (s.state() == State.CONNECTED) connects.incrementAndGet();
+      });
+      c.onError(e -> errors.incrementAndGet());
+      clients.add(c);
+      registered.add(c.connect());
+    }
+    CompletableFuture.allOf(registered.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public String summary() {
+    long dropped = clients.stream().mapToLong(VPushClient::duplicatesDropped).sum();
+    return clients.size() + " Java SDK clients, " + connects.get() + " connects, " + errors.get() + " errors, "
+        + dropped + " re-sent messages dropped as duplicates by the SDK";
+  }
+
+  @Override
+  public void close() {
+    for (VPushClient c : clients) c.close();
+  }
+}

@@ -1,0 +1,40 @@
+// The JS SDK's side of the SDK chaos test (clients/java: io.vpush.client.SdkChaosIT), a fleet of VPushClient in
+// one Node process. Not a node --test file: the Java test starts it, writes one JSON line on stdin
+//   {"urls": ["http://127.0.0.1:P", ...], "clients": [{"user": "u1", "clientId": "c1", "token": "<jwt>"}, ...]}
+// and reads one line per event on stdout:
+//   M <user> <seq> <id>       the app handler was called for seq (the audit happens on the Java side)
+//   S <user> <state> <reason> a state change;  G <user> <from> <to> <reason> a gap;  E <user> <message> an error
+//   READY                     every client connected once;  CLOSED  after "close" on stdin, every client closed.
+// One handler in seven finishes a turn later (an async handler: its ack must wait for it).
+import readline from 'node:readline';
+import { VPushClient } from '../src/index.js';
+
+const out = (line) => process.stdout.write(line + '\n');
+const lines = readline.createInterface({ input: process.stdin });
+let clients = [];
+
+lines.on('line', async (line) => {
+  if (line.trim() === 'close') {
+    await Promise.allSettled(clients.map((c) => c.close()));
+    out('CLOSED');
+    process.exit(0);
+  }
+  const { urls, clients: specs } = JSON.parse(line);
+  clients = specs.map((s) => start(urls, s));
+  await Promise.all(clients.map((c) => c.connect()));
+  out('READY');
+});
+
+function start(urls, { user, clientId, token }) {
+  const client = new VPushClient({ url: urls, token: async () => token, clientId, user,
+    backoffBaseMs: 100, backoffMaxMs: 2000 });
+  client.on('message', (m) => {
+    out(`M ${user} ${m.seq} ${m.id}`);
+    if (m.seq % 7 === 0) return new Promise((resolve) => setImmediate(resolve));
+    return undefined;
+  });
+  client.on('state', (s, info) => out(`S ${user} ${s} ${(info && info.reason) || '-'}`));
+  client.on('gap', (g) => out(`G ${user} ${g.from} ${g.to} ${g.reason}`));
+  client.on('error', (e) => out(`E ${user} ${String(e && e.message).replace(/\s+/g, ' ')}`));
+  return client;
+}
