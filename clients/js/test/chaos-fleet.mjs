@@ -1,6 +1,7 @@
 // The JS SDK's side of the SDK chaos test (clients/java: io.vpush.client.SdkChaosIT), a fleet of VPushClient in
 // one Node process. Not a node --test file: the Java test starts it, writes one JSON line on stdin
 //   {"urls": ["http://127.0.0.1:P", ...], "clients": [{"user": "u1", "clientId": "c1", "token": "<jwt>"}, ...]}
+// Clients take turns over the transports: plain WebSocket, SockJS xhr-streaming, SockJS xhr-polling.
 // and reads one line per event on stdout:
 //   M <user> <seq> <id>       the app handler was called for seq (the audit happens on the Java side)
 //   S <user> <state> <reason> a state change;  G <user> <from> <to> <reason> a gap;  E <user> <message> an error
@@ -12,6 +13,7 @@ import { VPushClient } from '../src/index.js';
 const out = (line) => process.stdout.write(line + '\n');
 const lines = readline.createInterface({ input: process.stdin });
 let clients = [];
+const TRANSPORTS = [undefined, ['xhr-streaming'], ['xhr-polling']];
 
 lines.on('line', async (line) => {
   if (line.trim() === 'close') {
@@ -20,13 +22,13 @@ lines.on('line', async (line) => {
     process.exit(0);
   }
   const { urls, clients: specs } = JSON.parse(line);
-  clients = specs.map((s) => start(urls, s));
+  clients = specs.map((s, i) => start(urls, s, TRANSPORTS[i % TRANSPORTS.length]));
   await Promise.all(clients.map((c) => c.connect()));
   out('READY');
 });
 
-function start(urls, { user, clientId, token }) {
-  const client = new VPushClient({ url: urls, token: async () => token, clientId, user,
+function start(urls, { user, clientId, token }, transports) {
+  const client = new VPushClient({ url: urls, token: async () => token, clientId, user, transports,
     backoffBaseMs: 100, backoffMaxMs: 2000 });
   client.on('message', (m) => {
     out(`M ${user} ${m.seq} ${m.id}`);

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The JS SDK's fleet: {@code clients/js/test/chaos-fleet.mjs} in one Node process, which reports every handler call
- * on its stdout ({@code M <user> <seq> <id>}); this class feeds those lines to the audit.
+ * on its stdout ({@code M <user> <seq> <id>}); this class feeds those lines to the audit. Its clients take turns over
+ * plain WebSocket, SockJS xhr-streaming and SockJS xhr-polling.
  */
 final class JsSdkFleet implements SdkFleet {
   private static final Path SCRIPT = Path.of("clients/js/test/chaos-fleet.mjs");
