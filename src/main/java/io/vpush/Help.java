@@ -32,13 +32,21 @@ final class Help {
     return sb.toString();
   }
 
+  // Where a dev node can be reached from: said loudly, since dev mode has generated secrets and mints tokens.
+  private static String reach(VPushConfig config) {
+    String host = config.httpHost();
+    if (config.get(Settings.HTTP_HOST) == null) return "from this machine only (" + host + "; set VPUSH_HTTP_HOST to open it)";
+    return "on " + host + " (VPUSH_HTTP_HOST), so possibly from other machines: dev secrets are not for that";
+  }
+
   static String devBanner(VPushConfig config, int port) {
     String line = "!".repeat(78);
     return line + "\n"
         + "!!  vpush is running in DEV MODE: generated secrets, not for production.\n"
         + "!!  Secrets file : " + DevSecrets.file() + "\n"
         + "!!  API key      : " + config.get(Settings.API_KEY) + "\n"
-        + "!!  Demo page    : http://127.0.0.1:" + port + "/\n"
+        + "!!  Reachable    : " + reach(config) + "\n"
+        + "!!  Demo page    : http://127.0.0.1:" + port + "/  (/dev/token answers this machine only)\n"
         + "!!  Get a token  : java -jar target/vpush.jar gentoken --user alice\n"
         + "!!  Publish      : curl -H 'Authorization: Bearer " + config.get(Settings.API_KEY) + "' \\\n"
         + "!!                   -d '{\"user\":\"alice\",\"payload\":{\"text\":\"hi\"}}' http://127.0.0.1:" + port + "/api/v1/messages\n"

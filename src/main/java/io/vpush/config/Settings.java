@@ -22,7 +22,12 @@ public final class Settings {
       "the WebSocket URL clients should use for this node (default ws://<host>:<http.port>/eventbus/websocket)");
 
   // --- HTTP (clients, publish API, admin, ops) ---
-  public static final Setting<String> HTTP_HOST = Setting.string("http.host", "0.0.0.0", "address the HTTP server binds");
+  // Dev mode serves /dev/token and generated secrets: unless told otherwise it is reachable from this machine only.
+  public static final String HTTP_HOST_PRODUCTION = "0.0.0.0";
+  public static final String HTTP_HOST_DEV = "127.0.0.1";
+  public static final Setting<String> HTTP_HOST = Setting.string("http.host", null,
+      "address the HTTP server binds; unset: " + HTTP_HOST_PRODUCTION + " in production mode, " + HTTP_HOST_DEV
+          + " (this machine only) in dev mode");
   public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", 8080, 0, 65535,
       "port for /eventbus, /api and ops endpoints (0 = any free port)");
   public static final Setting<Integer> ACCESS_INSTANCES = Setting.integer("access.instances", 0, 0, 256,

@@ -62,6 +62,12 @@ public final class VPushConfig {
     return new VPushConfig(Map.of(), Map.of());
   }
 
+  /** The address the HTTP server binds: {@code http.host}, or by mode (dev mode: loopback only). */
+  public String httpHost() {
+    String host = get(Settings.HTTP_HOST);
+    return host != null ? host : isDev() ? Settings.HTTP_HOST_DEV : Settings.HTTP_HOST_PRODUCTION;
+  }
+
   /** Number of access (HTTP) verticle instances: the setting, or the number of cores. */
   public int accessInstances() {
     int n = get(Settings.ACCESS_INSTANCES);

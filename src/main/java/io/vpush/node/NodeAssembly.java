@@ -144,7 +144,7 @@ public final class NodeAssembly {
     Future<?> endpoint = registry == null ? Future.succeededFuture()
         : deployments.deploy(Deployments.Group.CLUSTER, () -> new NodeEndpoint(nodeId, local, routes, metrics), loops);
     HttpConnectionGuard.Limits limits = httpLimits();
-    SocketAddress http = listenAddress(config.get(Settings.HTTP_HOST), config.get(Settings.HTTP_PORT));
+    SocketAddress http = listenAddress(config.httpHost(), config.get(Settings.HTTP_PORT));
     return endpoint
         .compose(v -> deployments.deploy(Deployments.Group.HTTP, () -> new HttpVerticle(http, port -> httpPort = port,
             HttpVerticle.options(config.get(Settings.FRAME_MAX_BYTES)), access, api, limits, metrics), loops))

@@ -39,7 +39,7 @@ final class NodeDescription {
   private String advertisedUrl() {
     String url = config.get(Settings.ADVERTISED_URL);
     if (url != null) return url;
-    String host = config.get(Settings.HTTP_HOST);
+    String host = config.httpHost();
     return "ws://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + httpPort.getAsInt() + "/eventbus/websocket";
   }
 }
