@@ -27,6 +27,9 @@ public final class TokenMinter {
     if (!devices.isEmpty()) claims.put("devices", new JsonArray(devices));
     JWTOptions options = new JWTOptions().setAlgorithm("HS256");
     if (ttlSeconds > 0) options.setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, ttlSeconds));
+    // Tokens this node mints pass its own iss/aud rules.
+    if (config.get(Settings.JWT_ISSUER) != null) options.setIssuer(config.get(Settings.JWT_ISSUER));
+    if (!config.get(Settings.JWT_AUDIENCE).isEmpty()) options.setAudience(config.get(Settings.JWT_AUDIENCE));
     return jwt.generateToken(claims, options);
   }
 }

@@ -38,6 +38,15 @@ public final class Settings {
       "HS256 secret for client tokens (dev mode generates one)");
   public static final Setting<String> JWT_PUBLIC_KEY = Setting.string("jwt.publicKey", null,
       "RS256 public key (PEM text or a path to a PEM file) for client tokens");
+  // Token rules (issue 25): exp required in production unless turned off; iss/aud checked when set; clock skew allowed.
+  public static final Setting<String> JWT_REQUIRE_EXP = Setting.oneOf("jwt.requireExp", "auto",
+      "whether a client token must carry exp: auto = required in production mode, not in dev mode", "auto", "true", "false");
+  public static final Setting<String> JWT_ISSUER = Setting.string("jwt.issuer", null,
+      "when set, a client token's iss must equal it");
+  public static final Setting<List<String>> JWT_AUDIENCE = Setting.list("jwt.audience", List.of(),
+      "when set, a client token's aud must name one of these");
+  public static final Setting<Integer> JWT_LEEWAY_SECONDS = Setting.integer("jwt.leewaySeconds", 30, 0, 3_600,
+      "clock skew allowed when checking a client token's exp, nbf and iat");
   public static final Setting<String> API_KEY = Setting.string("api.key", null,
       "bearer key for the publish and admin HTTP API (dev mode generates one)");
 
@@ -186,7 +195,7 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       MODE, ROLES, NODE_ID, ADVERTISED_URL,
       HTTP_HOST, HTTP_PORT, ACCESS_INSTANCES, HTTP_IDLE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_MAX_QUEUED_BYTES,
-      JWT_SECRET, JWT_PUBLIC_KEY, API_KEY,
+      JWT_SECRET, JWT_PUBLIC_KEY, JWT_REQUIRE_EXP, JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY_SECONDS, API_KEY,
       AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, FRAME_MAX_BYTES, OUTBOUND_MAX_BYTES, OUTBOUND_MAX_MESSAGES, WHEEL_TICK_MS, TOPICS_PUBLIC,
       ACK_TIMEOUT_MS, ACK_MAX_BACKOFF_MS, ACK_MAX_RETRIES, INBOX_CAP, INBOX_TTL_SECONDS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT,
       PUBLISH_MAX_BODY_BYTES, PUBLISH_MAX_USERS,
