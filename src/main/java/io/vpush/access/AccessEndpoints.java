@@ -47,6 +47,8 @@ public final class AccessEndpoints {
   }
 
   void mount(Vertx vertx, Router router) {
+    // Before every transport: a page of another origin must not open a connection with its user's cookies or token.
+    router.route("/eventbus/*").handler(this::checkOrigin);
     router.route(RAW_WEBSOCKET_PATH).handler(ctx -> {
       if (upgradeRefused(ctx, "expected a WebSocket upgrade", "websocket")) return;
       String query = ctx.request().query();
@@ -71,6 +73,15 @@ public final class AccessEndpoints {
     router.routeWithRegex(HttpMethod.POST, "/eventbus/[^/]+/[^/]+/(?:xhr_send|jsonp_send)").handler(AccessEndpoints::checkSockJsSend);
     SockJSHandlerOptions options = new SockJSHandlerOptions().setRegisterWriteHandler(false);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::acceptSockJs));
+  }
+
+  private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (shard.settings().origins.allows(origin, ctx.request().getHeader("Host"))) {
+      ctx.next();
+    } else {
+      HttpJson.error(ctx, 403, "forbidden", "origin " + origin + " is not allowed (http.allowedOrigins)");
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.vpush.access;
 
+import io.vpush.http.OriginPolicy;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.time.Backoff;
@@ -24,6 +25,8 @@ public final class AccessSettings {
   final long closeTimeoutMs;
   /** The per-connection rate limits and the topic cap. */
   final InboundLimits inbound;
+  /** The browser origins that may open client connections. */
+  final OriginPolicy origins;
 
   private AccessSettings(VPushConfig config) {
     this.authTimeoutMs = config.get(Settings.AUTH_TIMEOUT_MS);
@@ -38,6 +41,7 @@ public final class AccessSettings {
     this.routeTtlMs = config.get(Settings.ROUTE_TTL_MS);
     this.closeTimeoutMs = config.get(Settings.CLOSE_TIMEOUT_MS);
     this.inbound = InboundLimits.of(config);
+    this.origins = OriginPolicy.from(config);
   }
 
   public static AccessSettings of(VPushConfig config) {

@@ -25,6 +25,9 @@ public final class Settings {
   // Dev mode serves /dev/token and generated secrets: unless told otherwise it is reachable from this machine only.
   public static final String HTTP_HOST_PRODUCTION = "0.0.0.0";
   public static final String HTTP_HOST_DEV = "127.0.0.1";
+  public static final Setting<List<String>> HTTP_ALLOWED_ORIGINS = Setting.list("http.allowedOrigins", List.of(),
+      "browser origins allowed to connect and to call the API (CORS): exact (https://app.example.com), wildcard "
+          + "subdomains (https://*.example.com) or *; unset: the node's own origin only in production, any in dev mode");
   public static final Setting<String> HTTP_HOST = Setting.string("http.host", null,
       "address the HTTP server binds; unset: " + HTTP_HOST_PRODUCTION + " in production mode, " + HTTP_HOST_DEV
           + " (this machine only) in dev mode");
@@ -194,7 +197,7 @@ public final class Settings {
   /** All settings, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       MODE, ROLES, NODE_ID, ADVERTISED_URL,
-      HTTP_HOST, HTTP_PORT, ACCESS_INSTANCES, HTTP_IDLE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_MAX_QUEUED_BYTES,
+      HTTP_HOST, HTTP_ALLOWED_ORIGINS, HTTP_PORT, ACCESS_INSTANCES, HTTP_IDLE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_MAX_QUEUED_BYTES,
       JWT_SECRET, JWT_PUBLIC_KEY, JWT_REQUIRE_EXP, JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY_SECONDS, API_KEY,
       AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, FRAME_MAX_BYTES, OUTBOUND_MAX_BYTES, OUTBOUND_MAX_MESSAGES, WHEEL_TICK_MS, TOPICS_PUBLIC,
       ACK_TIMEOUT_MS, ACK_MAX_BACKOFF_MS, ACK_MAX_RETRIES, INBOX_CAP, INBOX_TTL_SECONDS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT,

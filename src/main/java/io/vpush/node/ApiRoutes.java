@@ -3,12 +3,15 @@ package io.vpush.node;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import io.vpush.http.ApiKeyAuth;
 import io.vpush.http.HttpJson;
+import io.vpush.http.OriginPolicy;
 import io.vpush.limit.NodeRate;
 import io.vpush.ops.AdminApi;
 import io.vpush.ops.ConnectRoute;
@@ -18,6 +21,7 @@ import io.vpush.ops.OpsRoutes;
 import io.vpush.purge.HttpPublishHandler;
 import io.vpush.purge.Publisher;
 
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /** The node's HTTP routes besides the client endpoints: the publish door, the admin, ops and stats API, static pages. */
@@ -45,9 +49,23 @@ final class ApiRoutes {
     this.closing = closing;
   }
 
+  private static CorsHandler cors(OriginPolicy origins) {
+    CorsHandler cors = CorsHandler.create()
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
+        .allowedHeaders(Set.of("Authorization", "Content-Type"))
+        .maxAgeSeconds(600);
+    if (origins.allowsAny()) return cors;
+    if (!origins.exactOrigins().isEmpty()) cors.addOrigins(origins.exactOrigins());
+    if (!origins.wildcardPatterns().isEmpty()) cors.addOriginsWithRegex(origins.wildcardPatterns());
+    return cors;
+  }
+
   /** Mounts the routes on one HTTP verticle's router; on that verticle's context. */
   void mount(Vertx vertx, Router router) {
     ApiKeyAuth apiKey = new ApiKeyAuth(config.get(Settings.API_KEY));
+    // CORS first (a preflight carries no key): only for the origins configured; none configured, same origin only.
+    OriginPolicy origins = OriginPolicy.from(config);
+    if (origins.allowsCrossOrigin()) router.route("/api/*").handler(cors(origins));
     if (config.hasRole("purge")) {
       router.post("/api/v1/messages")
           .handler(BodyHandler.create().setBodyLimit(config.get(Settings.PUBLISH_MAX_BODY_BYTES)).setHandleFileUploads(false))
