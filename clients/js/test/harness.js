@@ -48,7 +48,7 @@ export async function startServer(env = {}) {
   const apiKey = env.VPUSH_API_KEY ?? randomBytes(16).toString('hex');
   const proc = spawn('java', ['-Xmx256m', '-XX:+ExitOnOutOfMemoryError', '-jar', JAR], {
     env: {
-      ...process.env, VPUSH_MODE: 'production', VPUSH_HTTP_PORT: String(port), VPUSH_HTTP_HOST: '127.0.0.1',
+      ...process.env, VPUSH_MODE: 'production', VPUSH_STORE: 'memory', VPUSH_HTTP_PORT: String(port), VPUSH_HTTP_HOST: '127.0.0.1',
       VPUSH_JWT_SECRET: secret, VPUSH_API_KEY: apiKey, VPUSH_ACCESS_INSTANCES: '1', VPUSH_TCP_BRIDGE_ENABLED: 'false', ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -85,6 +85,7 @@ public final class VPush {
     VPushConfig config;
     try {
       config = loadConfig(cli);
+      ConfigLoader.checkForRun(config);
     } catch (ConfigException e) {
       System.err.println("vpush: " + e.getMessage());
       System.exit(2);

@@ -76,6 +76,17 @@ public final class ConfigLoader {
     return config;
   }
 
+  /**
+   * What running a node needs beyond a valid config (gentoken does not): in production the store is chosen, not
+   * defaulted, because the default (memory) loses every message on restart.
+   */
+  public static void checkForRun(VPushConfig c) {
+    if (!c.isDev() && "default".equals(c.source(Settings.STORE))) {
+      throw new ConfigException("config error: production mode needs 'store' (VPUSH_STORE) chosen: redis keeps messages across "
+          + "restarts; memory loses them all on restart and runs only when set explicitly (store=memory)");
+    }
+  }
+
   private void validate(VPushConfig c) {
     if (c.roles().isEmpty()) throw ConfigException.badValue("roles", c.source(Settings.ROLES), "at least one role is needed");
     if (!c.isDev()) {

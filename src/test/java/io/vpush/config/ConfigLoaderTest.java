@@ -86,6 +86,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void productionRunsOnlyOnAStoreChosenExplicitly() {
+    Map<String, String> prod = Map.of("VPUSH_MODE", "production", "VPUSH_JWT_SECRET", "x".repeat(40), "VPUSH_API_KEY", "k");
+    VPushConfig defaulted = new ConfigLoader().env(prod).load();
+    assertThatThrownBy(() -> ConfigLoader.checkForRun(defaulted)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'store'").hasMessageContaining("store=memory");
+    Map<String, String> memory = new java.util.HashMap<>(prod);
+    memory.put("VPUSH_STORE", "memory");
+    ConfigLoader.checkForRun(new ConfigLoader().env(memory).load());
+    ConfigLoader.checkForRun(new ConfigLoader().load()); // dev mode: memory by default
+  }
+
+  @Test
   void productionRefusesToStartWithoutExplicitSecrets() {
     assertThatThrownBy(() -> new ConfigLoader().env(Map.of("VPUSH_MODE", "production")).load())
         .hasMessageContaining("jwt.secret").hasMessageContaining("VPUSH_JWT_SECRET");

@@ -56,7 +56,7 @@ class HostileFuzzIT {
     int tcpPort = FreePorts.free();
     Failures failures = new Failures();
     try (VPushProcess node = VPushProcess.builder().name("fuzz").heap("256m")
-        .env(Map.of("VPUSH_MODE", "production", "VPUSH_JWT_SECRET", SECRET, "VPUSH_API_KEY", API_KEY,
+        .env(Map.of("VPUSH_MODE", "production", "VPUSH_STORE", "memory", "VPUSH_JWT_SECRET", SECRET, "VPUSH_API_KEY", API_KEY,
             "VPUSH_TCP_BRIDGE_ENABLED", "true", "VPUSH_TCP_BRIDGE_PORT", Integer.toString(tcpPort),
             "VPUSH_FRAME_MAX_BYTES", Integer.toString(FRAME_MAX), "VPUSH_PUBLISH_MAX_BODY_BYTES", Integer.toString(FRAME_MAX),
             // A small inbox keeps what the fuzz's publishes leave stored small next to the heap it measures.

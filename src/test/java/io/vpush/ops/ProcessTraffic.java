@@ -23,7 +23,7 @@ final class ProcessTraffic {
   private ProcessTraffic() {}
 
   static VPushProcess.Builder production() {
-    return VPushProcess.builder().env(Map.of("VPUSH_MODE", "production", "VPUSH_JWT_SECRET", SECRET,
+    return VPushProcess.builder().env(Map.of("VPUSH_MODE", "production", "VPUSH_STORE", "memory", "VPUSH_JWT_SECRET", SECRET,
         "VPUSH_API_KEY", API_KEY, "VPUSH_TCP_BRIDGE_ENABLED", "false"));
   }
 

@@ -43,7 +43,9 @@ final class VpushLocalTarget implements Target {
       if (redis != null) {
         env.put("VPUSH_STORE", "redis");
         env.put("VPUSH_REDIS_URL", redis.url());
-      } else if (!"memory".equals(store)) {
+      } else if ("memory".equals(store)) {
+        env.put("VPUSH_STORE", "memory"); // production mode runs on memory only when it is chosen
+      } else {
         throw new IllegalArgumentException("unknown --store '" + store + "' (memory, redis)");
       }
       if (o.has("kafka-bootstrap")) env.put("VPUSH_KAFKA_BOOTSTRAP", o.str("kafka-bootstrap", ""));

@@ -50,6 +50,7 @@ final class VPushServer implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("VPUSH_")); // vpush refuses unknown VPUSH_* variables
     pb.environment().put("VPUSH_MODE", "production");
+    pb.environment().put("VPUSH_STORE", "memory");
     pb.environment().put("VPUSH_HTTP_HOST", "127.0.0.1");
     pb.environment().put("VPUSH_HTTP_PORT", Integer.toString(port));
     pb.environment().put("VPUSH_TCP_BRIDGE_PORT", Integer.toString(bridgePort));
