@@ -24,11 +24,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
+import okio.BufferedSource;
 import okio.ByteString;
 
 /**
@@ -37,8 +40,10 @@ import okio.ByteString;
  *
  * <p>It speaks the bridge frames over OkHttp's WebSocket ({@code /eventbus/websocket}). All its state lives on one
  * thread of its own, on which every handler is called; a handler's ack goes out after it returned (cumulative,
- * batched). Reconnects back off exponentially with full jitter, follow {@code control: reconnect}, and move to the
- * next URL; a kick (4003) stops it, and so does a second auth failure (4001) after asking the token supplier again.
+ * batched). It finds the nodes to dial by asking the configured URL's {@code /api/v1/connect} (see
+ * {@link Builder#discovery(boolean)}; the configured URLs are dialled directly when that fails). Reconnects back off
+ * exponentially with full jitter, follow {@code control: reconnect}, and move to the next node; a kick (4003) stops
+ * it, and so does a second auth failure (4001) after asking the token supplier again.
  * A seq jump or a sync answer with {@code gap} runs {@code vpush.sync} until caught up and raises {@link Gap} for
  * what the server no longer had.
  *
@@ -54,7 +59,8 @@ public final class VPushClient implements AutoCloseable {
   private static final String USER_PREFIX = "vpush.user.";
   private static final String TOPIC_PREFIX = "vpush.topic.";
 
-  private final List<String> urls;
+  private final DialPlan plan;
+  private final OkHttpClient discoveryHttp;
   private final Supplier<String> tokenSupplier;
   private final String clientId;
   private final String device;
@@ -83,7 +89,7 @@ public final class VPushClient implements AutoCloseable {
   private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
   private WebSocket ws;
   private int gen;
-  private int urlIndex;
+  private int discoveryRound;
   private String userAddress;
   private boolean started;
   private boolean closed;
@@ -106,7 +112,7 @@ public final class VPushClient implements AutoCloseable {
   private ScheduledFuture<?> dialTimer;
 
   private VPushClient(Builder b) {
-    this.urls = List.copyOf(b.urls);
+    this.plan = new DialPlan(b.urls, b.discovery);
     this.tokenSupplier = b.token;
     this.clientId = b.clientId;
     this.device = b.device;
@@ -118,6 +124,8 @@ public final class VPushClient implements AutoCloseable {
     this.jitter = b.jitter;
     this.http = (b.http != null ? b.http.newBuilder() : new OkHttpClient.Builder())
         .connectTimeout(b.connectTimeout).readTimeout(Duration.ZERO).build();
+    // One short try per configured URL, then the next one (or the direct dial): no silent retries of OkHttp's.
+    this.discoveryHttp = http.newBuilder().callTimeout(b.discoveryTimeout).retryOnConnectionFailure(false).build();
     OptionalLong stored = store.load();
     this.gate = new SeqGate(stored.isPresent() ? stored.getAsLong() : -1);
     this.acks = new AckBatcher(b.ackInterval.toMillis(), b.ackMaxCount);
@@ -241,10 +249,72 @@ public final class VPushClient implements AutoCloseable {
       return;
     }
     userAddress = USER_PREFIX + user;
+    if (plan.current() == null) {
+      discover(++discoveryRound, 0, token, user, null);
+    } else {
+      open(token);
+    }
+  }
+
+  private void open(String token) {
     int g = ++gen;
-    String url = wsUrl(urls.get(Math.floorMod(urlIndex, urls.size())));
+    String url = wsUrl(plan.current());
     listener = new Listener(g, token);
-    ws = http.newWebSocket(new Request.Builder().url(url).build(), listener);
+    try {
+      ws = http.newWebSocket(new Request.Builder().url(url).build(), listener);
+    } catch (IllegalArgumentException e) {
+      // Not an http(s)/ws(s) URL: count it as a failed dial (the next candidate, after the backoff).
+      errorHandler.accept(e);
+      scheduleReconnect();
+    }
+  }
+
+  // --- discovery (GET /api/v1/connect) ----------------------------------------------------------------------------
+
+  /** Asks the {@code i}-th configured URL for the nodes; on failure the next one; when all failed, dials them directly. */
+  private void discover(int round, int i, String token, String user, Exception last) {
+    if (closed || round != discoveryRound) return;
+    List<String> bases = plan.configured();
+    if (i >= bases.size()) {
+      errorHandler.accept(new java.io.IOException("node discovery failed at every URL (dialling them directly)", last));
+      plan.discoveryFailed();
+      open(token);
+      return;
+    }
+    Request req;
+    try {
+      req = new Request.Builder().url(ConnectAnswer.connectUrl(bases.get(i), user)).build();
+    } catch (IllegalArgumentException e) {
+      discover(round, i + 1, token, user, e);
+      return;
+    }
+    discoveryHttp.newCall(req).enqueue(new Callback() {
+      @Override
+      public void onFailure(Call call, java.io.IOException e) {
+        post(() -> discover(round, i + 1, token, user, e));
+      }
+
+      @Override
+      public void onResponse(Call call, Response response) {
+        List<String> nodes;
+        try (response) {
+          if (response.code() != 200) throw new java.io.IOException(req.url() + " answered " + response.code());
+          BufferedSource body = response.body().source();
+          if (body.request(ConnectAnswer.MAX_BYTES + 1L)) {
+            throw new java.io.IOException(req.url() + " answered more than " + ConnectAnswer.MAX_BYTES + " bytes");
+          }
+          nodes = ConnectAnswer.websocketUrls(body.getBuffer().readUtf8());
+        } catch (java.io.IOException | RuntimeException e) {
+          post(() -> discover(round, i + 1, token, user, e));
+          return;
+        }
+        post(() -> {
+          if (closed || round != discoveryRound) return;
+          plan.discovered(nodes);
+          open(token);
+        });
+      }
+    });
   }
 
   private void opened(int g, String token) {
@@ -319,7 +389,7 @@ public final class VPushClient implements AutoCloseable {
     } else {
       delay = backoff.nextDelayMs(jitter.getAsDouble());
     }
-    if (!sameUrl) urlIndex++;
+    if (!sameUrl) plan.advance();
     sameUrl = false;
     dialTimer = loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
   }
@@ -648,19 +718,24 @@ public final class VPushClient implements AutoCloseable {
     private Duration backoffMax = Duration.ofSeconds(30);
     private Duration stableAfter = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private boolean discovery = true;
+    private Duration discoveryTimeout = Duration.ofSeconds(3);
     private int syncLimit = 100;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
     private Builder() {}
 
-    /** A node: {@code http://host:8080} or a full {@code ws://host:8080/eventbus/websocket}. */
+    /**
+     * A cluster's (or one node's) base URL, {@code http://host:8080}, or a full {@code ws://host:8080/eventbus/websocket}.
+     * With {@link #discovery(boolean) discovery} (the default) the client asks it for the nodes to dial.
+     */
     public Builder url(String url) {
       urls.clear();
       urls.add(Objects.requireNonNull(url));
       return this;
     }
 
-    /** Several nodes: reconnects move to the next one. */
+    /** Several URLs: discovery asks them in turn; without discovery (or when it fails) reconnects move to the next one. */
     public Builder urls(List<String> list) {
       urls.clear();
       urls.addAll(list);
@@ -732,6 +807,23 @@ public final class VPushClient implements AutoCloseable {
       this.backoffBase = base;
       this.backoffMax = max;
       this.stableAfter = stableAfter;
+      return this;
+    }
+
+    /**
+     * Node discovery (on by default): whenever the client has no node left to dial (at the start, and once the
+     * discovered ones are used up) it asks {@code <url>/api/v1/connect?user=<user>} of each configured URL in turn
+     * and dials the nodes it returns, from the front, one per connection. When every URL fails (network error, not
+     * 200, an answer it cannot read) the configured URLs are dialled directly. Off: they are always dialled directly.
+     */
+    public Builder discovery(boolean on) {
+      this.discovery = on;
+      return this;
+    }
+
+    /** How long one {@code /api/v1/connect} request may take, connecting included, before the next URL is asked (3 s). */
+    public Builder discoveryTimeout(Duration d) {
+      this.discoveryTimeout = Objects.requireNonNull(d);
       return this;
     }
 

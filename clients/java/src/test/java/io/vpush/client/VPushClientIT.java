@@ -52,7 +52,13 @@ class VPushClientIT {
 
   private VPushClient client(String user, String clientId, LastSeqStore store, Seen seen, String url,
       Supplier<String> token, Duration ackInterval) {
-    VPushClient c = VPushClient.builder().url(url).token(token).clientId(clientId).lastSeqStore(store)
+    return client(user, clientId, store, seen, url, token, ackInterval, true);
+  }
+
+  // discovery false: through a proxy, the client must dial the URL it was given (discovery would name the node).
+  private VPushClient client(String user, String clientId, LastSeqStore store, Seen seen, String url,
+      Supplier<String> token, Duration ackInterval, boolean discovery) {
+    VPushClient c = VPushClient.builder().url(url).discovery(discovery).token(token).clientId(clientId).lastSeqStore(store)
         .ackInterval(ackInterval).ackMaxCount(1_000)
         .backoff(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(5))
         .pingInterval(Duration.ofMillis(300)).deadAfter(Duration.ofMillis(1_500))
@@ -139,7 +145,7 @@ class VPushClientIT {
     try (TcpProxy proxy = new TcpProxy(server.port())) {
       Seen seen = new Seen();
       VPushClient c = client("cut", "phone", LastSeqStore.inMemory(), seen, proxy.url(),
-          () -> TestNodes.token("cut", 3600), Duration.ofMillis(50));
+          () -> TestNodes.token("cut", 3600), Duration.ofMillis(50), false);
       c.connect().get(20, TimeUnit.SECONDS);
       publish("cut", 1, 3);
       await("1..3", () -> seen.seqs.size() >= 3);
@@ -157,7 +163,7 @@ class VPushClientIT {
     try (TcpProxy proxy = new TcpProxy(server.port())) {
       Seen seen = new Seen();
       VPushClient c = client("frozen", "phone", LastSeqStore.inMemory(), seen, proxy.url(),
-          () -> TestNodes.token("frozen", 3600), Duration.ofMillis(50));
+          () -> TestNodes.token("frozen", 3600), Duration.ofMillis(50), false);
       c.connect().get(20, TimeUnit.SECONDS);
       publish("frozen", 1, 1);
       await("1", () -> seen.seqs.size() >= 1);
