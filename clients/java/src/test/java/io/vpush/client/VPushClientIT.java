@@ -197,6 +197,37 @@ class VPushClientIT {
   }
 
   @Test
+  void framesPilingUpBehindABlockedSynchronousHandlerAreBoundedAndNothingIsLost() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(server.port())) {
+      List<Long> seqs = new CopyOnWriteArrayList<>();
+      List<StateChange> states = new CopyOnWriteArrayList<>();
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      VPushClient c = VPushClient.builder().url(proxy.url()).discovery(false)
+          .token(() -> TestNodes.token("piles", 3600)).clientId("phone").maxQueuedMessages(5)
+          .backoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(5)).build();
+      c.onMessage(m -> {
+        if (m.seq() == 1) {
+          try {
+            release.await(20, TimeUnit.SECONDS); // the app holds the client's thread
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        seqs.add(m.seq());
+      }).onState(states::add);
+      clients.add(c);
+      c.connect().get(20, TimeUnit.SECONDS);
+      publish("piles", 1, 120);
+      // More than 5 + 64 frames read while the thread is held: the client drops the connection (the proxy sees it).
+      await("the connection dropped", () -> proxy.open() == 0);
+      release.countDown();
+      await("1..120", () -> seqs.size() >= 120);
+      assertThat(seqs).isEqualTo(range(1, 120));
+      assertThat(states).anyMatch(s -> s.state() == State.DISCONNECTED && s.reason().contains("frames waited"));
+    }
+  }
+
+  @Test
   void aSlowHandlerIsNotTakenForADeadConnection() throws Exception {
     // A node with the default ack.timeoutMs (5 s): no re-send arrives while the handler works, the line is quiet.
     try (VPushProcess quiet = TestNodes.start("quiet", Map.of())) {
