@@ -35,13 +35,18 @@ public final class VPushProcess implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+  /** vpush's default {@code tcpBridge.port}. */
+  private static final int DEFAULT_BRIDGE_PORT = 7000;
+
   private final Process process;
   private final int port;
+  private final int bridgePort;
   private final Path log;
 
-  private VPushProcess(Process process, int port, Path log) {
+  private VPushProcess(Process process, int port, int bridgePort, Path log) {
     this.process = process;
     this.port = port;
+    this.bridgePort = bridgePort;
     this.log = log;
   }
 
@@ -56,6 +61,16 @@ public final class VPushProcess implements AutoCloseable {
   /** The HTTP port (client endpoints, API, ops). */
   public int port() {
     return port;
+  }
+
+  /** The TCP event-bus bridge port the process was given ({@link Builder#freeBridgePort()}, the environment, a flag), 7000 by default. */
+  public int bridgePort() {
+    return bridgePort;
+  }
+
+  /** {@code http://127.0.0.1:<port>}: the node's base URL for SDKs and HTTP clients. */
+  public String url() {
+    return "http://127.0.0.1:" + port;
   }
 
   /** {@code http://127.0.0.1:<port><path>}. */
@@ -233,6 +248,12 @@ public final class VPushProcess implements AutoCloseable {
       return this;
     }
 
+    /** Gives the TCP bridge a free port (VPUSH_TCP_BRIDGE_PORT) instead of 7000, so several nodes can run at once. */
+    public Builder freeBridgePort() {
+      env.put("VPUSH_TCP_BRIDGE_PORT", Integer.toString(FreePorts.free()));
+      return this;
+    }
+
     /** Names the log file (e.g. {@code node1}). */
     public Builder name(String value) {
       name = value;
@@ -287,10 +308,19 @@ public final class VPushProcess implements AutoCloseable {
         pb.environment().put("VPUSH_HTTP_HOST", "127.0.0.1");
         pb.environment().put("VPUSH_HTTP_PORT", Integer.toString(httpPort));
         pb.environment().putAll(env);
-        return new VPushProcess(pb.start(), httpPort, log);
+        return new VPushProcess(pb.start(), httpPort, bridgePort(), log);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    }
+
+    // The bridge port the process will listen on: a --tcpBridge.port flag, else VPUSH_TCP_BRIDGE_PORT, else 7000.
+    private int bridgePort() {
+      for (String a : args) {
+        if (a.startsWith("--tcpBridge.port=")) return Integer.parseInt(a.substring("--tcpBridge.port=".length()));
+      }
+      String v = env.get("VPUSH_TCP_BRIDGE_PORT");
+      return v != null ? Integer.parseInt(v) : DEFAULT_BRIDGE_PORT;
     }
 
     // The port the process will listen on: port(..), else a --http.port flag or VPUSH_HTTP_PORT given here, else a free one.

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,14 +23,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
+import okio.BufferedSource;
 import okio.ByteString;
 
 /**
@@ -37,8 +44,10 @@ import okio.ByteString;
  *
  * <p>It speaks the bridge frames over OkHttp's WebSocket ({@code /eventbus/websocket}). All its state lives on one
  * thread of its own, on which every handler is called; a handler's ack goes out after it returned (cumulative,
- * batched). Reconnects back off exponentially with full jitter, follow {@code control: reconnect}, and move to the
- * next URL; a kick (4003) stops it, and so does a second auth failure (4001) after asking the token supplier again.
+ * batched). It finds the nodes to dial by asking the configured URL's {@code /api/v1/connect} (see
+ * {@link Builder#discovery(boolean)}; the configured URLs are dialled directly when that fails). Reconnects back off
+ * exponentially with full jitter, follow {@code control: reconnect}, and move to the next node; a kick (4003) stops
+ * it, and so does a second auth failure (4001) after asking the token supplier again.
  * A seq jump or a sync answer with {@code gap} runs {@code vpush.sync} until caught up and raises {@link Gap} for
  * what the server no longer had.
  *
@@ -54,7 +63,8 @@ public final class VPushClient implements AutoCloseable {
   private static final String USER_PREFIX = "vpush.user.";
   private static final String TOPIC_PREFIX = "vpush.topic.";
 
-  private final List<String> urls;
+  private final DialPlan plan;
+  private final OkHttpClient discoveryHttp;
   private final Supplier<String> tokenSupplier;
   private final String clientId;
   private final String device;
@@ -64,12 +74,18 @@ public final class VPushClient implements AutoCloseable {
   private final long pingIntervalMs;
   private final long deadAfterMs;
   private final int syncLimit;
+  private final int maxQueuedMessages;
   private final DoubleSupplier jitter;
   private final ScheduledExecutorService loop;
   private volatile Thread loopThread;
   private final Map<String, Consumer<Message>> topics = new ConcurrentHashMap<>();
 
-  private volatile Consumer<Message> messageHandler = m -> {};
+  /** What a synchronous handler "returns": the seq is recorded at once, with no hop through the loop. */
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  /** Frames (controls, pongs) that may wait for the client's thread beside maxQueuedMessages messages. */
+  private static final int SPARE_FRAMES = 64;
+
+  private volatile Function<Message, CompletionStage<?>> messageHandler = m -> DONE;
   private volatile Consumer<StateChange> stateHandler = s -> {};
   private volatile Consumer<Gap> gapHandler = g -> {};
   private volatile Consumer<Throwable> errorHandler = e -> {};
@@ -83,7 +99,7 @@ public final class VPushClient implements AutoCloseable {
   private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
   private WebSocket ws;
   private int gen;
-  private int urlIndex;
+  private int discoveryRound;
   private String userAddress;
   private boolean started;
   private boolean closed;
@@ -101,12 +117,16 @@ public final class VPushClient implements AutoCloseable {
   private String syncReply;
   private long syncCounter;
   private Message held; // the newest live message seen during a sync: O(1), the inbox holds the rest
+  private final InboundQueue inbound;
+  private boolean busy; // an async handler's stage has not completed: the next message waits for it
+  private JsonNode syncPage; // the sync answer being handed over, from syncPageIndex on
+  private int syncPageIndex;
   private ScheduledFuture<?> pingTimer;
   private ScheduledFuture<?> ackTimer;
   private ScheduledFuture<?> dialTimer;
 
   private VPushClient(Builder b) {
-    this.urls = List.copyOf(b.urls);
+    this.plan = new DialPlan(b.urls, b.discovery);
     this.tokenSupplier = b.token;
     this.clientId = b.clientId;
     this.device = b.device;
@@ -115,9 +135,13 @@ public final class VPushClient implements AutoCloseable {
     this.pingIntervalMs = b.pingInterval.toMillis();
     this.deadAfterMs = b.deadAfter.toMillis();
     this.syncLimit = b.syncLimit;
+    this.maxQueuedMessages = b.maxQueuedMessages;
+    this.inbound = new InboundQueue(b.maxQueuedMessages);
     this.jitter = b.jitter;
     this.http = (b.http != null ? b.http.newBuilder() : new OkHttpClient.Builder())
         .connectTimeout(b.connectTimeout).readTimeout(Duration.ZERO).build();
+    // One short try per configured URL, then the next one (or the direct dial): no silent retries of OkHttp's.
+    this.discoveryHttp = http.newBuilder().callTimeout(b.discoveryTimeout).retryOnConnectionFailure(false).build();
     OptionalLong stored = store.load();
     this.gate = new SeqGate(stored.isPresent() ? stored.getAsLong() : -1);
     this.acks = new AckBatcher(b.ackInterval.toMillis(), b.ackMaxCount);
@@ -134,9 +158,41 @@ public final class VPushClient implements AutoCloseable {
     return new Builder();
   }
 
-  /** The handler of user-stream messages: called once per seq, in seq order, on the client's thread. */
+  /**
+   * The handler of user-stream messages: called once per seq, in seq order, on the client's thread; the seq is
+   * stored and acked after it returned. One that throws has not processed the message: see {@link #onMessageAsync}.
+   * Replaces an earlier {@code onMessage} or {@code onMessageAsync}.
+   */
   public VPushClient onMessage(Consumer<Message> handler) {
-    this.messageHandler = Objects.requireNonNull(handler);
+    Objects.requireNonNull(handler);
+    this.messageHandler = m -> {
+      handler.accept(m);
+      return DONE;
+    };
+    return this;
+  }
+
+  /**
+   * The asynchronous handler of user-stream messages: called on the client's thread, once per seq, in seq order;
+   * the next call comes only after the stage returned for the previous one completed (so the app's work is
+   * sequential, wherever it runs), and the seq is stored and acked only then. The client's thread is not held
+   * meanwhile: pings, acks and reading go on, and the messages arriving wait in a queue of at most
+   * {@link Builder#maxQueuedMessages} (past it they are left on the server and fetched with {@code vpush.sync} once
+   * the handler has caught up).
+   *
+   * <p>A stage that completes exceptionally (or a handler that throws, or returns null) is treated like a
+   * synchronous handler that throws: the error goes to {@link #onError}, nothing is stored or acked, and the
+   * connection is re-dialled, so the same message is handed over again (after the backoff), before anything after
+   * it. {@link #close()} does not wait for a stage still running; its seq is not acked and comes again next time.
+   * Replaces an earlier {@code onMessage} or {@code onMessageAsync}.
+   *
+   * <pre>{@code
+   * client.onMessageAsync(m -> db.insertAsync(m.id(), m.payload()));   // CompletableFuture<?>
+   * }</pre>
+   */
+  public VPushClient onMessageAsync(Function<? super Message, ? extends CompletionStage<?>> handler) {
+    Objects.requireNonNull(handler);
+    this.messageHandler = handler::apply;
     return this;
   }
 
@@ -241,10 +297,72 @@ public final class VPushClient implements AutoCloseable {
       return;
     }
     userAddress = USER_PREFIX + user;
+    if (plan.current() == null) {
+      discover(++discoveryRound, 0, token, user, null);
+    } else {
+      open(token);
+    }
+  }
+
+  private void open(String token) {
     int g = ++gen;
-    String url = wsUrl(urls.get(Math.floorMod(urlIndex, urls.size())));
+    String url = wsUrl(plan.current());
     listener = new Listener(g, token);
-    ws = http.newWebSocket(new Request.Builder().url(url).build(), listener);
+    try {
+      ws = http.newWebSocket(new Request.Builder().url(url).build(), listener);
+    } catch (IllegalArgumentException e) {
+      // Not an http(s)/ws(s) URL: count it as a failed dial (the next candidate, after the backoff).
+      errorHandler.accept(e);
+      scheduleReconnect();
+    }
+  }
+
+  // --- discovery (GET /api/v1/connect) ----------------------------------------------------------------------------
+
+  /** Asks the {@code i}-th configured URL for the nodes; on failure the next one; when all failed, dials them directly. */
+  private void discover(int round, int i, String token, String user, Exception last) {
+    if (closed || round != discoveryRound) return;
+    List<String> bases = plan.configured();
+    if (i >= bases.size()) {
+      errorHandler.accept(new java.io.IOException("node discovery failed at every URL (dialling them directly)", last));
+      plan.discoveryFailed();
+      open(token);
+      return;
+    }
+    Request req;
+    try {
+      req = new Request.Builder().url(ConnectAnswer.connectUrl(bases.get(i), user)).build();
+    } catch (IllegalArgumentException e) {
+      discover(round, i + 1, token, user, e);
+      return;
+    }
+    discoveryHttp.newCall(req).enqueue(new Callback() {
+      @Override
+      public void onFailure(Call call, java.io.IOException e) {
+        post(() -> discover(round, i + 1, token, user, e));
+      }
+
+      @Override
+      public void onResponse(Call call, Response response) {
+        List<String> nodes;
+        try (response) {
+          if (response.code() != 200) throw new java.io.IOException(req.url() + " answered " + response.code());
+          BufferedSource body = response.body().source();
+          if (body.request(ConnectAnswer.MAX_BYTES + 1L)) {
+            throw new java.io.IOException(req.url() + " answered more than " + ConnectAnswer.MAX_BYTES + " bytes");
+          }
+          nodes = ConnectAnswer.websocketUrls(body.getBuffer().readUtf8());
+        } catch (java.io.IOException | RuntimeException e) {
+          post(() -> discover(round, i + 1, token, user, e));
+          return;
+        }
+        post(() -> {
+          if (closed || round != discoveryRound) return;
+          plan.discovered(nodes);
+          open(token);
+        });
+      }
+    });
   }
 
   private void opened(int g, String token) {
@@ -290,6 +408,8 @@ public final class VPushClient implements AutoCloseable {
     syncing = false;
     syncReply = null;
     held = null; // re-sent by the next catch-up: it is in the inbox
+    inbound.clear(); // likewise; a stage still running (busy) keeps the next connection's messages waiting
+    syncPage = null;
     long now = System.currentTimeMillis();
     if (wasRegistered) backoff.connectionEnded(registeredAtMs, now);
     if (closed) return;
@@ -319,7 +439,7 @@ public final class VPushClient implements AutoCloseable {
     } else {
       delay = backoff.nextDelayMs(jitter.getAsDouble());
     }
-    if (!sameUrl) urlIndex++;
+    if (!sameUrl) plan.advance();
     sameUrl = false;
     dialTimer = loop.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
   }
@@ -351,7 +471,8 @@ public final class VPushClient implements AutoCloseable {
       if (address.equals(userAddress)) {
         userFrame(f);
       } else if (address.equals(syncReply)) {
-        syncAnswer(f.path("body"));
+        inbound.offerSyncAnswer(f.path("body"));
+        drain();
       } else if (address.startsWith(TOPIC_PREFIX)) {
         Consumer<Message> h = topics.get(address.substring(TOPIC_PREFIX.length()));
         if (h != null) {
@@ -387,6 +508,44 @@ public final class VPushClient implements AutoCloseable {
     long seq = parseLong(headers.get("seq"), -1);
     if (seq < 0) return;
     Message m = new Message(seq, headers.get("id"), parseLong(headers.get("ts"), 0), f.path("body"), headers, null);
+    if (gate.known() && seq <= gate.lastSeq()) {
+      // Processed already (a re-send, a replay): ack again, the last ack may not have reached the server.
+      duplicatesDropped++;
+      ackLater(gate.lastSeq());
+      return;
+    }
+    switch (inbound.offer(m)) {
+      case QUEUED -> drain();
+      case DUPLICATE -> duplicatesDropped++; // waiting or in flight: acked when processed
+      case OVERFLOW -> errorHandler.accept(new IllegalStateException("more than " + maxQueuedMessages
+          + " messages wait for the message handler: the rest stay on the server until it caught up"));
+      case DROPPED -> { }
+    }
+  }
+
+  /** Hands queued messages and sync answers over, one at a time, until one's handler is still running. */
+  private void drain() {
+    while (!busy && !closed && ws != null) {
+      if (syncPage != null) {
+        if (!continueSyncPage()) return;
+        continue;
+      }
+      InboundQueue.Item next = inbound.poll();
+      if (next == null) {
+        if (inbound.overflowed() && !syncing && registered) {
+          // What was dropped past the bound is in the server's inbox: fetch it now the handler has caught up.
+          inbound.overflowHandled();
+          startSync();
+        }
+        return;
+      }
+      if (next.live() != null) live(next.live());
+      else beginSyncPage(next.syncAnswer());
+    }
+  }
+
+  private void live(Message m) {
+    long seq = m.seq();
     if (syncing) {
       if (gate.isNew(seq) && (held == null || seq > held.seq())) held = m;
       return;
@@ -437,51 +596,101 @@ public final class VPushClient implements AutoCloseable {
     send(f);
   }
 
-  private void syncAnswer(JsonNode body) {
+  private void beginSyncPage(JsonNode body) {
     JsonNode messages = body.path("messages");
     if (body.path("gap").asBoolean(false)) {
       long before = messages.size() > 0 ? messages.get(0).path("seq").asLong() : held != null ? held.seq() : -1;
       gapHandler.accept(new Gap(syncSince, before));
     }
-    for (JsonNode m : messages) {
+    syncPage = body;
+    syncPageIndex = 0;
+  }
+
+  /** Hands the sync page over from where it stopped; false when a handler is still running (or failed). */
+  private boolean continueSyncPage() {
+    JsonNode body = syncPage;
+    JsonNode messages = body.path("messages");
+    while (syncPageIndex < messages.size()) {
+      JsonNode m = messages.get(syncPageIndex++);
       long seq = m.path("seq").asLong();
       if (!gate.isNew(seq)) continue;
       Message msg = new Message(seq, m.path("id").asText(null), m.path("ts").asLong(0), m.path("body"), Map.of(), null);
-      if (!deliver(msg)) return;
+      if (!deliver(msg)) return false;
     }
+    syncPage = null;
     if (body.path("more").asBoolean(false) && messages.size() > 0) {
       startSync();
-      return;
+      return true;
     }
     syncing = false;
     syncReply = null;
+    if (inbound.overflowed()) {
+      // Live messages were dropped meanwhile, some maybe below the held one: sync again rather than jump to it.
+      held = null;
+      inbound.overflowHandled();
+      startSync();
+      return true;
+    }
     Message h = held;
     held = null;
     // After a full sync, whatever lies between lastSeq and the held message is not for this client (another device
     // type) or was reported as a gap above: deliver it.
     if (h != null && gate.isNew(h.seq())) deliver(h);
+    return true;
   }
 
   // --- delivery and acks ----------------------------------------------------------------------------------------
 
-  /** Calls the handler; on success records the seq (store, then ack). False when the handler threw. */
+  /**
+   * Calls the handler. True when it is done with the message (a synchronous handler returned): the seq is recorded
+   * (store, then ack). False when it failed (the connection is re-dialled) or its stage is still running ({@link
+   * #busy}: the seq is recorded, and the queue drained on, when the stage completes).
+   */
   private boolean deliver(Message m) {
+    CompletionStage<?> stage;
     try {
-      messageHandler.accept(m);
+      stage = messageHandler.apply(m);
+      if (stage == null) throw new NullPointerException("the message handler returned no stage for seq " + m.seq());
     } catch (RuntimeException | Error e) {
-      // Not processed: not stored, not acked. Re-dial so the catch-up hands it over again, in order.
-      errorHandler.accept(e);
-      WebSocket w = ws;
-      if (w != null) {
-        lost(gen, -3, "message handler failed on seq " + m.seq());
-        w.close(1000, "handler failed");
-      }
+      handlerFailed(m, e);
       return false;
     }
+    if (stage == DONE) {
+      processed(m);
+      return true;
+    }
+    busy = true;
+    stage.whenComplete((v, e) -> {
+      // On whatever thread completed it: back to the client's thread (a rejected post means the client is closed).
+      if (!post(() -> completed(m, e))) busy = false;
+    });
+    return false;
+  }
+
+  private void completed(Message m, Throwable e) {
+    busy = false;
+    if (e == null) {
+      processed(m);
+    } else {
+      handlerFailed(m, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+    }
+    drain();
+  }
+
+  private void processed(Message m) {
     gate.processed(m.seq());
     store.save(m.seq());
     ackLater(m.seq());
-    return true;
+  }
+
+  /** Not processed: not stored, not acked. Re-dial so the catch-up hands it over again, before what follows it. */
+  private void handlerFailed(Message m, Throwable e) {
+    errorHandler.accept(e);
+    WebSocket w = ws;
+    if (w != null) {
+      lost(gen, -3, "message handler failed on seq " + m.seq());
+      w.close(1000, "handler failed");
+    }
   }
 
   private void ackLater(long seq) {
@@ -528,11 +737,12 @@ public final class VPushClient implements AutoCloseable {
     if (w != null) w.send(f.toString());
   }
 
-  private void post(Runnable r) {
+  private boolean post(Runnable r) {
     try {
       loop.execute(r);
+      return true;
     } catch (RejectedExecutionException e) {
-      // the client is closed
+      return false; // the client is closed
     }
   }
 
@@ -591,6 +801,10 @@ public final class VPushClient implements AutoCloseable {
     private final int g;
     private final String token;
     private volatile long heardAtMs;
+    // Frames read but not yet taken by the client's thread (a synchronous handler holds it): OkHttp cannot pause
+    // reading, so past the bound the connection is dropped; the server keeps every unacked message.
+    private final AtomicInteger waiting = new AtomicInteger();
+    private volatile boolean overrun;
 
     Listener(int g, String token) {
       this.g = g;
@@ -605,13 +819,26 @@ public final class VPushClient implements AutoCloseable {
     @Override
     public void onMessage(WebSocket webSocket, String text) {
       heardAtMs = System.currentTimeMillis();
-      post(() -> received(g, text));
+      take(webSocket, text);
     }
 
     @Override
     public void onMessage(WebSocket webSocket, ByteString bytes) {
       heardAtMs = System.currentTimeMillis();
-      post(() -> received(g, bytes.utf8()));
+      take(webSocket, bytes.utf8());
+    }
+
+    private void take(WebSocket webSocket, String text) {
+      if (overrun) return;
+      if (waiting.incrementAndGet() > maxQueuedMessages + SPARE_FRAMES) {
+        overrun = true;
+        webSocket.cancel(); // onFailure follows, with the reason below
+        return;
+      }
+      post(() -> {
+        waiting.decrementAndGet();
+        received(g, text);
+      });
     }
 
     @Override
@@ -627,7 +854,10 @@ public final class VPushClient implements AutoCloseable {
 
     @Override
     public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-      post(() -> lost(g, -1, String.valueOf(t)));
+      String reason = overrun
+          ? "more than " + (maxQueuedMessages + SPARE_FRAMES) + " frames waited for the client's thread (a slow handler)"
+          : String.valueOf(t);
+      post(() -> lost(g, -1, reason));
     }
   }
 
@@ -648,19 +878,25 @@ public final class VPushClient implements AutoCloseable {
     private Duration backoffMax = Duration.ofSeconds(30);
     private Duration stableAfter = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private boolean discovery = true;
+    private Duration discoveryTimeout = Duration.ofSeconds(3);
     private int syncLimit = 100;
+    private int maxQueuedMessages = 1000;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
 
     private Builder() {}
 
-    /** A node: {@code http://host:8080} or a full {@code ws://host:8080/eventbus/websocket}. */
+    /**
+     * A cluster's (or one node's) base URL, {@code http://host:8080}, or a full {@code ws://host:8080/eventbus/websocket}.
+     * With {@link #discovery(boolean) discovery} (the default) the client asks it for the nodes to dial.
+     */
     public Builder url(String url) {
       urls.clear();
       urls.add(Objects.requireNonNull(url));
       return this;
     }
 
-    /** Several nodes: reconnects move to the next one. */
+    /** Several URLs: discovery asks them in turn; without discovery (or when it fails) reconnects move to the next one. */
     public Builder urls(List<String> list) {
       urls.clear();
       urls.addAll(list);
@@ -735,6 +971,23 @@ public final class VPushClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Node discovery (on by default): whenever the client has no node left to dial (at the start, and once the
+     * discovered ones are used up) it asks {@code <url>/api/v1/connect?user=<user>} of each configured URL in turn
+     * and dials the nodes it returns, from the front, one per connection. When every URL fails (network error, not
+     * 200, an answer it cannot read) the configured URLs are dialled directly. Off: they are always dialled directly.
+     */
+    public Builder discovery(boolean on) {
+      this.discovery = on;
+      return this;
+    }
+
+    /** How long one {@code /api/v1/connect} request may take, connecting included, before the next URL is asked (3 s). */
+    public Builder discoveryTimeout(Duration d) {
+      this.discoveryTimeout = Objects.requireNonNull(d);
+      return this;
+    }
+
     public Builder connectTimeout(Duration d) {
       this.connectTimeout = d;
       return this;
@@ -743,6 +996,17 @@ public final class VPushClient implements AutoCloseable {
     /** Messages asked per {@code vpush.sync} page (100; the server caps at its sync.maxLimit). */
     public Builder syncLimit(int n) {
       this.syncLimit = n;
+      return this;
+    }
+
+    /**
+     * Messages that may wait for the message handler (1000). Past it, with an async handler, further live messages
+     * are left on the server (unacked) and fetched with {@code vpush.sync} once the handler has caught up; with a
+     * synchronous one, which holds the client's thread, frames waiting for that thread are capped at this plus 64,
+     * past which the connection is dropped and re-dialled (the server keeps every unacked message).
+     */
+    public Builder maxQueuedMessages(int n) {
+      this.maxQueuedMessages = n;
       return this;
     }
 
@@ -756,6 +1020,7 @@ public final class VPushClient implements AutoCloseable {
       if (urls.isEmpty()) throw new IllegalArgumentException("url is required");
       if (token == null) throw new IllegalArgumentException("token is required");
       if (syncLimit < 1) throw new IllegalArgumentException("syncLimit must be at least 1");
+      if (maxQueuedMessages < 1) throw new IllegalArgumentException("maxQueuedMessages must be at least 1");
       if (pingInterval.isZero() || pingInterval.isNegative() || deadAfter.compareTo(pingInterval) <= 0) {
         throw new IllegalArgumentException("pingInterval must be positive and below deadAfter");
       }

@@ -3,6 +3,7 @@ package io.vpush.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vpush.testing.TcpProxy;
+import io.vpush.testing.VPushProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,15 +21,15 @@ import org.junit.jupiter.api.Test;
 
 /** The Java SDK against a real vpush process: exactly-once delivery, acks, catch-up, kicks, auth, gaps, liveness. */
 class VPushClientIT {
-  private static VPushServer server;
+  private static VPushProcess server;
   private static VPushPublisher publisher;
   private final List<VPushClient> clients = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
     // Re-sends after 400 ms (not 5 s): the dedup test sees them while its client holds its acks back.
-    server = VPushServer.start(Map.of("VPUSH_ACK_TIMEOUT_MS", "400"));
-    publisher = VPushPublisher.builder().url(server.url()).apiKey(VPushServer.API_KEY).build();
+    server = TestNodes.start("it", Map.of("VPUSH_ACK_TIMEOUT_MS", "400"));
+    publisher = VPushPublisher.builder().url(server.url()).apiKey(TestNodes.API_KEY).build();
   }
 
   @AfterAll
@@ -51,7 +52,13 @@ class VPushClientIT {
 
   private VPushClient client(String user, String clientId, LastSeqStore store, Seen seen, String url,
       Supplier<String> token, Duration ackInterval) {
-    VPushClient c = VPushClient.builder().url(url).token(token).clientId(clientId).lastSeqStore(store)
+    return client(user, clientId, store, seen, url, token, ackInterval, true);
+  }
+
+  // discovery false: through a proxy, the client must dial the URL it was given (discovery would name the node).
+  private VPushClient client(String user, String clientId, LastSeqStore store, Seen seen, String url,
+      Supplier<String> token, Duration ackInterval, boolean discovery) {
+    VPushClient c = VPushClient.builder().url(url).discovery(discovery).token(token).clientId(clientId).lastSeqStore(store)
         .ackInterval(ackInterval).ackMaxCount(1_000)
         .backoff(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(5))
         .pingInterval(Duration.ofMillis(300)).deadAfter(Duration.ofMillis(1_500))
@@ -67,7 +74,7 @@ class VPushClientIT {
   }
 
   private VPushClient client(String user, String clientId, LastSeqStore store, Seen seen) {
-    return client(user, clientId, store, seen, server.url(), () -> VPushServer.token(user, 3600), Duration.ofMillis(50));
+    return client(user, clientId, store, seen, server.url(), () -> TestNodes.token(user, 3600), Duration.ofMillis(50));
   }
 
   private static void publish(String user, int from, int to) throws Exception {
@@ -110,7 +117,7 @@ class VPushClientIT {
     Seen seen = new Seen();
     // Acks held back 3 s: the server (ack.timeoutMs 400) re-sends 1..3 meanwhile.
     VPushClient c = client("dup", "phone", LastSeqStore.inMemory(), seen, server.url(),
-        () -> VPushServer.token("dup", 3600), Duration.ofSeconds(3));
+        () -> TestNodes.token("dup", 3600), Duration.ofSeconds(3));
     c.connect().get(20, TimeUnit.SECONDS);
     publish("dup", 1, 3);
     await("re-sends", () -> c.duplicatesDropped() >= 3);
@@ -135,10 +142,10 @@ class VPushClientIT {
 
   @Test
   void aCutConnectionIsRedialledAndCatchesUpOnce() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(server.port)) {
+    try (TcpProxy proxy = new TcpProxy(server.port())) {
       Seen seen = new Seen();
       VPushClient c = client("cut", "phone", LastSeqStore.inMemory(), seen, proxy.url(),
-          () -> VPushServer.token("cut", 3600), Duration.ofMillis(50));
+          () -> TestNodes.token("cut", 3600), Duration.ofMillis(50), false);
       c.connect().get(20, TimeUnit.SECONDS);
       publish("cut", 1, 3);
       await("1..3", () -> seen.seqs.size() >= 3);
@@ -153,10 +160,10 @@ class VPushClientIT {
 
   @Test
   void aConnectionThatStopsAnsweringIsDroppedAndRedialled() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(server.port)) {
+    try (TcpProxy proxy = new TcpProxy(server.port())) {
       Seen seen = new Seen();
       VPushClient c = client("frozen", "phone", LastSeqStore.inMemory(), seen, proxy.url(),
-          () -> VPushServer.token("frozen", 3600), Duration.ofMillis(50));
+          () -> TestNodes.token("frozen", 3600), Duration.ofMillis(50), false);
       c.connect().get(20, TimeUnit.SECONDS);
       publish("frozen", 1, 1);
       await("1", () -> seen.seqs.size() >= 1);
@@ -190,18 +197,49 @@ class VPushClientIT {
   }
 
   @Test
+  void framesPilingUpBehindABlockedSynchronousHandlerAreBoundedAndNothingIsLost() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(server.port())) {
+      List<Long> seqs = new CopyOnWriteArrayList<>();
+      List<StateChange> states = new CopyOnWriteArrayList<>();
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      VPushClient c = VPushClient.builder().url(proxy.url()).discovery(false)
+          .token(() -> TestNodes.token("piles", 3600)).clientId("phone").maxQueuedMessages(5)
+          .backoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(5)).build();
+      c.onMessage(m -> {
+        if (m.seq() == 1) {
+          try {
+            release.await(20, TimeUnit.SECONDS); // the app holds the client's thread
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        seqs.add(m.seq());
+      }).onState(states::add);
+      clients.add(c);
+      c.connect().get(20, TimeUnit.SECONDS);
+      publish("piles", 1, 120);
+      // More than 5 + 64 frames read while the thread is held: the client drops the connection (the proxy sees it).
+      await("the connection dropped", () -> proxy.open() == 0);
+      release.countDown();
+      await("1..120", () -> seqs.size() >= 120);
+      assertThat(seqs).isEqualTo(range(1, 120));
+      assertThat(states).anyMatch(s -> s.state() == State.DISCONNECTED && s.reason().contains("frames waited"));
+    }
+  }
+
+  @Test
   void aSlowHandlerIsNotTakenForADeadConnection() throws Exception {
     // A node with the default ack.timeoutMs (5 s): no re-send arrives while the handler works, the line is quiet.
-    try (VPushServer quiet = VPushServer.start(Map.of())) {
+    try (VPushProcess quiet = TestNodes.start("quiet", Map.of())) {
       slowHandler(quiet);
     }
   }
 
-  private void slowHandler(VPushServer quiet) throws Exception {
-    VPushPublisher publisher = VPushPublisher.builder().url(quiet.url()).apiKey(VPushServer.API_KEY).build();
+  private void slowHandler(VPushProcess quiet) throws Exception {
+    VPushPublisher publisher = VPushPublisher.builder().url(quiet.url()).apiKey(TestNodes.API_KEY).build();
     Seen seen = new Seen();
     VPushClient c = client("slow", "phone", LastSeqStore.inMemory(), seen, quiet.url(),
-        () -> VPushServer.token("slow", 3600), Duration.ofMillis(50));
+        () -> TestNodes.token("slow", 3600), Duration.ofMillis(50));
     c.onMessage(m -> {
       if (m.seq() == 1) {
         try {
@@ -227,7 +265,7 @@ class VPushClientIT {
     Seen seen = new Seen();
     VPushClient c = client("kick", "phone", LastSeqStore.inMemory(), seen);
     c.connect().get(20, TimeUnit.SECONDS);
-    assertThat(server.kick("kick")).contains("\"kicked\":1");
+    assertThat(TestNodes.kick(server, "kick")).contains("\"kicked\":1");
     await("closed", () -> c.state() == State.CLOSED);
     assertThat(seen.states.get(seen.states.size() - 1).reason()).isEqualTo("kicked");
     // It stays down: no dial followed the kick.
@@ -240,7 +278,7 @@ class VPushClientIT {
     Seen refreshed = new Seen();
     // First an expired token, then a good one: connects on the second dial.
     VPushClient ok = client("auth", "phone", LastSeqStore.inMemory(), refreshed, server.url(),
-        () -> VPushServer.token("auth", calls.getAndIncrement() == 0 ? -60 : 3600), Duration.ofMillis(50));
+        () -> TestNodes.token("auth", calls.getAndIncrement() == 0 ? -60 : 3600), Duration.ofMillis(50));
     ok.connect().get(20, TimeUnit.SECONDS);
     assertThat(calls.get()).isEqualTo(2);
 
@@ -249,7 +287,7 @@ class VPushClientIT {
     VPushClient bad = client("auth2", "phone", LastSeqStore.inMemory(), refused, server.url(),
         () -> {
           badCalls.incrementAndGet();
-          return VPushServer.token("auth2", -60);
+          return TestNodes.token("auth2", -60);
         }, Duration.ofMillis(50));
     bad.connect().handle((v, e) -> null).get(20, TimeUnit.SECONDS);
     assertThat(bad.state()).isEqualTo(State.CLOSED);
@@ -261,8 +299,8 @@ class VPushClientIT {
 
   @Test
   void aRetriedPublishKeepsItsIdAndIsDeliveredOnce() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(server.port).swallowFirstAnswer()) {
-      VPushPublisher p = VPushPublisher.builder().url(proxy.url()).apiKey(VPushServer.API_KEY)
+    try (TcpProxy proxy = new TcpProxy(server.port()).swallowFirstAnswer()) {
+      VPushPublisher p = VPushPublisher.builder().url(proxy.url()).apiKey(TestNodes.API_KEY)
           .backoff(Duration.ofMillis(10), Duration.ofMillis(100)).build();
       // The first attempt reaches the server (stored) but its answer is lost: the retry must not make a second one.
       VPushPublisher.Result r = p.publish("retry", Map.of("text", "once"));
@@ -281,8 +319,8 @@ class VPushClientIT {
 
   @Test
   void aRetriedBridgePublishKeepsItsIdAndIsDeliveredOnce() throws Exception {
-    try (TcpProxy proxy = new TcpProxy(server.bridgePort).swallowFirstAnswer();
-         VPushBridgePublisher p = new VPushBridgePublisher("127.0.0.1", proxy.port(), VPushServer.API_KEY, 5,
+    try (TcpProxy proxy = new TcpProxy(server.bridgePort()).swallowFirstAnswer();
+         VPushBridgePublisher p = new VPushBridgePublisher("127.0.0.1", proxy.port(), TestNodes.API_KEY, 5,
              Duration.ofSeconds(5))) {
       // The first connection's answer is lost after the server stored the message: the retry on a new connection
       // carries the same id and is answered as a duplicate of seq 1.
@@ -307,22 +345,22 @@ class VPushClientIT {
   void aNodeShuttingDownSendsTheClientToTheNextUrl() throws Exception {
     // Two single nodes (memory engine each): the second one knows nothing of the first, which the client survives
     // (registered.lastSeq below its own: it follows the server's seqs).
-    try (VPushServer a = VPushServer.start(Map.of("VPUSH_SHUTDOWN_RECONNECT_WINDOW_MS", "300"));
-         VPushServer b = VPushServer.start(Map.of())) {
+    try (VPushProcess a = TestNodes.start("moves-a", Map.of("VPUSH_SHUTDOWN_RECONNECT_WINDOW_MS", "300"));
+         VPushProcess b = TestNodes.start("moves-b", Map.of())) {
       Seen seen = new Seen();
-      VPushClient c = VPushClient.builder().urls(List.of(a.url(), b.url())).token(() -> VPushServer.token("moves", 3600))
+      VPushClient c = VPushClient.builder().urls(List.of(a.url(), b.url())).token(() -> TestNodes.token("moves", 3600))
           .clientId("phone").backoff(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60))
           .jitter(() -> 0.99).build();
       c.onMessage(m -> seen.seqs.add(m.seq())).onState(seen.states::add);
       clients.add(c);
       c.connect().get(20, TimeUnit.SECONDS);
-      VPushPublisher.builder().url(a.url()).apiKey(VPushServer.API_KEY).build().publish("moves", "a-1", Map.of());
+      VPushPublisher.builder().url(a.url()).apiKey(TestNodes.API_KEY).build().publish("moves", "a-1", Map.of());
       await("a-1", () -> seen.seqs.size() >= 1);
-      a.close(); // SIGTERM: control reconnect (afterMs within 300 ms), then 1012
+      a.sigterm(); // SIGTERM: control reconnect (afterMs within 300 ms), then 1012
       // The ~60 s backoff would outlast the wait below: only the server's afterMs can bring it back this fast.
       await("connected to b", () -> seen.states.stream().filter(s -> s.state() == State.CONNECTED).count() >= 2);
       assertThat(seen.states).anyMatch(s -> s.state() == State.DISCONNECTED && s.reason().startsWith("1012"));
-      VPushPublisher.builder().url(b.url()).apiKey(VPushServer.API_KEY).build().publish("moves", "b-1", Map.of());
+      VPushPublisher.builder().url(b.url()).apiKey(TestNodes.API_KEY).build().publish("moves", "b-1", Map.of());
       await("b-1", () -> seen.seqs.size() >= 2);
       assertThat(seen.seqs).containsExactly(1L, 1L); // seq 1 of a, then seq 1 of b (a new server's stream)
     }
@@ -331,11 +369,11 @@ class VPushClientIT {
   @Test
   void expiredMessagesAreReportedAsAGapNeverSkippedSilently() throws Exception {
     // Three messages per user at most: of 1..6, 1..3 are gone when the client comes back from lastSeq 0.
-    try (VPushServer small = VPushServer.start(Map.of("VPUSH_INBOX_CAP", "3"))) {
-      VPushPublisher p = VPushPublisher.builder().url(small.url()).apiKey(VPushServer.API_KEY).build();
+    try (VPushProcess small = TestNodes.start("small", Map.of("VPUSH_INBOX_CAP", "3"))) {
+      VPushPublisher p = VPushPublisher.builder().url(small.url()).apiKey(TestNodes.API_KEY).build();
       for (int i = 1; i <= 6; i++) p.publish("gap", "gap-" + i, Map.of("n", i));
       Seen seen = new Seen();
-      client("gap", "phone", new MemoryLastSeqStore(0), seen, small.url(), () -> VPushServer.token("gap", 3600),
+      client("gap", "phone", new MemoryLastSeqStore(0), seen, small.url(), () -> TestNodes.token("gap", 3600),
           Duration.ofMillis(50)).connect().get(20, TimeUnit.SECONDS);
       await("4..6", () -> seen.seqs.size() >= 3);
       assertThat(seen.seqs).isEqualTo(range(4, 6));

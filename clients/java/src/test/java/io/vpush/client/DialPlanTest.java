@@ -1,0 +1,46 @@
+package io.vpush.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DialPlanTest {
+  @Test
+  void withoutDiscoveryTheConfiguredUrlsAreCycled() {
+    DialPlan p = new DialPlan(List.of("a", "b"), false);
+    assertThat(p.current()).isEqualTo("a");
+    p.advance();
+    assertThat(p.current()).isEqualTo("b");
+    p.advance();
+    assertThat(p.current()).isEqualTo("a");
+  }
+
+  @Test
+  void withDiscoveryTheClientAsksFirstThenTriesTheNodesFromTheFrontThenAsksAgain() {
+    DialPlan p = new DialPlan(List.of("base"), true);
+    assertThat(p.current()).isNull();
+    p.discovered(List.of("ws://n1", "ws://n2"));
+    assertThat(p.current()).isEqualTo("ws://n1");
+    assertThat(p.current()).as("a re-dial to the same node (4001 retry) does not move").isEqualTo("ws://n1");
+    p.advance();
+    assertThat(p.current()).isEqualTo("ws://n2");
+    p.advance();
+    assertThat(p.current()).as("used up").isNull();
+    p.discovered(List.of("ws://n3"));
+    assertThat(p.current()).isEqualTo("ws://n3");
+  }
+
+  @Test
+  void aFailedDiscoveryDialsTheConfiguredUrlsOnceEachThenAsksAgain() {
+    DialPlan p = new DialPlan(List.of("a", "b"), true);
+    p.discoveryFailed();
+    assertThat(p.current()).isEqualTo("a");
+    p.advance();
+    assertThat(p.current()).isEqualTo("b");
+    p.advance();
+    assertThat(p.current()).isNull();
+    p.discovered(List.of());
+    assertThat(p.current()).as("an empty answer counts as a failure").isEqualTo("a");
+  }
+}
