@@ -5,7 +5,8 @@
 // and reads one line per event on stdout:
 //   M <user> <seq> <id>       the app handler was called for seq (the audit happens on the Java side)
 //   S <user> <state> <reason> a state change;  G <user> <from> <to> <reason> a gap;  E <user> <message> an error
-//   READY                     every client connected once;  CLOSED  after "close" on stdin, every client closed.
+//   R <user> <lastSeq> <node> registered;  READY  every client connected once;  CLOSED  after "close", all closed
+//   T <user> <state> <lastSeq> <url> <registered> per client after "status" on stdin, then STATUS-END.
 // One handler in seven finishes a turn later (an async handler: its ack must wait for it).
 import readline from 'node:readline';
 import { VPushClient } from '../src/index.js';
@@ -16,6 +17,11 @@ let clients = [];
 const TRANSPORTS = [undefined, ['xhr-streaming'], ['xhr-polling']];
 
 lines.on('line', async (line) => {
+  if (line.trim() === 'status') {
+    for (const c of clients) out(`T ${c.user} ${c.state} ${c.lastSeq} ${c._conn?.url ?? '-'} ${c._conn?.registered ?? '-'}`);
+    out('STATUS-END');
+    return;
+  }
   if (line.trim() === 'close') {
     await Promise.allSettled(clients.map((c) => c.close()));
     out('CLOSED');
@@ -36,6 +42,7 @@ function start(urls, { user, clientId, token }, transports) {
     return undefined;
   });
   client.on('state', (s, info) => out(`S ${user} ${s} ${(info && info.reason) || '-'}`));
+  client.on('registered', (r) => out(`R ${user} ${r.lastSeq} ${r.node}`));
   client.on('gap', (g) => out(`G ${user} ${g.from} ${g.to} ${g.reason}`));
   client.on('error', (e) => out(`E ${user} ${String(e && e.message).replace(/\s+/g, ' ')}`));
   return client;

@@ -7,22 +7,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The Java SDK's fleet: {@link VPushClient}s in this JVM. */
+/**
+ * The Java SDK's fleet: {@link VPushClient}s in this JVM. Every other client has an async handler ({@code
+ * onMessageAsync}) whose stage completes on another thread, so acks that wait for a stage are under chaos too.
+ */
 final class JavaSdkFleet implements SdkFleet {
   private final List<VPushClient> clients = new ArrayList<>();
+  private final ExecutorService handlerThreads = Executors.newFixedThreadPool(2);
   private final AtomicLong connects = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
 
   @Override
   public void connect(List<String> urls, List<String> users, SeqAudit audit) throws Exception {
     List<CompletableFuture<Void>> registered = new ArrayList<>();
-    for (String user : users) {
+    for (int i = 0; i < users.size(); i++) {
+      String user = users.get(i);
       VPushClient c = VPushClient.builder().urls(urls).token(() -> Hs256Tokens.mint(ChaosCluster.SECRET, user, 3600))
           .clientId(user + "-device").backoff(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(5)).build();
-      c.onMessage(m -> audit.handled(user, m.seq(), m.id()));
+      if (i % 2 == 0) c.onMessage(m -> audit.handled(user, m.seq(), m.id()));
+      else c.onMessageAsync(m -> CompletableFuture.runAsync(() -> audit.handled(user, m.seq(), m.id()), handlerThreads));
       c.onGap(g -> audit.gap(user, "after " + g.afterSeq() + " before " + g.beforeSeq()));
       c.onState(s -> {
         if (s.state() == State.CONNECTED) connects.incrementAndGet();
@@ -44,5 +52,6 @@ final class JavaSdkFleet implements SdkFleet {
   @Override
   public void close() {
     for (VPushClient c : clients) c.close();
+    handlerThreads.shutdownNow();
   }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class JsSdkFleet implements SdkFleet {
   private static final Path SCRIPT = Path.of("clients/js/test/chaos-fleet.mjs");
   private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch statusDone = new CountDownLatch(1);
   private final AtomicLong connects = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private final Deque<String> lastErrors = new ArrayDeque<>();
@@ -56,8 +57,11 @@ final class JsSdkFleet implements SdkFleet {
   }
 
   private void read(SeqAudit audit) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+    Path events = Path.of("clients/java/target/chaos/js-fleet-events.log");
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+         Writer keep = Files.newBufferedWriter(events, StandardCharsets.UTF_8)) {
       for (String line; (line = in.readLine()) != null; ) {
+        if (!line.startsWith("M ")) keep.write(line + "\n"); // states, gaps, errors: for a failure's post-mortem
         String[] f = line.split(" ", 5);
         switch (f[0]) {
           case "M" -> audit.handled(f[1], Long.parseLong(f[2]), f[3]);
@@ -67,6 +71,7 @@ final class JsSdkFleet implements SdkFleet {
           }
           case "E" -> error(line);
           case "READY" -> ready.countDown();
+          case "STATUS-END" -> statusDone.countDown();
           default -> { }
         }
       }
@@ -79,6 +84,14 @@ final class JsSdkFleet implements SdkFleet {
     errors.incrementAndGet();
     lastErrors.addLast(line);
     if (lastErrors.size() > 5) lastErrors.removeFirst();
+  }
+
+  /** Asks every client for its state (T lines in js-fleet-events.log), for a failure's post-mortem. */
+  @Override
+  public void dumpState() throws Exception {
+    stdin.write("status\n");
+    stdin.flush();
+    statusDone.await(10, TimeUnit.SECONDS);
   }
 
   @Override

@@ -52,11 +52,12 @@ class SdkChaosIT {
       steps.get(3, TimeUnit.MINUTES);
       long streamMs = (System.nanoTime() - t0) / 1_000_000;
       boolean complete = awaitComplete(audit, Duration.ofMinutes(3));
+      if (!complete) fleet.dumpState();
       SeqAudit.Counts counts = audit.counts();
       System.out.println(sdk + " SDK chaos: " + counts + "; stream " + streamMs + " ms, all handled "
           + (System.nanoTime() - t0) / 1_000_000 + " ms after its start; " + fleet.summary()
           + "; publishes failed for good: " + stream.failed());
-      String context = counts + "\n" + String.join("\n", chaos.log()) + "\n" + fleet.summary() + "\n" + cluster.logs();
+      String context = counts + "\n" + audit.lostByUser() + String.join("\n", chaos.log()) + "\n" + fleet.summary() + "\n" + cluster.logs();
       assertThat(stream.failed()).as(context).isZero();
       assertThat(counts.accepted()).as(context).isEqualTo(stream.total());
       assertThat(counts.lost()).as(context).isZero();

@@ -78,6 +78,22 @@ final class SeqAudit {
     return new Counts(users.size(), accepted, calls, lost, duplicated, reordered, gaps);
   }
 
+  /** For a failure message: each user with lost messages, how many, its newest seq handled and a few lost ids. */
+  String lostByUser() {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, User> e : new java.util.TreeMap<>(users).entrySet()) {
+      User u = e.getValue();
+      synchronized (u) {
+        Set<String> missing = new java.util.TreeSet<>(u.accepted);
+        missing.removeAll(u.ids);
+        if (missing.isEmpty()) continue;
+        sb.append(e.getKey()).append(": ").append(missing.size()).append(" lost, newest seq handled ").append(u.newestSeq)
+            .append(", e.g. ").append(missing.stream().limit(3).toList()).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
   private User user(String user) {
     return users.computeIfAbsent(user, k -> new User());
   }
