@@ -1,0 +1,77 @@
+package io.vpush.bench;
+
+import io.vertx.core.json.JsonObject;
+import io.vpush.testing.Processes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * {@code reconnect-js}: the {@link ReconnectScenario} cycle through Node clients instead of the Java fleet, once per
+ * {@code --client} mode (default {@code raw,sdk}, one after the other on the same server): {@code raw} is plain
+ * {@code ws} WebSockets with hand-written bridge frames, {@code sdk} is {@code @vpush/client} with a real handler.
+ * The load generator measured is the Node process only; the result has each mode's figures and the sdk/raw ratios
+ * of the client's and the server's CPU per reconnect (the SDK's target: at most 1.5 on the client, the server
+ * unchanged).
+ */
+final class ReconnectJsScenario implements Scenario {
+
+  @Override
+  public String name() { return "reconnect-js"; }
+
+  @Override
+  public boolean ownClients() { return true; }
+
+  @Override
+  public JsonObject run(ScenarioContext ctx) throws Exception {
+    List<String> modes = ctx.options().list("client").isEmpty() ? List.of("raw", "sdk") : ctx.options().list("client");
+    JsonObject out = new JsonObject().put("modes", String.join(",", modes));
+    for (String mode : modes) {
+      if (!"raw".equals(mode) && !"sdk".equals(mode)) throw new IllegalArgumentException("--client raw|sdk, not " + mode);
+      // Users of their own per mode: the second must not find the first one's inboxes.
+      String prefix = ctx.userPrefix() + mode;
+      FleetConfig cfg = FleetConfig.from(ctx.options(), ctx.target().host(), ctx.target().clientPorts(), prefix, 0,
+          ctx.clients());
+      Process node = NodeStorm.start(ctx.options(), ctx.target(), cfg, new Tokens(ctx.vertx(), cfg.jwtSecret()), mode);
+      ForkedFleet fleet = ForkedFleet.of(ctx.vertx(), List.of(node));
+      try {
+        JsonObject r = new ReconnectScenario().run(ctx.withFleet(fleet, List.of(node.pid()), prefix));
+        r.put("medianPerReconnect", new JsonObject()
+            .put("clientCpuMicros", median(r, "loadgenCpuMicrosPerMessage"))
+            .put("serverCpuMicros", median(r, "serverCpuMicrosPerMessage")));
+        out.put(mode, r.put("clients", fleet.finish().await().counters().toJson()));
+      } finally {
+        Processes.stop(node, JvmFork.STOP_GRACE);
+      }
+    }
+    if (out.containsKey("raw") && out.containsKey("sdk")) {
+      out.put("sdkOverRaw", new JsonObject()
+          .put("clientCpu", ratio(out, "clientCpuMicros"))
+          .put("serverCpu", ratio(out, "serverCpuMicros"))
+          .put("clientCpuTarget", 1.5));
+    }
+    return out;
+  }
+
+  /**
+   * The median over the measured rounds of one CPU figure per reconnect: the rounds are ordered by rate for the
+   * headline round, but a CPU ratio wants each process's own middle value.
+   */
+  static Double median(JsonObject result, String field) {
+    List<Double> v = new ArrayList<>();
+    for (Object o : result.getJsonArray("perReconnectByRound")) {
+      Double d = ((JsonObject) o).getDouble(field);
+      if (d != null) v.add(d);
+    }
+    if (v.isEmpty()) return null;
+    Collections.sort(v);
+    return v.size() % 2 == 1 ? v.get(v.size() / 2) : (v.get(v.size() / 2 - 1) + v.get(v.size() / 2)) / 2;
+  }
+
+  /** sdk / raw of a median figure per reconnect; null when either is missing or raw's is 0. */
+  static Double ratio(JsonObject out, String field) {
+    Double sdk = out.getJsonObject("sdk").getJsonObject("medianPerReconnect").getDouble(field);
+    Double raw = out.getJsonObject("raw").getJsonObject("medianPerReconnect").getDouble(field);
+    return sdk == null || raw == null || raw == 0 ? null : sdk / raw;
+  }
+}
