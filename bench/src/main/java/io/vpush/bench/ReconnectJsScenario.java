@@ -28,6 +28,9 @@ final class ReconnectJsScenario implements Scenario {
     JsonObject out = new JsonObject().put("modes", String.join(",", modes));
     for (String mode : modes) {
       if (!"raw".equals(mode) && !"sdk".equals(mode)) throw new IllegalArgumentException("--client raw|sdk, not " + mode);
+      // Each mode starts on a quiet network stack, as scripts/bench.sh starts every reconnect run (D14): the first
+      // mode's rounds leave tens of thousands of loopback sockets in TIME_WAIT for 60 s.
+      awaitQuietNetwork(ctx.options().longValue("quiet-max-ms", 70_000));
       // Users of their own per mode: the second must not find the first one's inboxes.
       String prefix = ctx.userPrefix() + mode;
       FleetConfig cfg = FleetConfig.from(ctx.options(), ctx.target().host(), ctx.target().clientPorts(), prefix, 0,
@@ -51,6 +54,28 @@ final class ReconnectJsScenario implements Scenario {
           .put("clientCpuTarget", 1.5));
     }
     return out;
+  }
+
+  /** Waits until fewer than 1,000 TCP sockets are in TIME_WAIT, at most {@code maxMs}. */
+  static void awaitQuietNetwork(long maxMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + maxMs;
+    while (timeWait() >= 1_000 && System.currentTimeMillis() < deadline) Thread.sleep(500);
+  }
+
+  /** Sockets in TIME_WAIT (state 06 of /proc/net/tcp and tcp6); 0 where they cannot be read. */
+  static long timeWait() {
+    long n = 0;
+    for (String f : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of(f))) {
+        n += lines.skip(1).filter(l -> {
+          String[] w = l.trim().split("\\s+", 5);
+          return w.length > 3 && "06".equals(w[3]);
+        }).count();
+      } catch (java.io.IOException | RuntimeException e) {
+        // not Linux: no wait
+      }
+    }
+    return n;
   }
 
   /**
