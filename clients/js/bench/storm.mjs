@@ -76,10 +76,14 @@ class RawClient {
   onMessage(seq) {
     if (seq > 0 && seq <= this.replayTarget) {
       if (seq === this.replayNext) this.replayNext++;
+    } else if (seq <= this.highestSeq) {
+      // The server re-sends what stays unacked (acks off): not a delivery, so it cannot pass the bench's
+      // "every unacked message arrived" barrier before the originals did.
+      counters.duplicates++;
     } else {
       counters.delivered++;
-      if (seq <= this.highestSeq) counters.duplicates++;
-      else { if (seq > this.highestSeq + 1) counters.gaps += seq - this.highestSeq - 1; this.highestSeq = seq; }
+      if (seq > this.highestSeq + 1) counters.gaps += seq - this.highestSeq - 1;
+      this.highestSeq = seq;
     }
     if (!acking || this.ackScheduled) return;
     this.ackScheduled = true;
@@ -131,33 +135,34 @@ class SdkClient {
 
   onMessage(m) {
     if (m.seq <= this.replayTarget) return undefined; // the catch-up after a reconnect
+    if (m.seq <= this.highestSeq) { counters.duplicates++; return undefined; } // never: the SDK drops them
     counters.delivered++;
-    if (m.seq <= this.highestSeq) counters.duplicates++;
-    else this.highestSeq = m.seq;
+    this.highestSeq = m.seq;
     if (acking) return undefined;
     // Acks off: the app has not finished with this message when the connection drops, so the SDK must not ack it
     // (nor the ones queued behind it); the server replays them all after the reconnect.
     return new Promise((resolve, reject) => { this.held = reject; });
   }
 
-  /** Messages that reached this client while held: the one in the handler and those queued behind it (a peek
-   *  at the SDK's private queue, for the bench's "all unacked messages arrived" barrier only). */
-  heldCount() {
-    const q = this.client._conn?.queue;
-    return this.held && !this.counted ? q?.length ?? 0 : 0;
+  /** The highest seq that reached this client: the handler's or one queued behind it (a peek at the SDK's
+   *  private queue, for the bench's "every unacked message arrived" barrier only). */
+  heldHighest() {
+    let top = this.highestSeq;
+    for (const item of this.client._conn?.queue ?? []) if (item.kind === 'message' && item.m.seq > top) top = item.m.seq;
+    return top;
   }
 
-  heldHighest() {
-    const q = this.client._conn?.queue;
-    return q && q.length ? q[q.length - 1].m.seq : this.highestSeq;
+  /** Messages queued behind the held one, re-sends not counted (seqs of one user's stream are contiguous). */
+  heldCount() {
+    return this.held && !this.counted ? this.heldHighest() - this.highestSeq : 0;
   }
 
   connect() { this.closing = false; return this.client.connect(); }
 
   async drop() {
     this.closing = true;
-    this.highestSeq = this.heldHighest();
     counters.delivered += this.heldCount(); // the queue goes with the connection; they did arrive
+    this.highestSeq = this.heldHighest();
     this.counted = true;
     await this.client.close();
     this.counted = false;
@@ -242,6 +247,8 @@ const queue = [];
 let busy = false;
 rl.on('line', (line) => { queue.push(line.trim()); run(); });
 rl.on('close', () => process.exit(0)); // the bench went away
+// The bench stops its children with SIGTERM: exit normally, so that `--cpu-prof` still writes its profile.
+process.on('SIGTERM', () => process.exit(0));
 
 async function run() {
   if (busy) return;
