@@ -68,7 +68,13 @@ export async function openTransport(url, { transports, maxFrameBytes = 65536 } =
     sock = isBrowser ? new WS(ep.websocket) : new WS(ep.websocket, { perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
   }
   sock.onopen = () => { if (!closed) handlers.onopen(); };
-  sock.onmessage = (e) => deliver(e.data);
+  if (!sockjs && !isBrowser) {
+    // ws's own events: its `onmessage` shim wraps every frame in a MessageEvent first, a tenth of the SDK's time
+    // per message in a reconnect storm (clients/js/bench/storm.mjs, docs/benchmarks-log.md D37).
+    sock.on('message', (data, isBinary) => deliver(isBinary ? data : data.toString('utf8')));
+  } else {
+    sock.onmessage = (e) => deliver(e.data);
+  }
   sock.onclose = (e) => finish(e && e.code, e && e.reason);
   sock.onerror = () => { /* the close event follows and carries the code */ };
 

@@ -73,20 +73,26 @@ final class MarkdownTable {
    */
   private static String reconnectJsRows(String target, String clients, JsonObject res) {
     StringBuilder b = new StringBuilder();
-    for (String mode : List.of("raw", "sdk")) {
-      JsonObject m = res.getJsonObject(mode);
+    for (String key : res.fieldNames()) {
+      JsonObject m = res.getValue(key) instanceof JsonObject j && (key.startsWith("raw") || key.startsWith("sdk")) ? j : null;
       if (m == null) continue;
       JsonObject med = m.getJsonObject("medianPerReconnect");
       b.append(String.format("| reconnect-js (%s) | %s | %s | - | - | - | - | - | %s | Node client %s µs per reconnect,"
-              + " %s reconnects/s, missing %s (medians of %d rounds) |%n", mode, target, clients,
+              + " %s reconnects/s (median round), missing %s (CPU: medians of %d rounds) |%n", key, target, clients,
           num(med.getDouble("serverCpuMicros")), num(med.getDouble("clientCpuMicros")),
           num(m.getDouble("reconnectsPerSecond")), m.getValue("missingInAllRounds"), m.getJsonArray("rounds").size()));
     }
     JsonObject ratio = res.getJsonObject("sdkOverRaw");
-    if (ratio != null) {
-      b.append(String.format("| reconnect-js | %s | %s | | | | | | | **sdk / raw: client CPU %s (target ≤ %s), server CPU %s** |%n",
+    JsonObject pooled = res.getJsonObject("medianPerReconnect");
+    if (ratio != null && pooled != null) {
+      JsonObject raw = pooled.getJsonObject("raw");
+      JsonObject sdk = pooled.getJsonObject("sdk");
+      b.append(String.format("| reconnect-js | %s | %s | | | | | | | **sdk / raw: client CPU %s (target ≤ %s), server CPU"
+              + " %s**; medians per reconnect over %s and %s rounds: client %s / %s µs, server %s / %s µs |%n",
           target, clients, ratio2(ratio.getDouble("clientCpu")), ratio.getValue("clientCpuTarget"),
-          ratio2(ratio.getDouble("serverCpu"))));
+          ratio2(ratio.getDouble("serverCpu")), raw.getValue("rounds"), sdk.getValue("rounds"),
+          num(sdk.getDouble("clientCpuMicros")), num(raw.getDouble("clientCpuMicros")),
+          num(sdk.getDouble("serverCpuMicros")), num(raw.getDouble("serverCpuMicros"))));
     }
     return b.toString();
   }

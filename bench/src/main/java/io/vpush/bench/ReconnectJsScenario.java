@@ -4,11 +4,13 @@ import io.vertx.core.json.JsonObject;
 import io.vpush.testing.Processes;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code reconnect-js}: the {@link ReconnectScenario} cycle through Node clients instead of the Java fleet, once per
- * {@code --client} mode (default {@code raw,sdk}, one after the other on the same server): {@code raw} is plain
+ * {@code --client} mode (default {@code raw,sdk}, one after the other on the same server; a mode may repeat): {@code raw} is plain
  * {@code ws} WebSockets with hand-written bridge frames, {@code sdk} is {@code @vpush/client} with a real handler.
  * The load generator measured is the Node process only; the result has each mode's figures and the sdk/raw ratios
  * of the client's and the server's CPU per reconnect (the SDK's target: at most 1.5 on the client, the server
@@ -26,34 +28,48 @@ final class ReconnectJsScenario implements Scenario {
   public JsonObject run(ScenarioContext ctx) throws Exception {
     List<String> modes = ctx.options().list("client").isEmpty() ? List.of("raw", "sdk") : ctx.options().list("client");
     JsonObject out = new JsonObject().put("modes", String.join(",", modes));
+    // A mode may come back (--client raw,sdk,raw,sdk interleaves them against drift): runs after its first are
+    // "<mode>-2", ...; each mode's medians pool the rounds of all its runs.
+    Map<String, List<JsonObject>> byMode = new LinkedHashMap<>();
     for (String mode : modes) {
       if (!"raw".equals(mode) && !"sdk".equals(mode)) throw new IllegalArgumentException("--client raw|sdk, not " + mode);
-      // Each mode starts on a quiet network stack, as scripts/bench.sh starts every reconnect run (D14): the first
-      // mode's rounds leave tens of thousands of loopback sockets in TIME_WAIT for 60 s.
+      List<JsonObject> runs = byMode.computeIfAbsent(mode, m -> new ArrayList<>());
+      String key = runs.isEmpty() ? mode : mode + "-" + (runs.size() + 1);
+      // Each run starts on a quiet network stack, as scripts/bench.sh starts every reconnect run (D14): the one
+      // before leaves tens of thousands of loopback sockets in TIME_WAIT for 60 s.
       awaitQuietNetwork(ctx.options().longValue("quiet-max-ms", 70_000));
-      // Users of their own per mode: the second must not find the first one's inboxes.
-      String prefix = ctx.userPrefix() + mode;
+      // Users of their own per run: a later run must not find an earlier one's inboxes.
+      String prefix = ctx.userPrefix() + key.replace("-", "");
       FleetConfig cfg = FleetConfig.from(ctx.options(), ctx.target().host(), ctx.target().clientPorts(), prefix, 0,
           ctx.clients());
       Process node = NodeStorm.start(ctx.options(), ctx.target(), cfg, new Tokens(ctx.vertx(), cfg.jwtSecret()), mode);
       ForkedFleet fleet = ForkedFleet.of(ctx.vertx(), List.of(node));
       try {
         JsonObject r = new ReconnectScenario().run(ctx.withFleet(fleet, List.of(node.pid()), prefix));
-        r.put("medianPerReconnect", new JsonObject()
-            .put("clientCpuMicros", median(r, "loadgenCpuMicrosPerMessage"))
-            .put("serverCpuMicros", median(r, "serverCpuMicrosPerMessage")));
-        out.put(mode, r.put("clients", fleet.finish().await().counters().toJson()));
+        r.put("medianPerReconnect", medians(List.of(r)));
+        runs.add(r);
+        out.put(key, r.put("clients", fleet.finish().await().counters().toJson()));
       } finally {
         Processes.stop(node, JvmFork.STOP_GRACE);
       }
     }
-    if (out.containsKey("raw") && out.containsKey("sdk")) {
+    JsonObject pooled = new JsonObject();
+    byMode.forEach((mode, runs) -> pooled.put(mode, medians(runs)));
+    out.put("medianPerReconnect", pooled);
+    if (pooled.containsKey("raw") && pooled.containsKey("sdk")) {
       out.put("sdkOverRaw", new JsonObject()
-          .put("clientCpu", ratio(out, "clientCpuMicros"))
-          .put("serverCpu", ratio(out, "serverCpuMicros"))
+          .put("clientCpu", ratio(pooled, "clientCpuMicros"))
+          .put("serverCpu", ratio(pooled, "serverCpuMicros"))
           .put("clientCpuTarget", 1.5));
     }
     return out;
+  }
+
+  /** The medians over every measured round of {@code runs}: the Node process's and the server's CPU per reconnect. */
+  static JsonObject medians(List<JsonObject> runs) {
+    return new JsonObject().put("clientCpuMicros", median(runs, "loadgenCpuMicrosPerMessage"))
+        .put("serverCpuMicros", median(runs, "serverCpuMicrosPerMessage"))
+        .put("rounds", runs.stream().mapToInt(r -> r.getJsonArray("perReconnectByRound").size()).sum());
   }
 
   /** Waits until fewer than 1,000 TCP sockets are in TIME_WAIT, at most {@code maxMs}. */
@@ -79,24 +95,26 @@ final class ReconnectJsScenario implements Scenario {
   }
 
   /**
-   * The median over the measured rounds of one CPU figure per reconnect: the rounds are ordered by rate for the
-   * headline round, but a CPU ratio wants each process's own middle value.
+   * The median over the measured rounds of one CPU figure per reconnect: ReconnectScenario orders its rounds by rate
+   * for its headline round, but a CPU ratio wants each process's own middle value.
    */
-  static Double median(JsonObject result, String field) {
+  static Double median(List<JsonObject> runs, String field) {
     List<Double> v = new ArrayList<>();
-    for (Object o : result.getJsonArray("perReconnectByRound")) {
-      Double d = ((JsonObject) o).getDouble(field);
-      if (d != null) v.add(d);
+    for (JsonObject r : runs) {
+      for (Object o : r.getJsonArray("perReconnectByRound")) {
+        Double d = ((JsonObject) o).getDouble(field);
+        if (d != null) v.add(d);
+      }
     }
     if (v.isEmpty()) return null;
     Collections.sort(v);
     return v.size() % 2 == 1 ? v.get(v.size() / 2) : (v.get(v.size() / 2 - 1) + v.get(v.size() / 2)) / 2;
   }
 
-  /** sdk / raw of a median figure per reconnect; null when either is missing or raw's is 0. */
-  static Double ratio(JsonObject out, String field) {
-    Double sdk = out.getJsonObject("sdk").getJsonObject("medianPerReconnect").getDouble(field);
-    Double raw = out.getJsonObject("raw").getJsonObject("medianPerReconnect").getDouble(field);
+  /** sdk / raw of a pooled median per reconnect; null when either is missing or raw's is 0. */
+  static Double ratio(JsonObject pooled, String field) {
+    Double sdk = pooled.getJsonObject("sdk").getDouble(field);
+    Double raw = pooled.getJsonObject("raw").getDouble(field);
     return sdk == null || raw == null || raw == 0 ? null : sdk / raw;
   }
 }
