@@ -69,8 +69,9 @@ export async function openTransport(url, { transports, maxFrameBytes = 65536 } =
   }
   sock.onopen = () => { if (!closed) handlers.onopen(); };
   if (!sockjs && !isBrowser) {
-    // ws's own events: its `onmessage` shim wraps every frame in a MessageEvent first, a tenth of the SDK's time
-    // per message in a reconnect storm (clients/js/bench/storm.mjs, docs/benchmarks-log.md D37).
+    // ws's own event: its `onmessage` shim allocates a MessageEvent per frame and dispatches it through its
+    // EventTarget (about 1% of the Node process in a reconnect storm's profile, plus the garbage; D37 in
+    // docs/benchmarks-log.md).
     sock.on('message', (data, isBinary) => deliver(isBinary ? data : data.toString('utf8')));
   } else {
     sock.onmessage = (e) => deliver(e.data);

@@ -74,7 +74,7 @@ final class MarkdownTable {
   private static String reconnectJsRows(String target, String clients, JsonObject res) {
     StringBuilder b = new StringBuilder();
     for (String key : res.fieldNames()) {
-      JsonObject m = res.getValue(key) instanceof JsonObject j && (key.startsWith("raw") || key.startsWith("sdk")) ? j : null;
+      JsonObject m = res.getValue(key) instanceof JsonObject j && key.matches("(raw|sdk)(-\\d+)?") ? j : null;
       if (m == null) continue;
       JsonObject med = m.getJsonObject("medianPerReconnect");
       b.append(String.format("| reconnect-js (%s) | %s | %s | - | - | - | - | - | %s | Node client %s µs per reconnect,"

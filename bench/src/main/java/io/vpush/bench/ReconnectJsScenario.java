@@ -38,8 +38,9 @@ final class ReconnectJsScenario implements Scenario {
       // Each run starts on a quiet network stack, as scripts/bench.sh starts every reconnect run (D14): the one
       // before leaves tens of thousands of loopback sockets in TIME_WAIT for 60 s.
       awaitQuietNetwork(ctx.options().longValue("quiet-max-ms", 70_000));
-      // Users of their own per run: a later run must not find an earlier one's inboxes.
-      String prefix = ctx.userPrefix() + key.replace("-", "");
+      // Users of their own per run: a later run must not find an earlier one's inboxes. The "x" ends the run's part:
+      // without it run "raw2"'s user 1 was run "raw"'s user 21.
+      String prefix = ctx.userPrefix() + key.replace("-", "") + "x";
       FleetConfig cfg = FleetConfig.from(ctx.options(), ctx.target().host(), ctx.target().clientPorts(), prefix, 0,
           ctx.clients());
       Process node = NodeStorm.start(ctx.options(), ctx.target(), cfg, new Tokens(ctx.vertx(), cfg.jwtSecret()), mode);
