@@ -88,7 +88,7 @@ final class MarkdownTable {
       JsonObject raw = pooled.getJsonObject("raw");
       JsonObject sdk = pooled.getJsonObject("sdk");
       b.append(String.format("| reconnect-js | %s | %s | | | | | | | **sdk / raw: client CPU %s (target ≤ %s), server CPU"
-              + " %s**; medians per reconnect over %s and %s rounds: client %s / %s µs, server %s / %s µs |%n",
+              + " %s**; medians per reconnect over %s raw and %s sdk rounds: client sdk %s / raw %s µs, server sdk %s / raw %s µs |%n",
           target, clients, ratio2(ratio.getDouble("clientCpu")), ratio.getValue("clientCpuTarget"),
           ratio2(ratio.getDouble("serverCpu")), raw.getValue("rounds"), sdk.getValue("rounds"),
           num(sdk.getDouble("clientCpuMicros")), num(raw.getDouble("clientCpuMicros")),
