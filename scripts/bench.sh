@@ -7,6 +7,8 @@
 #   scripts/bench.sh                    the full set (about 45-60 minutes on the 2-core box; up to 18k connections)
 #   QUICK=1 scripts/bench.sh            small N, seconds per step: checks that everything runs; docs untouched
 #   ONLY="idle unicast" scripts/bench.sh   a subset of: idle unicast multicast reconnect cluster kafka
+#   ONLY="reconnect-js" scripts/bench.sh   (not in the default set) the reconnect cycle through Node clients, raw ws
+#                                       frames against @vpush/client (needs node and `npm ci` in clients/js)
 #   TARGETS="bare" scripts/bench.sh     only one side (default "vpush bare")
 #   KAFKA=1 scripts/bench.sh            also unicast through the Kafka door (starts scripts/kafka.sh; needs the
 #                                       Kafka ingest in the jar)
@@ -105,6 +107,10 @@ for side in $TARGETS; do
       bench reconnect-redis reconnect "${t[@]}" --store redis --clients "$N" --unacked "$UNACKED" --rounds "$ROUNDS" \
         "${WARM[@]}"
     fi
+  fi
+  if [[ $side == vpush ]] && wants reconnect-js; then
+    # Both client modes in one run, raw first; the scenario waits for a quiet network stack before each.
+    bench reconnect-js reconnect-js "${t[@]}" --clients "$N" --unacked "$UNACKED" --rounds "$ROUNDS" "${WARM[@]}"
   fi
   if [[ $side == vpush ]] && wants cluster; then
     # Clients plus one route round must stay under the load generator's 20,000 file descriptors, so the cluster

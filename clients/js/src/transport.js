@@ -68,7 +68,14 @@ export async function openTransport(url, { transports, maxFrameBytes = 65536 } =
     sock = isBrowser ? new WS(ep.websocket) : new WS(ep.websocket, { perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 });
   }
   sock.onopen = () => { if (!closed) handlers.onopen(); };
-  sock.onmessage = (e) => deliver(e.data);
+  if (!sockjs && !isBrowser) {
+    // ws's own event: its `onmessage` shim allocates a MessageEvent per frame and dispatches it through its
+    // EventTarget (about 1% of the Node process in a reconnect storm's profile, plus the garbage; D37 in
+    // docs/benchmarks-log.md).
+    sock.on('message', (data, isBinary) => deliver(isBinary ? data : data.toString('utf8')));
+  } else {
+    sock.onmessage = (e) => deliver(e.data);
+  }
   sock.onclose = (e) => finish(e && e.code, e && e.reason);
   sock.onerror = () => { /* the close event follows and carries the code */ };
 

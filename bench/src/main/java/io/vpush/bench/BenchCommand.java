@@ -16,7 +16,7 @@ public final class BenchCommand {
   private BenchCommand() {}
 
   static final String USAGE = """
-      usage: java -jar bench/target/vpush-bench.jar <idle|unicast|multicast|reconnect|cluster> [options]
+      usage: java -jar bench/target/vpush-bench.jar <idle|unicast|multicast|reconnect|reconnect-js|cluster> [options]
              java -jar bench/target/vpush-bench.jar table DIR    Markdown table of the JSON reports under DIR
         (run from the repository root: the defaults of --jar and --hazelcast-template are relative to it)
         --target bare|vpush|vpush-local|vpush-cluster   server under test (default bare, forked JVM;
@@ -44,6 +44,9 @@ public final class BenchCommand {
                                           then --find-refine (1) bisections below the rate that missed
         --route-users U (100000)          cluster: heap per user on the dispatch node (0 skips; --route-round)
         --payload-bytes (100) --users-per-publish (2000) --unacked K (20) --hold-ms (2000) --ping-ms (5000)
+        --client raw,sdk                  reconnect-js: the reconnect cycle through N clients in one Node process
+                                          (clients/js/bench/storm.mjs), plain ws frames (raw) and/or @vpush/client
+                                          (sdk), one after the other; --node (PATH) --node-args=--cpu-prof,..
         --out DIR (bench-out)             JSON, text and HTML report files
         --profiler LIB                    async-profiler (libasyncProfiler.so; scripts/profiler.sh) in the server
                                           JVMs over the measured steps: flame graph + collapsed stacks beside the
@@ -106,11 +109,14 @@ public final class BenchCommand {
       Loopback.require(target.host());
       ServerProfiler profiler = ServerProfiler.of(o, target); // a bad option stops the run before the clients start
       int perProcess = o.integer("per-process", 18_000);
-      int processes = o.integer("processes", clients > perProcess ? (clients + perProcess - 1) / perProcess : 0);
+      // A scenario with clients of its own (reconnect-js: Node processes) gets an empty fleet here.
+      int fleetClients = scenario.ownClients() ? 0 : clients;
+      int processes = scenario.ownClients() ? 0
+          : o.integer("processes", clients > perProcess ? (clients + perProcess - 1) / perProcess : 0);
       List<Long> generatorPids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
       Fleet fleet;
       if (processes <= 0) {
-        fleet = new LocalFleet(vertx, FleetConfig.from(o, target.host(), target.clientPorts(), prefix, 0, clients));
+        fleet = new LocalFleet(vertx, FleetConfig.from(o, target.host(), target.clientPorts(), prefix, 0, fleetClients));
       } else {
         List<FleetConfig> parts = new ArrayList<>();
         int share = (clients + processes - 1) / processes;

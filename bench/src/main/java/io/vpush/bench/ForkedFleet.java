@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Clients spread over child JVMs ({@link FleetAgent}), because one process here cannot hold more than ~19,500 sockets.
- * Commands go to every child at once; answers are merged (sums, and the slowest child's durations).
+ * Commands go to every child at once; answers are merged (sums, and the slowest child's durations). Any child that
+ * speaks the agent's protocol will do: {@link #of} takes processes started otherwise (the Node storm of
+ * {@link ReconnectJsScenario}).
  */
 public final class ForkedFleet implements Fleet {
 
@@ -31,6 +33,17 @@ public final class ForkedFleet implements Fleet {
       args.addAll(part.toArgs());
       children.add(new Child(JvmFork.start(jvmArgs, BenchCommand.class.getName(), args, Map.of(), false)));
     }
+  }
+
+  private ForkedFleet(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** A fleet of already started children that speak {@link FleetAgent}'s protocol on their stdin and stdout. */
+  static ForkedFleet of(Vertx vertx, List<Process> processes) {
+    ForkedFleet f = new ForkedFleet(vertx);
+    processes.forEach(p -> f.children.add(new Child(p)));
+    return f;
   }
 
   /** Child process ids, so their CPU can be reported as the load generator's. */
@@ -85,7 +98,8 @@ public final class ForkedFleet implements Fleet {
       LatencyRecorder merged = new LatencyRecorder();
       FleetCounters.Snapshot s = FleetCounters.Snapshot.ZERO;
       for (JsonObject r : rs) {
-        merged.merge(r.getJsonObject("latency"));
+        // A child that records no latency (the Node storm: reconnect measures none) leaves it out.
+        if (r.containsKey("latency")) merged.merge(r.getJsonObject("latency"));
         s = s.plus(FleetCounters.Snapshot.fromJson(r.getJsonObject("counters")));
       }
       children.forEach(c -> Processes.stop(c.process, JvmFork.STOP_GRACE));

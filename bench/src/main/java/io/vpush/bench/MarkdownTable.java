@@ -34,7 +34,9 @@ final class MarkdownTable {
       String door = res.getString("door");
       String scenario = r.getString("scenario") + (door == null ? "" : " (" + door + ")");
       JsonArray steps = res.getJsonArray("steps");
-      if (steps == null) {
+      if ("reconnect-js".equals(r.getString("scenario"))) {
+        b.append(reconnectJsRows(r.getString("target"), clients, res));
+      } else if (steps == null) {
         // A reconnect's figure is CPU per reconnect (the median round's), not per message.
         JsonObject per = res.getJsonObject("perReconnect");
         b.append(row(scenario, r.getString("target"), clients, "-", "-", r.getJsonObject("latency"),
@@ -64,6 +66,38 @@ final class MarkdownTable {
     }
     return b.toString();
   }
+
+  /**
+   * reconnect-js: a row per client mode (its server CPU per reconnect in the CPU column, the Node process's in
+   * "other"; medians over the rounds) and one with the sdk/raw ratios.
+   */
+  private static String reconnectJsRows(String target, String clients, JsonObject res) {
+    StringBuilder b = new StringBuilder();
+    for (String key : res.fieldNames()) {
+      JsonObject m = res.getValue(key) instanceof JsonObject j && key.matches("(raw|sdk)(-\\d+)?") ? j : null;
+      if (m == null) continue;
+      JsonObject med = m.getJsonObject("medianPerReconnect");
+      b.append(String.format("| reconnect-js (%s) | %s | %s | - | - | - | - | - | %s | Node client %s µs per reconnect,"
+              + " %s reconnects/s (median round), missing %s (CPU: medians of %d rounds) |%n", key, target, clients,
+          num(med.getDouble("serverCpuMicros")), num(med.getDouble("clientCpuMicros")),
+          num(m.getDouble("reconnectsPerSecond")), m.getValue("missingInAllRounds"), m.getJsonArray("rounds").size()));
+    }
+    JsonObject ratio = res.getJsonObject("sdkOverRaw");
+    JsonObject pooled = res.getJsonObject("medianPerReconnect");
+    if (ratio != null && pooled != null) {
+      JsonObject raw = pooled.getJsonObject("raw");
+      JsonObject sdk = pooled.getJsonObject("sdk");
+      b.append(String.format("| reconnect-js | %s | %s | | | | | | | **sdk / raw: client CPU %s (target ≤ %s), server CPU"
+              + " %s**; medians per reconnect over %s raw and %s sdk rounds: client sdk %s / raw %s µs, server sdk %s / raw %s µs |%n",
+          target, clients, ratio2(ratio.getDouble("clientCpu")), ratio.getValue("clientCpuTarget"),
+          ratio2(ratio.getDouble("serverCpu")), raw.getValue("rounds"), sdk.getValue("rounds"),
+          num(sdk.getDouble("clientCpuMicros")), num(raw.getDouble("clientCpuMicros")),
+          num(sdk.getDouble("serverCpuMicros")), num(raw.getDouble("serverCpuMicros"))));
+    }
+    return b.toString();
+  }
+
+  private static String ratio2(Double d) { return d == null ? "-" : String.format("%.2f", d); }
 
   private static String other(String scenario, JsonObject res) {
     if ("idle".equals(scenario)) {

@@ -13,15 +13,19 @@ public interface Scenario {
    */
   JsonObject run(ScenarioContext ctx) throws Exception;
 
+  /** True for a scenario that brings its own clients (the context's fleet then holds none). */
+  default boolean ownClients() { return false; }
+
   static Scenario named(String name) {
     return switch (name) {
       case "idle" -> new IdleScenario();
       case "unicast" -> new UnicastScenario();
       case "multicast" -> new MulticastScenario();
       case "reconnect" -> new ReconnectScenario();
+      case "reconnect-js" -> new ReconnectJsScenario();
       case "cluster" -> new ClusterScenario();
       default -> throw new IllegalArgumentException("unknown scenario '" + name
-          + "' (idle, unicast, multicast, reconnect, cluster)");
+          + "' (idle, unicast, multicast, reconnect, reconnect-js, cluster)");
     };
   }
 }

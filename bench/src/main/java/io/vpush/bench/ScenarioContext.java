@@ -43,6 +43,19 @@ public final class ScenarioContext {
 
   public String user(int i) { return userPrefix + i; }
 
+  String userPrefix() { return userPrefix; }
+
+  /**
+   * The same run with other clients: {@code fleet} (whose processes are the load generator measured) for users
+   * {@code <userPrefix><i>}, publishing through this context's publisher (closed with this context).
+   */
+  ScenarioContext withFleet(Fleet other, List<Long> otherGeneratorPids, String otherUserPrefix) {
+    ScenarioContext c = new ScenarioContext(vertx, options, target, other, otherGeneratorPids, otherUserPrefix, clients,
+        profiler);
+    c.publisher = publisher();
+    return c;
+  }
+
   public String randomUser() { return user(ThreadLocalRandom.current().nextInt(clients)); }
 
   /** All users in chunks small enough for one publish body (the server caps body size and list length). */

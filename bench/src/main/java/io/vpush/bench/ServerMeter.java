@@ -30,6 +30,8 @@ final class ServerMeter {
   private java.util.OptionalLong redisBefore = java.util.OptionalLong.empty();
   private Map<String, Long> redisPerCommandBefore = Map.of();
   private ServerProfiler profiler;
+  // The processes whose threads are split by kind: JVMs only (a Node load generator has no such thread names).
+  private final java.util.Set<Long> jvms = new java.util.HashSet<>();
 
   /** {@code redisUrl} (may be null): also count the Redis commands processed in the window. */
   ServerMeter(List<Long> serverPids, List<String> extraPids, List<Long> generatorPids, io.vertx.core.Vertx vertx,
@@ -42,6 +44,7 @@ final class ServerMeter {
       roles.putIfAbsent(Long.parseLong(e.substring(eq + 1)), eq > 0 ? e.substring(0, eq) : "extra");
     }
     generatorPids.forEach(p -> roles.putIfAbsent(p, "loadgen"));
+    roles.forEach((pid, role) -> { if (jvm(role) && isJava(pid)) jvms.add(pid); });
   }
 
   /** Profiles the server JVMs over this meter's window too (null: no profiler). */
@@ -57,7 +60,7 @@ final class ServerMeter {
     // process's, so the kinds cannot add up to more than the process total (but for per-thread rounding).
     roles.forEach((pid, role) -> {
       before.put(pid, ProcStats.sample(pid));
-      if (jvm(role)) threadsBefore.put(pid, ThreadCpu.threads(pid));
+      if (jvms.contains(pid)) threadsBefore.put(pid, ThreadCpu.threads(pid));
     });
     cpuBefore = procStatCpu();
     if (redisUrl != null) {
@@ -85,7 +88,7 @@ final class ServerMeter {
     CpuSplit serverSplit = new CpuSplit();
     JsonArray procs = new JsonArray();
     for (Map.Entry<Long, String> r : roles.entrySet()) {
-      boolean jvm = jvm(r.getValue());
+      boolean jvm = jvms.contains(r.getKey());
       Map<Long, Stat> threadsAfter = jvm ? ThreadCpu.threads(r.getKey()) : Map.of();
       ProcStats.Sample a = before.get(r.getKey());
       ProcStats.Sample b = ProcStats.sample(r.getKey());
@@ -131,6 +134,15 @@ final class ServerMeter {
   /** The roles that are JVMs, whose threads have names worth splitting by; the extras (Redis...) are not. */
   private static boolean jvm(String role) {
     return "server".equals(role) || "loadgen".equals(role);
+  }
+
+  /** Whether {@code pid} runs a JVM ({@code /proc/<pid>/comm} is "java"); true when it cannot be read. */
+  private static boolean isJava(long pid) {
+    try {
+      return "java".equals(Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim());
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
   }
 
   /** The aggregate "cpu" line of /proc/stat (user nice system idle iowait irq softirq steal ...). */

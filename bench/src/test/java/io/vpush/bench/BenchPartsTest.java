@@ -48,4 +48,25 @@ class BenchPartsTest {
     assertThat(per.getDouble("loadgenGcMicrosPerMessage")).isCloseTo(30.0, within(1e-9));
     assertThat(per.getDouble("loadgenJitMicrosPerMessage")).isCloseTo(40.0, within(1e-9));
   }
+
+  @Test
+  void reconnectJsTakesEachProcesssMedianOverTheRoundsAndTheSdkOverRawRatio() {
+    io.vertx.core.json.JsonArray rounds = new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("loadgenCpuMicrosPerMessage", 300.0).put("serverCpuMicrosPerMessage", 150.0))
+        .add(new JsonObject().put("loadgenCpuMicrosPerMessage", 100.0).put("serverCpuMicrosPerMessage", 170.0))
+        .add(new JsonObject().put("loadgenCpuMicrosPerMessage", 200.0).put("serverCpuMicrosPerMessage", null));
+    JsonObject sdk = new JsonObject().put("perReconnectByRound", rounds);
+    assertThat(ReconnectJsScenario.median(java.util.List.of(sdk), "loadgenCpuMicrosPerMessage")).isEqualTo(200.0);
+    assertThat(ReconnectJsScenario.median(java.util.List.of(sdk), "serverCpuMicrosPerMessage"))
+        .as("a round without the figure is left out").isEqualTo(160.0);
+    // A mode run twice (interleaved): its median pools the rounds of both runs.
+    JsonObject again = new JsonObject().put("perReconnectByRound", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("loadgenCpuMicrosPerMessage", 400.0)));
+    assertThat(ReconnectJsScenario.medians(java.util.List.of(sdk, again)))
+        .isEqualTo(new JsonObject().put("clientCpuMicros", 250.0).put("serverCpuMicros", 160.0).put("rounds", 4));
+    JsonObject pooled = new JsonObject().put("sdk", new JsonObject().put("clientCpuMicros", 200.0))
+        .put("raw", new JsonObject().put("clientCpuMicros", 160.0).put("serverCpuMicros", 0.0));
+    assertThat(ReconnectJsScenario.ratio(pooled, "clientCpuMicros")).isCloseTo(1.25, within(1e-9));
+    assertThat(ReconnectJsScenario.ratio(pooled, "serverCpuMicros")).isNull();
+  }
 }
