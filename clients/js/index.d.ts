@@ -25,7 +25,10 @@ export interface TopicMessage<T = unknown> {
 }
 
 export interface StateInfo {
-  reason?: 'closed' | 'kicked' | 'auth';
+  /** On 'closed': why the client stopped ('closed' | 'kicked' | 'auth'); on 'disconnected': the close's reason text. */
+  reason?: string;
+  /** On 'closed': the server's close reason text, when a close from the server stopped the client. */
+  text?: string;
   code?: number;
   afterMs?: number;
   retryInMs?: number;

@@ -286,13 +286,13 @@ export class VPushClient {
     this._conn = null;
     if (this._stopped) return;
     if (conn.kicked || code === 4003) {
-      return this._stop('kicked', { code, reason: reason || 'kicked: the same clientId connected elsewhere' });
+      return this._stop('kicked', { code, text: reason || 'kicked: the same clientId connected elsewhere' });
     }
     if (code === 4001 || conn.authFailed) {
       if (this._authRetried) {
         const e = Object.assign(new Error(`authentication failed (${code} ${reason || ''})`), { code });
         this._emit('error', e);
-        return this._stop('auth', { code, reason, error: e });
+        return this._stop('auth', { code, text: reason, error: e });
       }
       this._authRetried = true; // token() is called again by the next dial
       this._setState('disconnected', { code, reason });
@@ -328,7 +328,8 @@ export class VPushClient {
     this._stopped = true;
     clearTimeout(this._timer);
     this.closeReason = reason;
-    this._setState('closed', { reason, ...info });
+    // info.text is the server's close text ('Go away!' on every SockJS polling close): reason is always ours.
+    this._setState('closed', { ...info, reason });
     const err = info.error || new Error(`client stopped: ${reason}`);
     for (const w of this._connectWaiters.splice(0)) w.reject(err);
   }
