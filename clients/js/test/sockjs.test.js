@@ -48,3 +48,16 @@ test('SockJS: a kick stops the client even on a polling transport (whose close c
     await c.close(); // a client that missed the kick would re-dial for ever and keep the run from ending
   }
 });
+
+test('SockJS: an auth failure stops the client on a polling transport too (the access_denied before the close arrives)', async () => {
+  let calls = 0;
+  const c = new VPushClient({ url: server.base, clientId: 'a', transports: ['xhr-polling'], backoffBaseMs: 10,
+    token: async () => { calls++; return server.token('sj-auth', { expSeconds: -60 }); } });
+  try {
+    await assert.rejects(c.connect(), /authentication failed/);
+    assert.equal(c.closeReason, 'auth');
+    assert.equal(calls, 2);
+  } finally {
+    await c.close();
+  }
+});
