@@ -499,6 +499,10 @@ function hasWebSocket() {
   return typeof window === 'undefined' || typeof globalThis.WebSocket !== 'undefined';
 }
 
+// A node list is a few hundred bytes a node: an answer past these is not one, and is not held.
+const MAX_DISCOVERY_BYTES = 256 * 1024;
+const MAX_DISCOVERED_NODES = 64;
+
 /** GET a /api/v1/connect URL within `timeoutMs`; resolves with its `nodes` array or rejects (network, status, JSON). */
 async function fetchNodes(url, timeoutMs) {
   const abort = new AbortController();
@@ -506,12 +510,36 @@ async function fetchNodes(url, timeoutMs) {
   try {
     const res = await fetch(url, { signal: abort.signal, headers: { accept: 'application/json' } });
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-    const body = await res.json();
+    const body = JSON.parse(await readCapped(res, MAX_DISCOVERY_BYTES));
     if (!body || !Array.isArray(body.nodes)) throw new Error(`${url} answered no nodes array`);
-    return body.nodes.filter((n) => n && typeof n === 'object');
+    return body.nodes.filter((n) => n && typeof n === 'object').slice(0, MAX_DISCOVERED_NODES);
   } catch (e) {
     throw abort.signal.aborted ? new Error(`${url} not answered in ${timeoutMs} ms`) : e;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A response body as text, refused (and the rest not read) once it passes `maxBytes`. */
+async function readCapped(res, maxBytes) {
+  const declared = Number(res.headers.get('content-length'));
+  if (declared > maxBytes) throw new Error(`answer of ${declared} bytes is over ${maxBytes}`);
+  if (!res.body || typeof res.body.getReader !== 'function') return res.text();
+  const reader = res.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw new Error(`answer over ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.byteLength; }
+  return new TextDecoder().decode(all);
 }

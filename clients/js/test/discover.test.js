@@ -80,6 +80,12 @@ const broken = {
   'bad JSON': (req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"nodes": [ oops'); },
   'no nodes': (req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"nodes":[],"maxAgeSeconds":5}'); },
   'no answer': () => { /* never answers: the client's timeout decides */ },
+  'too large': (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no content-length to refuse it by
+    // A usable list (a node that is not there), but past the client's cap: refused, not dialled.
+    const nowhere = { id: 'x', websocket: 'ws://127.0.0.1:1/eventbus/websocket', sockjs: 'http://127.0.0.1:1/eventbus' };
+    res.end(JSON.stringify({ nodes: [nowhere], pad: 'x'.repeat(300 * 1024) }));
+  },
 };
 for (const [name, connect] of Object.entries(broken)) {
   test(`discovery fails (${name}): the client dials the configured URL directly`, async () => {
