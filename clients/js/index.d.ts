@@ -25,7 +25,10 @@ export interface TopicMessage<T = unknown> {
 }
 
 export interface StateInfo {
-  reason?: 'closed' | 'kicked' | 'auth';
+  /** On 'closed': why the client stopped ('closed' | 'kicked' | 'auth'); on 'disconnected': the close's reason text. */
+  reason?: string;
+  /** On 'closed': the server's close reason text, when a close from the server stopped the client. */
+  text?: string;
   code?: number;
   afterMs?: number;
   retryInMs?: number;
@@ -37,8 +40,16 @@ export interface StateInfo {
 export interface Gap { from: number; to: number; reason: 'expired' | 'server-reset'; }
 
 export interface VPushClientOptions {
-  /** One node URL (http(s):// or ws(s)://) or a list, tried in turn. */
+  /**
+   * One node URL (http(s):// or ws(s)://), a list, or a cluster's base URL. With `discover` (the default) the client
+   * first asks each in turn for GET /api/v1/connect and dials the access nodes it names, in order; when none answers
+   * a usable list it dials these URLs directly, in turn.
+   */
   url: string | string[];
+  /** Ask <url>/api/v1/connect (with ?user=) for the nodes to dial; default true. */
+  discover?: boolean;
+  /** How long one /api/v1/connect request may take before the next URL is asked; default 2000. */
+  discoverTimeoutMs?: number;
   /** Called before every (re)connect. */
   token: (() => string | Promise<string>) | string;
   clientId?: string;
@@ -73,6 +84,8 @@ export class VPushClient {
   on(event: 'error', fn: (e: Error) => void): () => void;
   on(event: 'registered', fn: (r: { node: string | null; lastSeq: number }) => void): () => void;
   on(event: 'ack', fn: (seq: number) => void): () => void;
+  /** A round of nodes from /api/v1/connect: `from` the configured URL asked, `urls` what will be dialled, in order. */
+  on(event: 'discovered', fn: (d: { from: string; urls: string[] }) => void): () => void;
   off(event: string, fn: (...args: any[]) => void): void;
   subscribe(topic: string, handler: (m: TopicMessage) => void | Promise<void>): () => void;
   connect(): Promise<void>;

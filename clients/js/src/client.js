@@ -4,7 +4,7 @@
 
 import { backoffDelay } from './backoff.js';
 import { defaultStore } from './stores.js';
-import { openTransport } from './transport.js';
+import { discoveryUrl, openTransport, wantsSockJS } from './transport.js';
 
 const DEFAULTS = {
   device: undefined,
@@ -20,6 +20,8 @@ const DEFAULTS = {
   maxOutboundBytes: 1 << 20, // bytes the socket has not sent yet; past it the connection is dropped
   syncLimit: 100,
   syncTimeoutMs: 10000,
+  discover: true,            // ask <url>/api/v1/connect for the cluster's access nodes before dialling
+  discoverTimeoutMs: 2000,   // per configured URL; past it the next one is asked, then the URLs are dialled directly
 };
 
 /** A vpush client: exactly-once, in-order delivery of a user's stream to `on('message')` handlers. */
@@ -42,7 +44,8 @@ export class VPushClient {
     this.lastSeq = 0;             // the highest seq processed (and stored)
     this._listeners = new Map();
     this._topics = new Map();     // topic -> Set of handlers
-    this._urlIndex = 0;
+    this._round = [];             // the URLs still to dial before asking for nodes again (discovered or configured)
+    this._discoverIndex = 0;      // the configured URL asked first for nodes
     this._attempt = 0;
     this._authRetried = false;
     this._stopped = true;
@@ -128,12 +131,14 @@ export class VPushClient {
   async _dial() {
     if (this._stopped) return;
     this._setState('connecting');
-    const url = this.urls[this._urlIndex % this.urls.length];
     let token;
+    let url;
     try {
       token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
       if (!this.user) this.user = subjectOf(token);
       if (!this._loaded) await this._loadLastSeq();
+      if (this._stopped) return;
+      url = await this._nextUrl();
     } catch (e) {
       this._emit('error', e);
       return this._scheduleReconnect();
@@ -165,6 +170,40 @@ export class VPushClient {
   }
 
   _key() { return `vpush.lastSeq.${this.user}.${this.clientId ?? ''}`; }
+
+  /** The next URL to dial; a new round (nodes discovered, or the configured URLs) when the last one is used up. */
+  async _nextUrl() {
+    if (this._round.length === 0) {
+      this._round = (this.options.discover ? await this._discover() : null) ?? [...this.urls];
+    }
+    return this._round.shift();
+  }
+
+  /**
+   * Asks each configured URL in turn for the cluster's access nodes (GET /api/v1/connect, least loaded first, the
+   * user's own node first). Resolves with their URLs, or null when none answered a usable list: a single node without
+   * the route, or one unreachable, is then dialled directly.
+   */
+  async _discover() {
+    const sockjs = wantsSockJS(this.options.transports) || !hasWebSocket();
+    for (let i = 0; i < this.urls.length && !this._stopped; i++) {
+      const base = this.urls[(this._discoverIndex + i) % this.urls.length];
+      try {
+        const nodes = await fetchNodes(discoveryUrl(base, this.user), this.options.discoverTimeoutMs);
+        const urls = nodes.map((n) => (sockjs ? n.sockjs : n.websocket) || n.websocket || n.sockjs)
+          .filter((u) => typeof u === 'string' && /^(wss?|https?):\/\//.test(u));
+        if (urls.length > 0) {
+          this._discoverIndex = (this._discoverIndex + i) % this.urls.length;
+          this._emit('discovered', { from: base, urls });
+          return urls;
+        }
+        throw new Error('no access node accepts clients');
+      } catch (e) {
+        this._emit('error', Object.assign(new Error(`discovery at ${base} failed (${e.message || e}): trying the next`), { cause: e }));
+      }
+    }
+    return null;
+  }
 
   _onOpen(conn, token) {
     const headers = { token };
@@ -286,19 +325,20 @@ export class VPushClient {
     this._conn = null;
     if (this._stopped) return;
     if (conn.kicked || code === 4003) {
-      return this._stop('kicked', { code, reason: reason || 'kicked: the same clientId connected elsewhere' });
+      return this._stop('kicked', { code, text: reason || 'kicked: the same clientId connected elsewhere' });
     }
     if (code === 4001 || conn.authFailed) {
       if (this._authRetried) {
         const e = Object.assign(new Error(`authentication failed (${code} ${reason || ''})`), { code });
         this._emit('error', e);
-        return this._stop('auth', { code, reason, error: e });
+        return this._stop('auth', { code, text: reason, error: e });
       }
-      this._authRetried = true; // token() is called again by the next dial
+      this._authRetried = true; // token() is called again by the next dial, to the same node
+      this._round.unshift(conn.url);
       this._setState('disconnected', { code, reason });
       return this._dial();
     }
-    this._urlIndex++; // the next node in the list
+    // The next dial takes the next node of the round (_nextUrl).
     if (conn.reconnectAfterMs !== null) {
       // The server asked for it (graceful shutdown): come back when it said, to another node.
       this._setState('disconnected', { code, reason, afterMs: conn.reconnectAfterMs, retryInMs: conn.reconnectAfterMs });
@@ -328,7 +368,8 @@ export class VPushClient {
     this._stopped = true;
     clearTimeout(this._timer);
     this.closeReason = reason;
-    this._setState('closed', { reason, ...info });
+    // info.text is the server's close text ('Go away!' on every SockJS polling close): reason is always ours.
+    this._setState('closed', { ...info, reason });
     const err = info.error || new Error(`client stopped: ${reason}`);
     for (const w of this._connectWaiters.splice(0)) w.reject(err);
   }
@@ -452,4 +493,53 @@ export function subjectOf(token) {
   const sub = JSON.parse(json).sub;
   if (!sub) throw new Error('token has no sub claim; give the user option');
   return String(sub);
+}
+
+function hasWebSocket() {
+  return typeof window === 'undefined' || typeof globalThis.WebSocket !== 'undefined';
+}
+
+// A node list is a few hundred bytes a node: an answer past these is not one, and is not held.
+const MAX_DISCOVERY_BYTES = 256 * 1024;
+const MAX_DISCOVERED_NODES = 64;
+
+/** GET a /api/v1/connect URL within `timeoutMs`; resolves with its `nodes` array or rejects (network, status, JSON). */
+async function fetchNodes(url, timeoutMs) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    const res = await fetch(url, { signal: abort.signal, headers: { accept: 'application/json' } });
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+    const body = JSON.parse(await readCapped(res, MAX_DISCOVERY_BYTES));
+    if (!body || !Array.isArray(body.nodes)) throw new Error(`${url} answered no nodes array`);
+    return body.nodes.filter((n) => n && typeof n === 'object').slice(0, MAX_DISCOVERED_NODES);
+  } catch (e) {
+    throw abort.signal.aborted ? new Error(`${url} not answered in ${timeoutMs} ms`) : e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A response body as text, refused (and the rest not read) once it passes `maxBytes`. */
+async function readCapped(res, maxBytes) {
+  const declared = Number(res.headers.get('content-length'));
+  if (declared > maxBytes) throw new Error(`answer of ${declared} bytes is over ${maxBytes}`);
+  if (!res.body || typeof res.body.getReader !== 'function') return res.text();
+  const reader = res.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw new Error(`answer over ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.byteLength; }
+  return new TextDecoder().decode(all);
 }

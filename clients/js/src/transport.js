@@ -16,6 +16,14 @@ export function endpoints(url) {
   };
 }
 
+/** The cluster's node list beside a configured URL: <base>/api/v1/connect, with ?user= for the user's own node. */
+export function discoveryUrl(url, user) {
+  const u = new URL(url);
+  const path = u.pathname.replace(/\/+$/, '').replace(/\/eventbus(\/websocket)?$/, '');
+  const secure = u.protocol === 'https:' || u.protocol === 'wss:';
+  return `${secure ? 'https' : 'http'}://${u.host}${path}/api/v1/connect${user ? '?user=' + encodeURIComponent(user) : ''}`;
+}
+
 /** True when this connection should use SockJS rather than a plain WebSocket. */
 export function wantsSockJS(transports) {
   if (transports && transports.length > 0) return !(transports.length === 1 && transports[0] === 'websocket');

@@ -2,6 +2,7 @@
 // waiting for events with a deadline (never a sleep).
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +43,8 @@ export function nextEvent(client, event, match = () => true, ms = 10000) {
 export function b64url(v) { return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url'); }
 
 /** Starts target/vpush.jar on a free port with a known secret and API key; resolves once /health/ready answers 200. */
-export async function startServer(env = {}) {
-  const port = await freePort();
+export async function startServer(env = {}, { port: fixedPort } = {}) {
+  const port = fixedPort ?? await freePort();
   const secret = env.VPUSH_JWT_SECRET ?? randomBytes(24).toString('hex');
   const apiKey = env.VPUSH_API_KEY ?? randomBytes(16).toString('hex');
   const proc = spawn('java', ['-Xmx256m', '-XX:+ExitOnOutOfMemoryError', '-jar', JAR], {
@@ -122,5 +123,48 @@ export async function startProxy(targetPort) {
     cut() { for (const p of pairs) { p.client.destroy(); p.upstream.destroy(); } },
     connections: () => pairs.size,
     close() { this.cut(); return new Promise((r) => srv.close(r)); },
+  };
+}
+
+/**
+ * An HTTP front to `targetPort` that records every request's path and answers GET /api/v1/connect itself when
+ * `connect` is a function (req, res) => void; everything else, WebSocket upgrades included, goes to the target.
+ */
+export async function startHttpFront(targetPort, { connect } = {}) {
+  const requests = [];
+  const srv = http.createServer((req, res) => {
+    requests.push(req.url);
+    if (connect && req.url.split('?')[0] === '/api/v1/connect') return connect(req, res);
+    const up = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (ur) => {
+      res.writeHead(ur.statusCode, ur.headers);
+      ur.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  const upgraded = new Set();
+  srv.on('upgrade', (req, socket, head) => {
+    requests.push(req.url);
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    const up = net.connect(targetPort, '127.0.0.1', () => {
+      up.write(`${req.method} ${req.url} HTTP/1.1\r\n` + Object.entries(req.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n');
+      up.write(head);
+      socket.pipe(up).pipe(socket);
+    });
+    const end = () => { socket.destroy(); up.destroy(); };
+    up.on('error', end); socket.on('error', end); up.on('close', end); socket.on('close', end);
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const port = srv.address().port;
+  return {
+    port, base: `http://127.0.0.1:${port}`, requests,
+    /** How many /api/v1/connect requests came in. */
+    discoveries: () => requests.filter((u) => u.startsWith('/api/v1/connect')).length,
+    close() {
+      for (const s of upgraded) s.destroy();
+      srv.closeAllConnections?.();
+      return new Promise((r) => srv.close(r));
+    },
   };
 }

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { backoffDelay, FileStore, MemoryStore, subjectOf, VPushClient } from '../src/index.js';
-import { endpoints, wantsSockJS } from '../src/transport.js';
+import { discoveryUrl, endpoints, wantsSockJS } from '../src/transport.js';
 
 test('backoff: full jitter between 0 and min(max, base * 2^attempt)', () => {
   assert.equal(backoffDelay(0, 500, 30000, () => 0), 0);
@@ -54,4 +54,11 @@ test('CommonJS entry exports the same API', () => {
   const cjs = require('../src/index.cjs');
   assert.equal(typeof cjs.VPushClient, 'function');
   assert.equal(typeof cjs.FileStore, 'function');
+});
+
+test('discoveryUrl: the /api/v1/connect beside any form of a node URL, with the user URL-encoded', () => {
+  assert.equal(discoveryUrl('http://h:8080', 'alice'), 'http://h:8080/api/v1/connect?user=alice');
+  assert.equal(discoveryUrl('ws://h:8080/eventbus/websocket', 'a b/c'), 'http://h:8080/api/v1/connect?user=a%20b%2Fc');
+  assert.equal(discoveryUrl('wss://h/push/eventbus/?token=x', null), 'https://h/push/api/v1/connect');
+  assert.equal(discoveryUrl('https://h/', undefined), 'https://h/api/v1/connect');
 });

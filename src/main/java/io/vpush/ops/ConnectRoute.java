@@ -46,6 +46,8 @@ public final class ConnectRoute {
       List<JsonObject> nodes = choices(entries, user);
       // Per user, the answer is the user's own: shared caches must not hand it to another.
       ctx.response().putHeader("Cache-Control", (user == null ? "public" : "private") + ", max-age=" + MAX_AGE_SECONDS);
+      // Public and keyless: a browser SDK on the app's own origin may read it (a simple GET, no preflight).
+      ctx.response().putHeader("Access-Control-Allow-Origin", "*");
       HttpJson.ok(ctx, 200, new JsonObject().put("nodes", new JsonArray(nodes)).put("maxAgeSeconds", MAX_AGE_SECONDS));
     }).onFailure(e -> HttpJson.failure(ctx, e));
   }

@@ -37,6 +37,7 @@ class AdminApiIT {
         java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=5");
+    assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).as("readable by a browser SDK on another origin").hasValue("*");
     JsonArray nodes = new JsonObject(r.body()).getJsonArray("nodes");
     assertThat(nodes).hasSize(1);
     JsonObject self = nodes.getJsonObject(0);

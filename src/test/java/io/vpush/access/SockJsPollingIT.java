@@ -66,6 +66,53 @@ class SockJsPollingIT {
   }
 
   @Test
+  void aKickReachesAnXhrPollingClientBeforeItsSessionCloses() {
+    // No poll outstanding when the kick comes: the frame waits in the SockJS session for the next poll, and the close
+    // must not drop it (vertx-web's close() clears what was not polled yet).
+    String user = TestNode.freshUser("kick");
+    String base = registeredOverXhr(user, "k1");
+    assertThat(node.delete("/api/v1/users/" + user + "/connections?clientId=k1").json().getInteger("kicked")).isEqualTo(1);
+    String next = post(base + "xhr", null).body();
+    assertThat(next).as("the poll after the kick").startsWith("a").contains("kicked");
+    assertThat(post(base + "xhr", null).body()).as("then the close").startsWith("c[");
+  }
+
+  @Test
+  void aKickReachesAnXhrPollThatIsOpenWhenItComes() {
+    // Polled, then kicked at once: the kick usually finds the poll open (the frame leaves from another event loop than
+    // the poll's); in whichever order they land, the client must see the kick before the close.
+    String user = TestNode.freshUser("kickp");
+    String base = registeredOverXhr(user, "k2");
+    io.vertx.core.Future<String> polls = node.vertx().executeBlocking(() -> pollsUntilClose(base));
+    assertThat(node.delete("/api/v1/users/" + user + "/connections?clientId=k2").json().getInteger("kicked")).isEqualTo(1);
+    String seen = await(polls);
+    assertThat(seen).as("the polls until the close").contains("kicked");
+    assertThat(seen.indexOf("kicked")).isLessThan(seen.indexOf("c["));
+  }
+
+  /** Polls until the session's close frame; returns every poll's answer, in order. */
+  private static String pollsUntilClose(String base) {
+    StringBuilder all = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      String body = post(base + "xhr", null).body();
+      all.append(body);
+      if (body.startsWith("c[")) return all.toString();
+    }
+    throw new AssertionError("no close frame in 10 polls: " + all);
+  }
+
+  /** Opens an xhr-polling session and registers the user on it; returns the session's base path. */
+  private static String registeredOverXhr(String user, String clientId) {
+    String base = "/eventbus/000/" + user.replace("-", "") + "/";
+    assertThat(post(base + "xhr", null).body()).startsWith("o");
+    String register = new JsonObject().put("type", "register").put("address", "vpush.user." + user)
+        .put("headers", new JsonObject().put("token", node.token(user)).put("clientId", clientId)).encode();
+    assertThat(post(base + "xhr_send", new JsonArray().add(register).encode()).status()).isEqualTo(204);
+    assertThat(post(base + "xhr", null).body()).startsWith("a").contains("registered");
+    return base;
+  }
+
+  @Test
   void anXhrSendLargerThanTheFrameLimitIs413() {
     String user = TestNode.freshUser("big");
     String base = "/eventbus/000/" + user.replace("-", "") + "/";

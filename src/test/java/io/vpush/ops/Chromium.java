@@ -100,6 +100,24 @@ final class Chromium implements AutoCloseable {
     return r.getJsonObject("result").getValue("value");
   }
 
+  /** Removes {@code window.WebSocket} from every page loaded from now on, as a browser or a policy without it would. */
+  void withoutWebSocket() throws Exception {
+    call("Page.addScriptToEvaluateOnNewDocument", new JsonObject().put("source", "delete window.WebSocket; window.WebSocket = undefined;"));
+  }
+
+  /** A page expression that resolves true once {@code condition} holds, or false after 10 s (polled by the page). */
+  static String awaitPage(String condition) {
+    return """
+        new Promise(resolve => {
+          const until = Date.now() + 10000;
+          (function poll() {
+            if (%s) resolve(true);
+            else if (Date.now() > until) resolve(false);
+            else setTimeout(poll, 50);
+          })();
+        })""".formatted(condition);
+  }
+
   /** Types text into the focused element, as a keyboard would. */
   void type(String text) throws Exception {
     call("Input.insertText", new JsonObject().put("text", text));
