@@ -49,6 +49,8 @@ export interface VPushClientOptions {
   /** Ask <url>/api/v1/connect (with ?user=) for the nodes to dial; default true. */
   discover?: boolean;
   /** How long one /api/v1/connect request may take before the next URL is asked; default 2000. */
+  /** How long a discovered list that registered the client is dialled again without asking; default 60000. */
+  discoverMaxAgeMs?: number;
   discoverTimeoutMs?: number;
   /** Called before every (re)connect. */
   token: (() => string | Promise<string>) | string;

@@ -136,7 +136,9 @@ const RELEASED = Object.freeze({ message: 'released by the bench' });
 class SdkClient {
   constructor(user, token, clientId) {
     this.user = user;
-    this.client = new VPushClient({ url: opts.url, token: async () => token, clientId, store: new MemoryStore() });
+    // discover: false: the storm measures the reconnect itself against the raw client, which dials the node directly;
+    // with discovery a reconnect adds a GET /api/v1/connect only when the known list is older than discoverMaxAgeMs.
+    this.client = new VPushClient({ url: opts.url, token: async () => token, clientId, store: new MemoryStore(), discover: false });
     this.held = null;        // while acks are off: the handler of the first unacked message waits on this
     this.entered = 0;        // messages that reached the handler while acks were off
     this.highestSeq = 0; this.acked = 0; this.replayTarget = 0; this.closing = false;

@@ -22,6 +22,7 @@ const DEFAULTS = {
   syncTimeoutMs: 10000,
   discover: true,            // ask <url>/api/v1/connect for the cluster's access nodes before dialling
   discoverTimeoutMs: 2000,   // per configured URL; past it the next one is asked, then the URLs are dialled directly
+  discoverMaxAgeMs: 60000,   // a discovered list that reached a node is dialled again, round after round, for this long
 };
 
 /** A vpush client: exactly-once, in-order delivery of a user's stream to `on('message')` handlers. */
@@ -46,6 +47,9 @@ export class VPushClient {
     this._topics = new Map();     // topic -> Set of handlers
     this._round = [];             // the URLs still to dial before asking for nodes again (discovered or configured)
     this._discoverIndex = 0;      // the configured URL asked first for nodes
+    this._known = null;           // the last discovered list, when it was asked, and whether a node of it registered us
+    this._knownAt = 0;
+    this._knownWorked = false;
     this._attempt = 0;
     this._authRetried = false;
     this._stopped = true;
@@ -173,10 +177,23 @@ export class VPushClient {
 
   /** The next URL to dial; a new round (nodes discovered, or the configured URLs) when the last one is used up. */
   async _nextUrl() {
-    if (this._round.length === 0) {
-      this._round = (this.options.discover ? await this._discover() : null) ?? [...this.urls];
-    }
+    if (this._round.length === 0) this._round = await this._newRound();
     return this._round.shift();
+  }
+
+  // A reconnect storm must not become a storm of discovery requests too: a list that registered us and is younger
+  // than discoverMaxAgeMs is dialled again; one that did not (every node of it failed) or is old is asked again.
+  async _newRound() {
+    if (!this.options.discover) return [...this.urls];
+    if (this._known && this._knownWorked && Date.now() - this._knownAt < this.options.discoverMaxAgeMs) {
+      this._knownWorked = false;
+      return [...this._known];
+    }
+    const urls = await this._discover();
+    this._known = urls;
+    this._knownAt = Date.now();
+    this._knownWorked = false;
+    return urls ? [...urls] : [...this.urls]; // a copy: the round is consumed, the known list is kept
   }
 
   /**
@@ -307,6 +324,7 @@ export class VPushClient {
       }
       for (const topic of this._topics.keys()) conn.t.send({ type: 'register', address: 'vpush.topic.' + topic, headers: {} });
       conn.stableTimer = setTimeout(() => { this._attempt = 0; }, this.options.stableAfterMs);
+      this._knownWorked = true;
       this._setState('connected', { node: this.node, url: conn.url });
       this._emit('registered', { node: this.node, lastSeq: serverSeq });
       for (const w of this._connectWaiters.splice(0)) w.resolve();
