@@ -126,7 +126,7 @@ public final class VPushClient implements AutoCloseable {
   private ScheduledFuture<?> dialTimer;
 
   private VPushClient(Builder b) {
-    this.plan = new DialPlan(b.urls, b.discovery);
+    this.plan = new DialPlan(b.urls, b.discovery, b.discoveryMaxAge.toMillis());
     this.tokenSupplier = b.token;
     this.clientId = b.clientId;
     this.device = b.device;
@@ -297,6 +297,7 @@ public final class VPushClient implements AutoCloseable {
       return;
     }
     userAddress = USER_PREFIX + user;
+    plan.restartIfFresh(System.currentTimeMillis());
     if (plan.current() == null) {
       discover(++discoveryRound, 0, token, user, null);
     } else {
@@ -358,7 +359,7 @@ public final class VPushClient implements AutoCloseable {
         }
         post(() -> {
           if (closed || round != discoveryRound) return;
-          plan.discovered(nodes);
+          plan.discovered(nodes, System.currentTimeMillis());
           open(token);
         });
       }
@@ -580,6 +581,7 @@ public final class VPushClient implements AutoCloseable {
       w.close(1000, "re-register");
       return;
     }
+    plan.registered();
     for (String t : topics.keySet()) send(frame("register", TOPIC_PREFIX + t));
     setState(State.CONNECTED, null, null);
     flushAck();
@@ -880,6 +882,7 @@ public final class VPushClient implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private boolean discovery = true;
     private Duration discoveryTimeout = Duration.ofSeconds(3);
+    private Duration discoveryMaxAge = Duration.ofSeconds(60);
     private int syncLimit = 100;
     private int maxQueuedMessages = 1000;
     private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
@@ -983,6 +986,15 @@ public final class VPushClient implements AutoCloseable {
     }
 
     /** How long one {@code /api/v1/connect} request may take, connecting included, before the next URL is asked (3 s). */
+    /**
+     * How long discovered nodes that registered the client are dialled again, once used up, without asking
+     * {@code /api/v1/connect} again; 60 s. A reconnect storm then does not become a storm of discovery requests.
+     */
+    public Builder discoveryMaxAge(Duration d) {
+      this.discoveryMaxAge = Objects.requireNonNull(d);
+      return this;
+    }
+
     public Builder discoveryTimeout(Duration d) {
       this.discoveryTimeout = Objects.requireNonNull(d);
       return this;

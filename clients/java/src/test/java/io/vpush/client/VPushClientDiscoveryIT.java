@@ -76,18 +76,18 @@ class VPushClientDiscoveryIT {
   }
 
   @Test
-  void onceTheDiscoveredNodesAreUsedUpTheClientAsksAgain() throws Exception {
+  void onceTheDiscoveredNodesAreUsedUpTheyAreDialledAgain() throws Exception {
     List<Long> seqs = new CopyOnWriteArrayList<>();
     List<StateChange> states = new CopyOnWriteArrayList<>();
     // The configured URL is a second proxy: every request to it (discovery, or a direct dial) is counted.
     try (TcpProxy front = new TcpProxy(node.port())) {
       client("again", front.url(), true, seqs, states).connect().get(20, TimeUnit.SECONDS);
       int dialled = advertised.accepted();
-      advertised.cutAll(); // the one discovered node is used up: the next dial asks the configured URL again
+      advertised.cutAll(); // the one discovered node is used up: it registered us and is fresh, so it is dialled again
       VPushClientIT.await("connected again",
           () -> states.stream().filter(s -> s.state() == State.CONNECTED).count() >= 2);
-      // Asked again, it dialled the discovered node again, not the configured URL (front counts TCP connections,
-      // and OkHttp keeps the discovery one alive for the next request, so front's count proves nothing here).
+      // The discovered node again, not the configured URL (whether discovery was asked again is DialPlanTest's: front
+      // counts TCP connections, and OkHttp keeps the discovery one alive for the next request).
       assertThat(advertised.accepted()).isEqualTo(dialled + 1);
       publisher.publish("again", "again-1", Map.of());
       VPushClientIT.await("1", () -> seqs.size() >= 1);
