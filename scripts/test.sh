@@ -83,7 +83,7 @@ if ((js_deps != 0)); then
 elif [[ -f target/vpush.jar ]]; then
   log "clients/js: npm test"
   set +e
-  (cd clients/js && node --test --test-concurrency=1 --test-reporter=tap test/*.test.js) | tee "$js_log"
+  (cd clients/js && node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=tap test/*.test.js) | tee "$js_log"
   js_status=${PIPESTATUS[0]}
   set -e
 else

@@ -331,6 +331,7 @@ export class VPushClient {
     } else if (kind === 'kicked') {
       conn.kicked = true;
     } else if (kind === 'reconnect') {
+      this._knownWorked = false; // a node is leaving: the list that named it is asked for again once used up
       const after = Number(body.afterMs);
       conn.reconnectAfterMs = Number.isFinite(after) && after >= 0 ? Math.min(after, 10 * 60_000) : 0;
     }

@@ -39,6 +39,11 @@ public final class DialPlan {
     registered = true;
   }
 
+  /** The discovered nodes are out of date (one of them is shutting down): ask again once they are used up. */
+  public void stale() {
+    registered = false;
+  }
+
   /** Used up, but discovered less than maxAgeMs before {@code nowMs} and it registered the client: from the front again. */
   public void restartIfFresh(long nowMs) {
     if (!discovery || index < candidates.size() || !fromDiscovery || !registered || nowMs - discoveredAtMs >= maxAgeMs) return;

@@ -501,7 +501,10 @@ public final class VPushClient implements AutoCloseable {
       switch (control) {
         case "registered" -> registered(f.path("body"));
         case "kicked" -> kicked = true;
-        case "reconnect" -> reconnectAfterMs = Math.max(0, f.path("body").path("afterMs").asLong(0));
+        case "reconnect" -> {
+          reconnectAfterMs = Math.max(0, f.path("body").path("afterMs").asLong(0));
+          plan.stale(); // a node is leaving: the list that named it is asked for again once used up
+        }
         default -> { }
       }
       return;

@@ -57,6 +57,12 @@ class DialPlanTest {
     p.advance();
     p.restartIfFresh(40_000);
     assertThat(p.current()).as("no registration since the restart: ask again").isNull();
+    p.discovered(List.of("ws://n1"), 45_000);
+    p.registered();
+    p.stale(); // control: reconnect
+    p.advance();
+    p.restartIfFresh(46_000);
+    assertThat(p.current()).as("a node of it is leaving: ask again").isNull();
     p.discovered(List.of("ws://n1"), 50_000);
     p.registered();
     p.advance();
