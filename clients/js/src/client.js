@@ -304,6 +304,9 @@ export class VPushClient {
     // it is all we learn (their close code is always 3000).
     if (!conn.registered && f.address === 'vpush.user.' + this.user && f.failureType === 'access_denied') conn.authFailed = true;
     this._emit('error', err);
+    // A register that failed for now (unavailable: the store is down) leaves the connection open and idle: drop it and
+    // register again on a new one, after the backoff.
+    if (!conn.registered && f.address === 'vpush.user.' + this.user && f.failureType !== 'access_denied') conn.t.abort();
   }
 
   _onControl(conn, kind, body) {

@@ -168,3 +168,21 @@ export async function startHttpFront(targetPort, { connect } = {}) {
     },
   };
 }
+
+/** A private redis-server on a free port (no persistence); pause() / resume() freeze and thaw it (an outage). */
+export async function startRedis() {
+  const port = await freePort();
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' });
+  const exited = new Promise((r) => proc.once('exit', r));
+  await until(() => new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
+    s.once('error', () => resolve(false));
+  }), 10000, 'redis-server listening');
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pause: () => proc.kill('SIGSTOP'),
+    resume: () => proc.kill('SIGCONT'),
+    async stop() { proc.kill('SIGCONT'); proc.kill('SIGKILL'); await exited; },
+  };
+}

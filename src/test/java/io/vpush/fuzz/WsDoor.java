@@ -255,8 +255,11 @@ final class WsDoor implements Runnable {
         if (wire.handshakeStatus < 0) failures.add(door + ": upgrade unanswered", "GET " + path + " " + headers);
         // A SockJS server or session id with a dot is not one (404), nor is a path with a broken escape.
         // A request line or head over the HTTP port's limits is refused as such (414, 431).
-        // A space in the target breaks the request line: 400.
-        else if (wire.handshakeStatus >= 500 || !(path.contains("%") || path.contains(" ") || wire.handshakeStatus == 414 || wire.handshakeStatus == 431 || (sockjs && path.substring(0, path.indexOf("/websocket")).contains(".")))) {
+        // A space in the target breaks the request line: 400. An Origin that is not the node's own is refused: 403
+        // (a production node with no http.allowedOrigins).
+        else if (wire.handshakeStatus >= 500 || !(path.contains("%") || path.contains(" ") || wire.handshakeStatus == 414 || wire.handshakeStatus == 431
+            || (wire.handshakeStatus == 403 && headers.containsKey("Origin"))
+            || (sockjs && path.substring(0, path.indexOf("/websocket")).contains(".")))) {
           failures.add(door + ": upgrade answered " + wire.handshakeStatus, "GET " + Failures.abbreviate(path, 200) + " " + headers);
         }
         return;

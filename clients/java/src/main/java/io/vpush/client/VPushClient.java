@@ -491,6 +491,15 @@ public final class VPushClient implements AutoCloseable {
         }, 1000, TimeUnit.MILLISECONDS);
       }
       errorHandler.accept(new VPushException(f.path("failureType").asText(), f.path("message").asText()));
+      if (!registered && userAddress != null && userAddress.equals(address) && !"access_denied".equals(f.path("failureType").asText())) {
+        // The register failed for now (unavailable: the store is down): the connection would stay open and idle, so
+        // drop it and register again on a new one, after the backoff.
+        WebSocket w = ws;
+        if (w != null) {
+          lost(gen, -5, "register failed: " + f.path("failureType").asText());
+          w.close(1000, "register failed");
+        }
+      }
     }
   }
 

@@ -367,6 +367,35 @@ class VPushClientIT {
   }
 
   @Test
+  void aRegisterRefusedInAStoreOutageIsTriedAgainOnANewConnection() throws Exception {
+    // The server answers err unavailable and keeps the connection open (RegisterOutageIT): a client that only
+    // reported it would sit on an idle connection for good.
+    try (io.vpush.testing.RedisServer redis = io.vpush.testing.RedisServer.start();
+         VPushProcess node = TestNodes.start("outage", Map.of("VPUSH_STORE", "redis", "VPUSH_REDIS_URL", redis.url(),
+             // A long auth timeout: the server's 4001 close of an unregistered connection must not be what saves it.
+             "VPUSH_REDIS_COMMAND_TIMEOUT_MS", "500", "VPUSH_AUTH_TIMEOUT_MS", "600000"))) {
+      TestNodes.publisher(node).publish("outage", "o-1", Map.of());
+      Seen seen = new Seen();
+      List<Throwable> errors = new CopyOnWriteArrayList<>();
+      VPushClient c = VPushClient.builder().url(node.url()).token(() -> TestNodes.token("outage", 3600)).clientId("o1")
+          .discovery(false).backoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(10)).build();
+      c.onMessage(m -> seen.seqs.add(m.seq())).onError(errors::add);
+      clients.add(c);
+      java.util.concurrent.CompletableFuture<Void> connected;
+      redis.pause(); // no lastSeq known: the register reads the stored cursor, which times out
+      try {
+        connected = c.connect();
+        await("the register's unavailable", () -> errors.stream().anyMatch(e -> String.valueOf(e.getMessage()).startsWith("unavailable")));
+      } finally {
+        redis.resume();
+      }
+      connected.get(30, TimeUnit.SECONDS);
+      await("o-1", () -> seen.seqs.size() >= 1);
+      assertThat(seen.seqs).containsExactly(1L);
+    }
+  }
+
+  @Test
   void expiredMessagesAreReportedAsAGapNeverSkippedSilently() throws Exception {
     // Three messages per user at most: of 1..6, 1..3 are gone when the client comes back from lastSeq 0.
     try (VPushProcess small = TestNodes.start("small", Map.of("VPUSH_INBOX_CAP", "3"))) {
