@@ -80,7 +80,8 @@ public final class AccessEndpoints {
     if (shard.settings().origins.allows(origin, ctx.request().getHeader("Host"))) {
       ctx.next();
     } else {
-      HttpJson.error(ctx, 403, "forbidden", "origin " + origin + " is not allowed (http.allowedOrigins)");
+      // The Origin is not echoed: it is the caller's text, up to the HTTP head's limit.
+      HttpJson.error(ctx, 403, "forbidden", "this page's origin is not allowed to connect (http.allowedOrigins)");
     }
   }
 

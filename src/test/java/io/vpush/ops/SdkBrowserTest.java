@@ -99,7 +99,7 @@ class SdkBrowserTest {
 
     for (int i = 1; i <= 3; i++) BrowserFixtures.publish(node.httpPort(), user, i);
     assertThat(chrome.eval(Chromium.awaitPage("vp.seqs.length >= 3 && vp.acks.includes(3)"))).as("three handled and acked").isEqualTo(true);
-    assertThat(cursor(user)).as("the server's cursor for the client").isEqualTo(3);
+    assertThat(awaitCursor(user, 3)).as("the server's cursor for the client").isEqualTo(3);
 
     assertThat(chrome.eval("stopClient()")).isEqualTo("closed");
     for (int i = 4; i <= 5; i++) BrowserFixtures.publish(node.httpPort(), user, i);
@@ -107,7 +107,7 @@ class SdkBrowserTest {
     assertThat(chrome.eval(Chromium.awaitPage("vp.seqs.length >= 5 && vp.acks.includes(5)"))).as("the catch-up handled and acked").isEqualTo(true);
     assertThat(chrome.eval("vp.seqs.join(',')")).as("each seq once, in order").isEqualTo("1,2,3,4,5");
     assertThat(chrome.eval("localStorage.getItem('vpush.lastSeq.%s.%s')".formatted(user, CLIENT_ID))).isEqualTo("5");
-    assertThat(cursor(user)).isEqualTo(5);
+    assertThat(awaitCursor(user, 5)).isEqualTo(5);
     assertThat(chrome.eval("vp.errors.join('; ')")).as("no error on the page").isEqualTo("");
 
     Set<String> requests = BrowserFixtures.sockJsRequests(chrome);
@@ -118,8 +118,17 @@ class SdkBrowserTest {
     return connected;
   }
 
-  private static long cursor(String user) throws Exception {
-    return MetricsTest.await(node.store().cursor(user, CLIENT_ID));
+  // The page's 'ack' event fires when the ack frame leaves the browser; the node stores the cursor a moment later
+  // (its ack batching). Polled with a deadline: the store has no event to await. Returns the last value read.
+  private static long awaitCursor(String user, long expected) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    long seen;
+    do {
+      seen = MetricsTest.await(node.store().cursor(user, CLIENT_ID));
+      if (seen == expected) return seen;
+      Thread.sleep(20);
+    } while (System.nanoTime() < deadline);
+    return seen;
   }
 
   /** The test page, the SDK's modules and SockJS's dist script; nothing else (404). */
