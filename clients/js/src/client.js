@@ -300,13 +300,14 @@ export class VPushClient {
       clearTimeout(reply.timer);
       return reply.reject(err);
     }
+    const refusedRegister = !conn.registered && f.address === 'vpush.user.' + this.user;
     // An access_denied on the user stream before registration is an auth failure; on polling SockJS transports
     // it is all we learn (their close code is always 3000).
-    if (!conn.registered && f.address === 'vpush.user.' + this.user && f.failureType === 'access_denied') conn.authFailed = true;
+    if (refusedRegister && f.failureType === 'access_denied') conn.authFailed = true;
     this._emit('error', err);
     // A register that failed for now (unavailable: the store is down) leaves the connection open and idle: drop it and
     // register again on a new one, after the backoff.
-    if (!conn.registered && f.address === 'vpush.user.' + this.user && f.failureType !== 'access_denied') conn.t.abort();
+    if (refusedRegister && f.failureType !== 'access_denied') conn.t.abort();
   }
 
   _onControl(conn, kind, body) {

@@ -1,16 +1,13 @@
 package io.vpush.client;
 
+import io.vpush.testing.Hs256Tokens;
 import io.vpush.testing.VPushProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The SDK tests' vpush nodes: the test kit's {@link VPushProcess} in production mode with a known JWT secret and API
@@ -56,17 +53,7 @@ final class TestNodes {
 
   /** An HS256 client token for {@code user}, valid for {@code ttlSeconds} (negative: already expired). */
   static String token(String user, long ttlSeconds) {
-    try {
-      Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-      String head = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-      long exp = System.currentTimeMillis() / 1000 + ttlSeconds;
-      String claims = b64.encodeToString(("{\"sub\":\"" + user + "\",\"exp\":" + exp + "}").getBytes(StandardCharsets.UTF_8));
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      String sig = b64.encodeToString(mac.doFinal((head + "." + claims).getBytes(StandardCharsets.UTF_8)));
-      return head + "." + claims + "." + sig;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Hs256Tokens.mint(SECRET, user, ttlSeconds);
   }
+
 }
