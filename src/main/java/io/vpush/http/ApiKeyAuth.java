@@ -41,12 +41,14 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ring.metrics().apiKeyRefused("missing", "http").increment();
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
       HttpJson.error(ctx, 401, "unauthorized", "missing 'Authorization: Bearer <api key>'");
       return;
     }
     ApiKeys.Key key = ring.current().match(header.substring(7).trim());
     if (key == null) {
       ring.metrics().apiKeyRefused("unknown", "http").increment();
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
       HttpJson.error(ctx, 401, "unauthorized", "unknown or revoked API key");
       return;
     }

@@ -77,7 +77,8 @@ public final class ApiKeyRing {
     return read().map(text -> {
       ApiKeys keys = ConfigLoader.apiKeys(config, text);
       apply(ticket, keys);
-      LOG.info("API keys: {} in use ({} from {})", keys.size(), keys.names(), file);
+      if (keys.isEmpty()) LOG.warn("API keys: none in use ({} lists none and api.key is not set): every API request is refused", file);
+      else LOG.info("API keys: {} in use ({} from {})", keys.size(), keys.names(), file);
       return keys;
     });
   }

@@ -110,6 +110,9 @@ class ApiKeyScopesTest {
 
       // no key, or a key no one has: 401; clients' own route needs none
       assertRefused(call(node, HttpMethod.POST, "/api/v1/messages", null), 401, "unauthorized", "missing 'Authorization: Bearer");
+      String challenge = WsTestClient.await(node.vertx().createHttpClient().request(HttpMethod.GET, node.port(), "127.0.0.1", "/api/v1/stats")
+          .compose(req -> req.send()).map(res -> res.getHeader("WWW-Authenticate")));
+      assertThat(challenge).isEqualTo("Bearer");
       assertRefused(call(node, HttpMethod.GET, "/api/v1/stats", null), 401, "unauthorized", "missing");
       assertRefused(call(node, HttpMethod.POST, "/api/v1/messages", sha256(PUBLISH)), 401, "unauthorized", "unknown or revoked API key");
       assertRefused(call(node, HttpMethod.GET, "/api/v1/users/u-keys", "nope"), 401, "unauthorized", "unknown or revoked");
@@ -119,7 +122,7 @@ class ApiKeyScopesTest {
       assertThat(node.metric("vpush_api_key_requests_total", "key=\"billing\"")).isEqualTo(1.0);
       assertThat(node.metric("vpush_api_key_requests_total", "key=\"api.key\"")).isEqualTo(3.0);
       assertThat(node.metric("vpush_api_key_refused_total", "reason=\"scope\"")).isEqualTo(11.0);
-      assertThat(node.metric("vpush_api_key_refused_total", "reason=\"missing\"")).isEqualTo(2.0);
+      assertThat(node.metric("vpush_api_key_refused_total", "reason=\"missing\"")).isEqualTo(3.0);
       assertThat(node.metric("vpush_api_key_refused_total", "reason=\"unknown\"")).isEqualTo(2.0);
       assertThat(node.metric("vpush_api_keys", "")).isEqualTo(4.0);
       String scrape = WsTestClient.await(node.request(HttpMethod.GET, "/metrics", null, null)).body();
