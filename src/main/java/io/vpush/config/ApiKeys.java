@@ -156,15 +156,13 @@ public final class ApiKeys {
   }
 
   private static List<Key> checked(List<Key> keys) {
+    // Linear, by map: a reload parses on an event loop. (Load time needs no constant-time compare.)
     Set<String> names = new LinkedHashSet<>();
-    for (int i = 0; i < keys.size(); i++) {
-      Key k = keys.get(i);
+    Map<String, String> byDigest = new java.util.HashMap<>();
+    for (Key k : keys) {
       if (!names.add(k.name())) throw new IllegalArgumentException("the name '" + k.name() + "' is used by two keys");
-      for (int j = 0; j < i; j++) {
-        if (MessageDigest.isEqual(keys.get(j).sha256(), k.sha256())) {
-          throw new IllegalArgumentException("keys '" + keys.get(j).name() + "' and '" + k.name() + "' are the same key");
-        }
-      }
+      String other = byDigest.putIfAbsent(HexFormat.of().formatHex(k.sha256()), k.name());
+      if (other != null) throw new IllegalArgumentException("keys '" + other + "' and '" + k.name() + "' are the same key");
     }
     return keys;
   }

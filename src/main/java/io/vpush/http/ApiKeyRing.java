@@ -74,8 +74,7 @@ public final class ApiKeyRing {
   public Future<ApiKeys> load() {
     if (file == null) return Future.succeededFuture(current);
     long ticket = tickets.incrementAndGet();
-    return read().map(text -> {
-      ApiKeys keys = ConfigLoader.apiKeys(config, text);
+    return read().compose(this::parse).map(keys -> {
       apply(ticket, keys);
       if (keys.isEmpty()) LOG.warn("API keys: none in use ({} lists none and api.key is not set): every API request is refused", file);
       else LOG.info("API keys: {} in use ({} from {})", keys.size(), keys.names(), file);
@@ -90,7 +89,7 @@ public final class ApiKeyRing {
   public Future<ApiKeys> reload(String trigger) {
     if (file == null) return Future.failedFuture(new IllegalStateException("no api.keysFile is configured: nothing to reload"));
     long ticket = tickets.incrementAndGet();
-    return read().map(text -> ConfigLoader.apiKeys(config, text)).andThen(ar -> {
+    return read().compose(this::parse).andThen(ar -> {
       if (ar.succeeded()) {
         apply(ticket, ar.result());
         metrics.apiKeysReloaded("ok").increment();
@@ -100,6 +99,11 @@ public final class ApiKeyRing {
         LOG.warn("API keys file {} not reloaded ({}), the {} keys in use stay: {}", file, trigger, current.size(), ar.cause().getMessage());
       }
     });
+  }
+
+  /** Parses on a worker: a file of a thousand keys takes 10-20 ms (a SHA-256 per plain key), too long for an event loop. */
+  private Future<ApiKeys> parse(String text) {
+    return vertx.executeBlocking(() -> ConfigLoader.apiKeys(config, text), false);
   }
 
   private synchronized void apply(long ticket, ApiKeys keys) {
