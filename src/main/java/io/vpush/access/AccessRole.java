@@ -48,7 +48,7 @@ public final class AccessRole {
     this.clock = clock;
     this.driver = driver;
     this.clustered = vertx.isClustered();
-    Registrar registrar = new Registrar(new TokenVerifier(vertx, config), dispatcher, shards);
+    Registrar registrar = new Registrar(new TokenVerifier(vertx, config, metrics), dispatcher, shards);
     this.frames = new ClientFrameHandler(settings, new TopicPolicy(config.get(Settings.TOPICS_PUBLIC)), registrar);
     this.connections = NodeRate.connections(config, metrics);
   }
