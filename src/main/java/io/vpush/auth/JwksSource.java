@@ -85,7 +85,8 @@ final class JwksSource {
           ended(ok);
           return null;
         });
-    inFlight = f;
+    // A fetch that failed at once (completed inline, ended() ran already) is not left behind as "in flight".
+    if (!f.isComplete()) inFlight = f;
     return f;
   }
 

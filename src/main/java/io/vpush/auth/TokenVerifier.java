@@ -8,7 +8,6 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vpush.config.JwtKeys;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
@@ -70,13 +69,6 @@ public final class TokenVerifier {
   static boolean requiresExp(VPushConfig config) {
     String v = config.get(Settings.JWT_REQUIRE_EXP);
     return "auto".equals(v) ? !config.isDev() : Boolean.parseBoolean(v);
-  }
-
-  /** The options for the configured keys (not the JWKS); shared with {@code gentoken} so both read the same configuration. */
-  public static JWTAuthOptions options(VPushConfig config) {
-    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(checks(config));
-    configuredKeys(config).forEach(options::addPubSecKey);
-    return options;
   }
 
   private static JWTOptions checks(VPushConfig config) {
