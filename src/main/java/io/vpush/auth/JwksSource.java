@@ -30,6 +30,7 @@ final class JwksSource {
 
   private final Vertx vertx;
   private final String url;
+  private final String shown; // the URL as logged: no user info, no query (either may carry a credential)
   private final long timeoutMs;
   private final int maxBytes;
   private final Set<String> configuredKids;
@@ -43,11 +44,14 @@ final class JwksSource {
   private boolean closed;
   private volatile long lastGoodNanos;
   private volatile boolean everGood;
+  private volatile List<String> lastKids = List.of();
 
   JwksSource(Vertx vertx, String url, long refreshSeconds, long minIntervalSeconds, long timeoutMs, int maxBytes,
              Set<String> configuredKids, Consumer<List<JsonObject>> onKeys, Metrics metrics) {
     this.vertx = vertx;
     this.url = url;
+    java.net.URI uri = java.net.URI.create(url);
+    this.shown = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getRawPath();
     this.timeoutMs = timeoutMs;
     this.maxBytes = maxBytes;
     this.configuredKids = configuredKids;
@@ -71,14 +75,17 @@ final class JwksSource {
     Future<Void> f = fetch()
         .map(body -> JwksDocument.parse(body, configuredKids))
         .map(doc -> {
-          if (!doc.skipped().isEmpty()) LOG.warn("JWKS {}: skipped {}", url, doc.skipped());
+          if (!doc.skipped().isEmpty()) LOG.warn("JWKS {}: skipped {}", shown, doc.skipped());
+          List<String> kids = doc.keys().stream().map(k -> String.valueOf(k.getValue("kid"))).toList();
+          if (!kids.equals(lastKids)) LOG.info("JWKS {}: {} keys in use, kids {}", shown, kids.size(), kids);
+          lastKids = kids;
           onKeys.accept(doc.keys());
           lastGoodNanos = System.nanoTime();
           everGood = true;
           return true;
         })
         .otherwise(e -> {
-          LOG.warn("JWKS {} fetch failed, {}: {}", url, everGood ? "the last good keys stay in use" : "no JWKS key loaded yet", e.getMessage());
+          LOG.warn("JWKS {} fetch failed, {}: {}", shown, everGood ? "the last good keys stay in use" : "no JWKS key loaded yet", e.getMessage());
           return false;
         })
         .map(ok -> {
