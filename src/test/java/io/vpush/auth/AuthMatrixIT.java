@@ -8,21 +8,16 @@ import io.vertx.core.json.JsonObject;
 import io.vpush.config.Setting;
 import io.vpush.protocol.Addresses;
 import io.vpush.config.Settings;
+import io.vpush.testing.JwsTokens;
 import io.vpush.testing.TestNode;
 import io.vpush.testing.WsTestClient;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +31,8 @@ class AuthMatrixIT {
 
   private static final String ISSUER = "https://auth.matrix.test";
   private static final String AUDIENCE = "vpush";
+  private static final String OLD_SECRET = "matrix-old-secret-0123456789abcdef-0123";
+  private static final String NEW_SECRET = "matrix-new-secret-0123456789abcdef-4567";
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private static KeyPair rsa;
@@ -44,15 +41,14 @@ class AuthMatrixIT {
 
   @BeforeAll
   static void start() throws Exception {
-    KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-    gen.initialize(2048);
-    rsa = gen.generateKeyPair();
-    rsaPublicPem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(rsa.getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n";
+    rsa = JwsTokens.rsa();
+    rsaPublicPem = JwsTokens.pem(rsa.getPublic());
     Map<Setting<?>, Object> s = new HashMap<>();
     s.put(Settings.MODE, "production");
     s.put(Settings.STORE, "memory");
     s.put(Settings.JWT_PUBLIC_KEY, rsaPublicPem);
+    // Two HS256 keys by kid, as in the middle of a rotation from "old" to "new".
+    s.put(Settings.JWT_KEYS, List.of("old:HS256:" + OLD_SECRET, "new:HS256:" + NEW_SECRET));
     s.put(Settings.JWT_ISSUER, ISSUER);
     s.put(Settings.JWT_AUDIENCE, List.of(AUDIENCE));
     s.put(Settings.JWT_LEEWAY_SECONDS, 5);
@@ -90,6 +86,21 @@ class AuthMatrixIT {
     refusedAtRegister("not yet valid", user, rs256(good(user).put("nbf", now + 600)), "invalid or expired token");
     refusedAtRegister("another user's token", user, rs256(good(TestNode.freshUser("mallory"))),
         "token subject does not match the user");
+  }
+
+  @Test
+  void keyIdsSelectTheirKeyAndBothKeysOfARotationWork() throws Exception {
+    String user = TestNode.freshUser("kid");
+    refusedAtRegister("unknown kid", user, hs256(OLD_SECRET, "retired", good(user)), "unknown key id");
+    refusedAtRegister("kid of another key", user, hs256(OLD_SECRET, "new", good(user)), "invalid or expired token");
+    refusedAtRegister("an HS kid on an RS256 token", user, JwsTokens.rs256(rsa.getPrivate(), "old", good(user).encode()),
+        "invalid or expired token");
+    for (String kid : List.of("old", "new")) {
+      try (WsTestClient c = node.connect()) {
+        String token = hs256(kid.equals("old") ? OLD_SECRET : NEW_SECRET, kid, good(user));
+        assertThat(c.registered(user, token, Map.of())).as("kid " + kid).isNotNull();
+      }
+    }
   }
 
   @Test
@@ -173,34 +184,20 @@ class AuthMatrixIT {
     return new JsonObject().put("type", "send").put("address", address).put("body", body);
   }
 
-  private static String rs256(JsonObject claims) throws GeneralSecurityException {
-    return signed("RS256", claims, input -> {
-      Signature s = Signature.getInstance("SHA256withRSA");
-      s.initSign((PrivateKey) rsa.getPrivate());
-      s.update(input);
-      return s.sign();
-    });
+  private static String rs256(JsonObject claims) {
+    return JwsTokens.rs256(rsa.getPrivate(), null, withoutNulls(claims).encode());
   }
 
-  private static String hs256(String secret, JsonObject claims) throws GeneralSecurityException {
-    return signed("HS256", claims, input -> {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return mac.doFinal(input);
-    });
+  private static String hs256(String secret, JsonObject claims) {
+    return JwsTokens.hs256(secret, null, withoutNulls(claims).encode());
+  }
+
+  private static String hs256(String secret, String kid, JsonObject claims) {
+    return JwsTokens.hs256(secret, kid, withoutNulls(claims).encode());
   }
 
   private static String unsigned(JsonObject claims) {
     return encode(new JsonObject().put("alg", "none").put("typ", "JWT")) + "." + encode(withoutNulls(claims)) + ".";
-  }
-
-  private interface Signer {
-    byte[] sign(byte[] input) throws GeneralSecurityException;
-  }
-
-  private static String signed(String alg, JsonObject claims, Signer signer) throws GeneralSecurityException {
-    String input = encode(new JsonObject().put("alg", alg).put("typ", "JWT")) + "." + encode(withoutNulls(claims));
-    return input + "." + B64.encodeToString(signer.sign(input.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** A claim put as null is a claim left out. */
