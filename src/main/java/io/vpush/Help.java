@@ -17,7 +17,7 @@ final class Help {
 
         Usage:
           java -jar vpush.jar [run] [-conf FILE] [-cluster] [--key=value ...]   run a node (default: standalone dev, memory store)
-          java -jar vpush.jar gentoken --user ID [--ttl 1h] [--topics a,b] [--devices pc,mobile] [-conf FILE]
+          java -jar vpush.jar gentoken --user ID [--ttl 1h] [--topics a,b] [--devices pc,mobile] [--kid ID] [-conf FILE]
           java -jar vpush.jar --help
 
         The load generator is a jar of its own: java -jar bench/target/vpush-bench.jar --help (docs/benchmarks.md).

@@ -338,6 +338,39 @@ public final class Metrics {
     counter("vpush_shard_confinement_violations_total", "shard state touched off the shard's event loop (a bug)").increment();
   }
 
+  // --- token keys: JWKS fetches and unknown kids (io.vpush.auth.TokenVerifier registers them at 0) ---
+
+  /** Registers the token-key series at 0; {@code jwks}: whether a JWKS URL is configured (then its series too). */
+  public void tokenKeyMeters(boolean jwks, Supplier<Number> jwksKeys, Supplier<Number> jwksAgeSeconds) {
+    tokenUnknownKid(0);
+    if (!jwks) return;
+    jwksFetch(true, 0);
+    jwksFetch(false, 0);
+    gauge("vpush_jwks_keys", "keys of the last good JWKS fetch in use for client tokens", jwksKeys);
+    gauge("vpush_jwks_age_seconds", "seconds since the last good JWKS fetch (-1: none yet)", jwksAgeSeconds);
+  }
+
+  /** A JWKS fetch ended: ok, or failed (unreachable, not 200, too large, no usable key; the last good set stays). */
+  public void jwksFetch(boolean ok) {
+    jwksFetch(ok, 1);
+  }
+
+  private void jwksFetch(boolean ok, int n) {
+    counter("vpush_jwks_fetches_total", "JWKS fetches by outcome (failed: the last good key set stays in use)",
+        "outcome", ok ? "ok" : "failed").increment(n);
+  }
+
+  /** A client token refused because its kid names no configured or fetched key. */
+  public void tokenUnknownKid() {
+    tokenUnknownKid(1);
+  }
+
+  private void tokenUnknownKid(int n) {
+    counter("vpush_token_unknown_kid_total", "client tokens refused because their kid names no known key").increment(n);
+  }
+
+  // --- end token keys ---
+
   // --- API keys (issue 25): requests by key name (names come from config: a bounded set), refusals, reloads ---
 
   /** Reasons an API request is refused: no key (401), a key no one has (401), a key without the route's scope (403). */
