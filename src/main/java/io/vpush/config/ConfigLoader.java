@@ -85,6 +85,40 @@ public final class ConfigLoader {
       throw new ConfigException("config error: production mode needs 'store' (VPUSH_STORE) chosen: redis keeps messages across "
           + "restarts; memory loses them all on restart and runs only when set explicitly (store=memory)");
     }
+    apiKeys(c);
+  }
+
+  /**
+   * The node's API keys at start: {@code api.key} and the keys in {@code api.keysFile}, read now (blocking: call it
+   * on the main thread); a missing or bad file is a config error naming the file, the setting's source and the entry.
+   */
+  public static ApiKeys apiKeys(VPushConfig c) {
+    String file = c.get(Settings.API_KEYS_FILE);
+    if (file == null) return ApiKeys.legacy(c.get(Settings.API_KEY));
+    String text;
+    try {
+      Path path = Path.of(file);
+      if (Files.size(path) > ApiKeys.MAX_FILE_BYTES) throw apiKeysFile(c, "is larger than " + ApiKeys.MAX_FILE_BYTES + " bytes");
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw apiKeysFile(c, "does not exist");
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw apiKeysFile(c, "cannot be read: " + e.getMessage());
+    }
+    return apiKeys(c, text);
+  }
+
+  /** {@code api.key} plus the keys of a keys file's {@code text}; a config error naming the file when it is bad. */
+  public static ApiKeys apiKeys(VPushConfig c, String text) {
+    try {
+      return ApiKeys.legacy(c.get(Settings.API_KEY)).plus(ApiKeys.parse(text));
+    } catch (IllegalArgumentException e) {
+      throw apiKeysFile(c, e.getMessage());
+    }
+  }
+
+  private static ConfigException apiKeysFile(VPushConfig c, String problem) {
+    return ConfigException.badValue("api.keysFile", c.source(Settings.API_KEYS_FILE), c.get(Settings.API_KEYS_FILE) + " " + problem);
   }
 
   private void validate(VPushConfig c) {
@@ -94,8 +128,9 @@ public final class ConfigLoader {
         throw new ConfigException("config error: production mode needs 'jwt.secret' (VPUSH_JWT_SECRET), 'jwt.publicKey', "
             + "'jwt.keys' or 'jwt.jwksUrl'; there is no default secret in production");
       }
-      if (c.get(Settings.API_KEY) == null) {
-        throw new ConfigException("config error: production mode needs 'api.key' (VPUSH_API_KEY); there is no default key in production");
+      if (c.get(Settings.API_KEY) == null && c.get(Settings.API_KEYS_FILE) == null) {
+        throw new ConfigException("config error: production mode needs 'api.keysFile' (VPUSH_API_KEYS_FILE, named keys with scopes) "
+            + "or 'api.key' (VPUSH_API_KEY); there is no default key in production");
       }
       String secret = c.get(Settings.JWT_SECRET);
       if (secret != null && secret.length() < 32) {

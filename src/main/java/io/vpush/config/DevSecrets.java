@@ -29,7 +29,8 @@ public final class DevSecrets {
   public static VPushConfig apply(VPushConfig config) {
     if (!config.isDev()) return config;
     boolean needSecret = !ConfigLoader.hasTokenKeys(config);
-    boolean needKey = config.get(Settings.API_KEY) == null;
+    // A keys file is the operator's choice of keys: no generated all-scope key beside it.
+    boolean needKey = config.get(Settings.API_KEY) == null && config.get(Settings.API_KEYS_FILE) == null;
     if (!needSecret && !needKey) return config;
     JsonObject secrets = load();
     Map<Setting<?>, Object> values = new HashMap<>();

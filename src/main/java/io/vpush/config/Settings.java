@@ -66,7 +66,14 @@ public final class Settings {
       "a JWKS response larger than this fails (the last good key set stays)");
   // --- end token keys ---
   public static final Setting<String> API_KEY = Setting.string("api.key", null,
-      "bearer key for the publish and admin HTTP API (dev mode generates one)");
+      "one API key with every scope (publish, admin, stats), named api.key; dev mode generates one when neither it nor api.keysFile is set");
+  // --- API keys (issue 25): named, scoped keys in a file, re-read without a restart ---
+  public static final Setting<String> API_KEYS_FILE = Setting.string("api.keysFile", null,
+      "a JSON file of named API keys with scopes ({\"keys\":[{\"name\",\"scopes\",\"sha256\"}]}), re-read when it changes "
+          + "and on POST /api/v1/admin/keys/reload; a bad file keeps the keys in use");
+  public static final Setting<Integer> API_KEYS_FILE_CHECK_MS = Setting.integer("api.keysFileCheckMs", 5_000, 0, 3_600_000,
+      "how often the node checks api.keysFile's modification time and re-reads it when it changed (0 = only on the admin call)");
+  // --- end API keys ---
 
   // --- the HTTP port's connections ---
   public static final Setting<Integer> HTTP_IDLE_TIMEOUT_MS = Setting.integer("http.idleTimeoutMs", 30_000, 100, 3_600_000,
@@ -216,6 +223,7 @@ public final class Settings {
       JWT_SECRET, JWT_PUBLIC_KEY, JWT_REQUIRE_EXP, JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY_SECONDS,
       JWT_KEYS, JWT_JWKS_URL, JWT_JWKS_REFRESH_SECONDS, JWT_JWKS_MIN_INTERVAL_SECONDS, JWT_JWKS_TIMEOUT_MS, JWT_JWKS_MAX_BYTES,
       API_KEY,
+      API_KEYS_FILE, API_KEYS_FILE_CHECK_MS,
       AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, FRAME_MAX_BYTES, OUTBOUND_MAX_BYTES, OUTBOUND_MAX_MESSAGES, WHEEL_TICK_MS, TOPICS_PUBLIC,
       ACK_TIMEOUT_MS, ACK_MAX_BACKOFF_MS, ACK_MAX_RETRIES, INBOX_CAP, INBOX_TTL_SECONDS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT,
       PUBLISH_MAX_BODY_BYTES, PUBLISH_MAX_USERS,

@@ -370,4 +370,27 @@ public final class Metrics {
   }
 
   // --- end token keys ---
+
+  // --- API keys (issue 25): requests by key name (names come from config: a bounded set), refusals, reloads ---
+
+  /** Reasons an API request is refused: no key (401), a key no one has (401), a key without the route's scope (403). */
+  public static final List<String> API_KEY_REFUSALS = List.of("missing", "unknown", "scope");
+
+  /** A request (HTTP) or frame (TCP bridge) let through by the API key {@code key}, by door ({@code http}, {@code tcp}). */
+  public Counter apiKeyAccepted(String key, String door) {
+    return counter("vpush_api_key_requests_total", "API requests accepted, by key name and door", "key", key, "door", door);
+  }
+
+  /** A request or frame refused for its API key, by reason ({@link #API_KEY_REFUSALS}) and door. */
+  public Counter apiKeyRefused(String reason, String door) {
+    return counter("vpush_api_key_refused_total", "API requests refused for their key (missing, unknown, scope), by reason and door",
+        "reason", reason, "door", door);
+  }
+
+  /** A re-read of api.keysFile: {@code ok} (the new keys are in use) or {@code failed} (the old ones stay). */
+  public Counter apiKeysReloaded(String result) {
+    return counter("vpush_api_keys_reloads_total", "re-reads of api.keysFile, by result (ok, failed: the keys in use stay)", "result", result);
+  }
+
+  // --- end API keys ---
 }
