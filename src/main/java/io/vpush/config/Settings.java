@@ -50,6 +50,11 @@ public final class Settings {
       "when set, a client token's aud must name one of these");
   public static final Setting<Integer> JWT_LEEWAY_SECONDS = Setting.integer("jwt.leewaySeconds", 30, 0, 3_600,
       "clock skew allowed when checking a client token's exp, nbf and iat");
+  // --- token refresh (issue 25): a connection is warned ahead of its token's exp and may send a fresh one ---
+  public static final Setting<Integer> JWT_REFRESH_AHEAD_SECONDS = Setting.integer("jwt.refreshAheadSeconds", 60, 1, 86_400,
+      "a connection whose token expires is sent control: refresh this long before exp (at most half the token's remaining "
+          + "lifetime); without a vpush.refresh it is closed with 4001 at exp plus jwt.leewaySeconds");
+  // --- end token refresh ---
   public static final Setting<String> API_KEY = Setting.string("api.key", null,
       "bearer key for the publish and admin HTTP API (dev mode generates one)");
 
@@ -213,5 +218,7 @@ public final class Settings {
       CLOSE_TIMEOUT_MS, RATE_FRAMES_PER_SECOND, RATE_FRAMES_BURST, RATE_UPSTREAM_PER_SECOND, RATE_UPSTREAM_BURST,
       RATE_REFUSED_BEFORE_CLOSE, TOPICS_MAX_PER_CONNECTION,
       // hostile rates
-      RATE_CONNECTIONS_PER_SECOND, RATE_CONNECTIONS_BURST, RATE_PUBLISHES_PER_SECOND, RATE_PUBLISHES_BURST);
+      RATE_CONNECTIONS_PER_SECOND, RATE_CONNECTIONS_BURST, RATE_PUBLISHES_PER_SECOND, RATE_PUBLISHES_BURST,
+      // token refresh
+      JWT_REFRESH_AHEAD_SECONDS);
 }
