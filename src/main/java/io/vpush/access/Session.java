@@ -343,7 +343,9 @@ public final class Session extends TimingWheel.Entry {
   List<String> refreshed(TokenClaims claims, TopicPolicy policy) {
     Registration r = registration;
     registration = new Registration(r.userId(), r.clientId(), r.device(), claims, r.since());
-    tokenWarnAt = TokenDeadlines.warnAt(claims.exp(), shard.clock().nowMs(), settings.refreshAheadMs);
+    // The same exp again (a client that resends its token) keeps the warning state: warned once is enough, and a new
+    // warning at half the remaining time each round would have it warned ever more often towards the close.
+    if (claims.exp() != r.claims().exp()) tokenWarnAt = TokenDeadlines.warnAt(claims.exp(), shard.clock().nowMs(), settings.refreshAheadMs);
     List<String> dropped = List.of();
     if (topics != null) {
       for (String topic : List.copyOf(topics)) {
