@@ -36,6 +36,8 @@ export class VPushClient {
     this.urls = Array.isArray(options.url) ? [...options.url] : [options.url];
     if (this.urls.length === 0) throw new TypeError('url must name at least one node');
     this.clientId = options.clientId || null;
+    // Sent with every register: a kick naming it came from a late register of one of our own older connections.
+    this._instance = newInstanceId();
     this.user = options.user || null;
     this.store = options.store || defaultStore();
 
@@ -151,7 +153,7 @@ export class VPushClient {
     const conn = {
       t: null, registered: false, closing: false, registerSeq: 0, ackedSeq: 0, pendingAck: 0, unacked: 0,
       ackAgain: false, ackTimer: null, pingTimer: null, stableTimer: null, lastHeard: Date.now(), queue: [], draining: false,
-      replies: new Map(), nextReply: 1, reconnectAfterMs: null, kicked: false, authFailed: false, onGone: null, url,
+      replies: new Map(), nextReply: 1, reconnectAfterMs: null, kicked: false, selfKicked: false, authFailed: false, onGone: null, url,
       token, refreshing: false,
     };
     this._conn = conn;
@@ -224,7 +226,7 @@ export class VPushClient {
   }
 
   _onOpen(conn, token) {
-    const headers = { token };
+    const headers = { token, instance: this._instance };
     if (this.clientId) headers.clientId = this.clientId;
     if (this.options.device) headers.device = this.options.device;
     if (this._storedSeq !== null || this.lastSeq > 0) headers.lastSeq = String(this.lastSeq);
@@ -336,7 +338,10 @@ export class VPushClient {
     } else if (kind === 'refresh') {
       this._refreshToken(conn);
     } else if (kind === 'kicked') {
-      conn.kicked = true;
+      // Kicked by our own instance: a register of a connection we had given up on reached a node after this one
+      // registered. Nobody else took over, so connect again rather than stop.
+      if (body.instance === this._instance) conn.selfKicked = true;
+      else conn.kicked = true;
     } else if (kind === 'reconnect') {
       this._knownWorked = false; // a node is leaving: the list that named it is asked for again once used up
       const after = Number(body.afterMs);
@@ -371,7 +376,7 @@ export class VPushClient {
     if (conn !== this._conn) return;
     this._conn = null;
     if (this._stopped) return;
-    if (conn.kicked || code === 4003) {
+    if (conn.kicked || (code === 4003 && !conn.selfKicked)) {
       return this._stop('kicked', { code, text: reason || 'kicked: the same clientId connected elsewhere' });
     }
     if (code === 4001 || conn.authFailed) {
@@ -589,4 +594,10 @@ async function readCapped(res, maxBytes) {
   let at = 0;
   for (const c of chunks) { all.set(c, at); at += c.byteLength; }
   return new TextDecoder().decode(all);
+}
+
+/** A random id for one client instance (not a secret: it only tells our own kicks from others'). */
+function newInstanceId() {
+  if (globalThis.crypto?.randomUUID) return globalThis.crypto.randomUUID();
+  return Math.random().toString(36).slice(2) + Date.now().toString(36);
 }

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { VPushClient, MemoryStore } from '../src/index.js';
 import { startServer, startProxy, until, nextEvent } from './harness.js';
+import WebSocket from 'ws';
 
 let server;
 before(async () => { server = await startServer({ VPUSH_INBOX_CAP: '5' }); });
@@ -24,6 +25,22 @@ test('kicked (4003): the client stops reconnecting and says so in state', async 
   await until(async () => (await server.user('kim')).connections.length === 1, 5000, 'one connection');
   assert.equal(other.state, 'connected');
   await other.close();
+});
+
+test('a kick by its own instance (a late register of a connection it gave up on) makes the client connect again', async () => {
+  const c = new VPushClient({ url: server.base, token: async () => server.token('kay'), clientId: 'k3', backoffBaseMs: 10 });
+  await c.connect();
+  const back = nextEvent(c, 'registered');
+  // What the client's abandoned connection would do when its register reaches a node late: register with our instance.
+  const stale = new WebSocket(server.base.replace('http', 'ws') + '/eventbus/websocket');
+  const staleClosed = new Promise((r) => stale.on('close', (code) => r(code)));
+  stale.on('open', () => stale.send(JSON.stringify({ type: 'register', address: 'vpush.user.kay',
+    headers: { token: server.token('kay'), clientId: 'k3', instance: c._instance } })));
+  await back;
+  assert.equal(c.state, 'connected');
+  assert.equal(c.closeReason, null);
+  assert.equal(await staleClosed, 4003, 'the client registered again and replaced the stale connection');
+  await c.close();
 });
 
 test('an operator kick stops the client too', async () => {

@@ -15,7 +15,7 @@ record CommandLine(String command, Path confFile, boolean cluster, Map<String, S
                    List<String> rest) {
 
   /** Options of gentoken that are not settings. */
-  private static final List<String> GENTOKEN_OPTIONS = List.of("user", "ttl", "topics", "devices");
+  private static final List<String> GENTOKEN_OPTIONS = List.of("user", "ttl", "topics", "devices", "kid");
 
   static CommandLine parse(String[] args) {
     String command = "run";

@@ -17,7 +17,7 @@ final class Help {
 
         Usage:
           java -jar vpush.jar [run] [-conf FILE] [-cluster] [--key=value ...]   run a node (default: standalone dev, memory store)
-          java -jar vpush.jar gentoken --user ID [--ttl 1h] [--topics a,b] [--devices pc,mobile] [-conf FILE]
+          java -jar vpush.jar gentoken --user ID [--ttl 1h] [--topics a,b] [--devices pc,mobile] [--kid ID] [-conf FILE]
           java -jar vpush.jar --help
 
         The load generator is a jar of its own: java -jar bench/target/vpush-bench.jar --help (docs/benchmarks.md).
@@ -39,18 +39,29 @@ final class Help {
     return "on " + host + " (VPUSH_HTTP_HOST), so possibly from other machines: dev secrets are not for that";
   }
 
+  // The banner shows the API key only when dev mode generated it: a key the operator chose is never printed.
+  private static String apiKey(VPushConfig config) {
+    String key = config.get(Settings.API_KEY);
+    String file = config.get(Settings.API_KEYS_FILE);
+    if (key != null && config.source(Settings.API_KEY).startsWith("dev secrets file")) return key;
+    if (file != null) return "(named keys from " + file + (key != null ? ", and api.key" : "") + ")";
+    return "(api.key from " + config.source(Settings.API_KEY) + ")";
+  }
+
   static String devBanner(VPushConfig config, int port) {
     String line = "!".repeat(78);
+    String key = apiKey(config);
+    String bearer = key.startsWith("(") ? "$KEY" : key;
     return line + "\n"
         + "!!  vpush is running in DEV MODE: generated secrets, not for production.\n"
         + "!!  Secrets file : " + DevSecrets.file() + "\n"
-        + "!!  API key      : " + config.get(Settings.API_KEY) + "\n"
+        + "!!  API key      : " + key + "\n"
         + "!!  Reachable    : " + reach(config) + "\n"
         + "!!  Demo page    : http://127.0.0.1:" + port + "/  (/dev/token answers this machine only)\n"
         + "!!  Get a token  : java -jar target/vpush.jar gentoken --user alice\n"
-        + "!!  Publish      : curl -H 'Authorization: Bearer " + config.get(Settings.API_KEY) + "' \\\n"
+        + "!!  Publish      : curl -H 'Authorization: Bearer " + bearer + "' \\\n"
         + "!!                   -d '{\"user\":\"alice\",\"payload\":{\"text\":\"hi\"}}' http://127.0.0.1:" + port + "/api/v1/messages\n"
-        + "!!  Production   : set VPUSH_MODE=production, VPUSH_JWT_SECRET and VPUSH_API_KEY.\n"
+        + "!!  Production   : set VPUSH_MODE=production, VPUSH_JWT_SECRET and VPUSH_API_KEYS_FILE (or VPUSH_API_KEY).\n"
         + line;
   }
 }

@@ -71,7 +71,8 @@ public final class VPush {
     try {
       VPushConfig config = loadConfig(cli);
       long ttl = Durations.seconds(cli.options().getOrDefault("ttl", "24h"));
-      System.out.println(TokenMinter.mint(vertx, config, user, ttl, list(cli.options().get("topics")), list(cli.options().get("devices"))));
+      System.out.println(TokenMinter.mint(vertx, config, user, ttl, list(cli.options().get("topics")), list(cli.options().get("devices")),
+          cli.options().get("kid")));
       return 0;
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("vpush gentoken: " + e.getMessage());

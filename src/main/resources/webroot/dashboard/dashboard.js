@@ -119,6 +119,12 @@
           stop('the API key was refused');
           return null;
         }
+        if (res.status === 403) {
+          // A known key without the stats scope (a publish or admin key): asking again every second would not help.
+          sessionStorage.removeItem(KEY);
+          stop('this API key lacks the stats scope');
+          return null;
+        }
         if (!res.ok) throw new Error('HTTP ' + res.status);
         return res.json();
       })

@@ -31,6 +31,7 @@ public final class AccessRole {
   private final boolean clustered;
   private final ClientFrameHandler frames;
   private final NodeRate connections;
+  private final TokenVerifier tokens;
 
   /**
    * @param shards the node's shard directory, which dispatch delivers to
@@ -48,7 +49,8 @@ public final class AccessRole {
     this.clock = clock;
     this.driver = driver;
     this.clustered = vertx.isClustered();
-    Registrar registrar = new Registrar(new TokenVerifier(vertx, config), dispatcher, shards);
+    this.tokens = new TokenVerifier(vertx, config, metrics);
+    Registrar registrar = new Registrar(tokens, dispatcher, shards);
     this.frames = new ClientFrameHandler(settings, new TopicPolicy(config.get(Settings.TOPICS_PUBLIC)), registrar);
     this.connections = NodeRate.connections(config, metrics);
   }
@@ -76,6 +78,11 @@ public final class AccessRole {
   /** Tells every client of this node to reconnect elsewhere, each after its own delay within {@code windowMs}. */
   public Future<Void> reconnectAll(long windowMs) {
     return shards.onEveryShard(shard -> shard.reconnectAll(windowMs));
+  }
+
+  /** Stops what the role runs beside its shards (the JWKS refresh); after the client ports have stopped. */
+  public void close() {
+    tokens.close();
   }
 
   /** The WebSocket codec's limit of this node's client ports. */

@@ -1,5 +1,6 @@
 package io.vpush.access;
 
+import io.vpush.dispatch.Kick;
 import io.vpush.metrics.Metrics;
 import io.vpush.store.Route;
 import io.vpush.store.StoredMessage;
@@ -108,14 +109,14 @@ final class Hub {
     return null;
   }
 
-  /** Kicks the user's sessions here (those of one clientId when not null); returns how many. */
-  int kick(String userId, String clientId) {
+  /** Kicks the sessions here that {@code kick} names; returns how many. */
+  int kick(Kick kick) {
     onOwnLoop();
     int n = 0;
     // A copy: a kick closes the session, which leaves this array.
-    for (Session s : users.getOrDefault(userId, NONE).clone()) {
-      if (clientId == null || s.clientId().equals(clientId)) {
-        s.kick();
+    for (Session s : users.getOrDefault(kick.user(), NONE).clone()) {
+      if (kick.closes(s.clientId(), s.registeredAt())) {
+        s.kick(kick.byInstance());
         n++;
       }
     }

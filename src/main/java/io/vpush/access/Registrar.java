@@ -1,11 +1,10 @@
 package io.vpush.access;
 
-import io.vpush.auth.TokenClaims;
-import io.vpush.auth.TokenVerifier;
 import io.vertx.core.Future;
 import io.vpush.auth.TokenClaims;
 import io.vpush.auth.TokenVerifier;
 import io.vpush.dispatch.Dispatcher;
+import io.vpush.dispatch.Kick;
 import io.vpush.protocol.Addresses;
 import io.vpush.protocol.ClientFrame;
 import io.vpush.protocol.CloseCodes;
@@ -17,6 +16,9 @@ import io.vpush.protocol.ServerFrames;
  * finds where the client left off, and starts the catch-up (protocol.md section 5).
  */
 final class Registrar {
+
+  /** The longest {@code instance} header a register may carry. */
+  static final int MAX_INSTANCE_LENGTH = 64;
 
   private final TokenVerifier tokens;
   private final Dispatcher dispatcher;
@@ -48,9 +50,16 @@ final class Registrar {
       reject(session, frame.address(), "invalid or expired token");
       return;
     }
+    String instance = frame.header("instance");
+    if (instance != null && (instance.isBlank() || instance.length() > MAX_INSTANCE_LENGTH)) {
+      session.write(ServerFrames.error(frame.address(), ErrorCode.BAD_FRAME, "instance must be 1 to " + MAX_INSTANCE_LENGTH + " characters"));
+      return;
+    }
     session.markRegistering();
     String device = orDefault(frame.header("device"), "default");
     String clientId = orDefault(frame.header("clientId"), session.connectionId());
+    // The register's age: it replaces only connections of the client that registered before this moment.
+    Kick replacing = Kick.replacing(userId, clientId, session.shard().clock().nowMs(), instance);
 
     tokens.verify(token)
         .compose(claims -> check(claims, userId, device))
@@ -60,17 +69,21 @@ final class Registrar {
             reject(session, frame.address(), ar.cause().getMessage());
             return;
           }
-          open(session, userId, clientId, device, ar.result(), lastSeq);
+          open(session, replacing, device, ar.result(), lastSeq);
         }));
   }
 
-  private void open(Session session, String userId, String clientId, String device, TokenClaims claims, Long lastSeq) {
+  private void open(Session session, Kick replacing, String device, TokenClaims claims, Long lastSeq) {
+    String userId = replacing.user();
+    String clientId = replacing.clientId();
     // A newer connection of the same client replaces the older one, on whichever shard it is: out of its hub first,
     // so that the catch-up below and the older one's close cannot race over the route entry.
-    Future<Void> replaced = shards.replace(userId, clientId);
+    Future<Void> replaced = shards.replace(replacing);
     // Then the kick: in a cluster it also tells every dispatching node about this register before the route
     // is written and the catch-up read (ClusterDispatcher's freshness rule). Standalone it completes at once.
-    Future<Integer> kicked = replaced.compose(v -> dispatcher.kick(userId, clientId, false)).otherwise(0);
+    // It may arrive after a newer connection of the client registered there (it waited on the store, or the route
+    // it followed was the older one's): the Kick's time leaves that one alone.
+    Future<Integer> kicked = replaced.compose(v -> dispatcher.kick(replacing, false)).otherwise(0);
     Future<Long> cursor = kicked.compose(k -> lastSeq != null ? Future.succeededFuture(lastSeq) : session.shard().store().cursor(userId, clientId));
     // No lastSeq read here: control: registered takes it from the first catch-up page (Session.registered).
     cursor.onComplete(ar -> session.onContext(() -> {

@@ -87,6 +87,8 @@ public final class Session extends TimingWheel.Entry {
   public String clientId() { return registration == null ? null : registration.clientId(); }
   String device() { return registration == null ? null : registration.device(); }
   TokenClaims claims() { return registration == null ? null : registration.claims(); }
+  /** When this session joined its user stream (its route entry's since); only while it has one. */
+  long registeredAt() { return registration.since(); }
   Transport transport() { return transport; }
   String connectionId() { return connectionId; }
   boolean isOpen() { return state == State.OPEN; }
@@ -370,11 +372,19 @@ public final class Session extends TimingWheel.Entry {
         : TokenDeadlines.closeAt(registration.claims().exp(), settings.tokenLeewayMs);
   }
 
-  /** Tells the client it was replaced or kicked, then closes with 4003; from any thread. */
-  void kick() {
+  /**
+   * Tells the client it was replaced or kicked, then closes with 4003; from any thread.
+   *
+   * @param byInstance the client instance whose register replaced this one, or null; a client that sees its own
+   *     instance knows the register was a late one of its own and connects again instead of giving up
+   */
+  void kick(String byInstance) {
     onContext(() -> {
       if (state == State.CLOSED) return;
-      if (registration != null) write(ServerFrames.control(registration.userId(), "kicked", new JsonObject()));
+      if (registration != null) {
+        JsonObject body = byInstance == null ? new JsonObject() : new JsonObject().put("instance", byInstance);
+        write(ServerFrames.control(registration.userId(), "kicked", body));
+      }
       close(CloseCodes.KICKED, "kicked", "kicked");
     });
   }

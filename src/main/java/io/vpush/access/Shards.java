@@ -1,6 +1,7 @@
 package io.vpush.access;
 
 import io.vertx.core.Future;
+import io.vpush.dispatch.Kick;
 import io.vpush.dispatch.LocalDelivery;
 import io.vpush.store.StoredMessage;
 
@@ -89,28 +90,29 @@ public final class Shards implements LocalDelivery {
   }
 
   @Override
-  public Future<Integer> kick(String user, String clientId) {
-    Long mask = users.get(user);
+  public Future<Integer> kick(Kick kick) {
+    Long mask = users.get(kick.user());
     if (mask == null) return Future.succeededFuture(0);
     List<Future<Integer>> kicks = new ArrayList<>();
-    forEach(mask, shard -> kicks.add(shard.call(() -> shard.hub().kick(user, clientId))));
+    forEach(mask, shard -> kicks.add(shard.call(() -> shard.hub().kick(kick))));
     return Future.join(kicks).map(v -> kicks.stream().mapToInt(f -> f.result() == null ? 0 : f.result()).sum());
   }
 
   /**
    * Takes the (user, clientId) session of any shard out of its hub and kicks it, for a newer connection of the same
-   * client; completes, on the caller's context, once every shard holding the user has done so.
+   * client; completes, on the caller's context, once every shard holding the user has done so. A session that
+   * registered after {@code replacing} began is the newer one and stays.
    */
-  Future<Void> replace(String user, String clientId) {
-    Long mask = users.get(user);
+  Future<Void> replace(Kick replacing) {
+    Long mask = users.get(replacing.user());
     if (mask == null) return Future.succeededFuture();
     List<Future<Void>> done = new ArrayList<>();
     forEach(mask, shard -> done.add(shard.call(() -> {
-      Session older = shard.hub().find(user, clientId);
-      if (older != null) {
+      Session older = shard.hub().find(replacing.user(), replacing.clientId());
+      if (older != null && replacing.closes(older.clientId(), older.registeredAt())) {
         older.markReplaced();
         shard.hub().remove(older);
-        older.kick();
+        older.kick(replacing.byInstance());
       }
       return null;
     })));

@@ -85,23 +85,59 @@ public final class ConfigLoader {
       throw new ConfigException("config error: production mode needs 'store' (VPUSH_STORE) chosen: redis keeps messages across "
           + "restarts; memory loses them all on restart and runs only when set explicitly (store=memory)");
     }
+    apiKeys(c);
+  }
+
+  /**
+   * The node's API keys at start: {@code api.key} and the keys in {@code api.keysFile}, read now (blocking: call it
+   * on the main thread); a missing or bad file is a config error naming the file, the setting's source and the entry.
+   */
+  public static ApiKeys apiKeys(VPushConfig c) {
+    String file = c.get(Settings.API_KEYS_FILE);
+    if (file == null) return ApiKeys.legacy(c.get(Settings.API_KEY));
+    String text;
+    try {
+      Path path = Path.of(file);
+      if (Files.size(path) > ApiKeys.MAX_FILE_BYTES) throw apiKeysFile(c, "is larger than " + ApiKeys.MAX_FILE_BYTES + " bytes");
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw apiKeysFile(c, "does not exist");
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw apiKeysFile(c, "cannot be read: " + e.getMessage());
+    }
+    return apiKeys(c, text);
+  }
+
+  /** {@code api.key} plus the keys of a keys file's {@code text}; a config error naming the file when it is bad. */
+  public static ApiKeys apiKeys(VPushConfig c, String text) {
+    try {
+      return ApiKeys.legacy(c.get(Settings.API_KEY)).plus(ApiKeys.parse(text));
+    } catch (IllegalArgumentException e) {
+      throw apiKeysFile(c, e.getMessage());
+    }
+  }
+
+  private static ConfigException apiKeysFile(VPushConfig c, String problem) {
+    return ConfigException.badValue("api.keysFile", c.source(Settings.API_KEYS_FILE), c.get(Settings.API_KEYS_FILE) + " " + problem);
   }
 
   private void validate(VPushConfig c) {
     if (c.roles().isEmpty()) throw ConfigException.badValue("roles", c.source(Settings.ROLES), "at least one role is needed");
     if (!c.isDev()) {
-      if (c.get(Settings.JWT_SECRET) == null && c.get(Settings.JWT_PUBLIC_KEY) == null) {
-        throw new ConfigException("config error: production mode needs 'jwt.secret' (VPUSH_JWT_SECRET) or 'jwt.publicKey'; "
-            + "there is no default secret in production");
+      if (!hasTokenKeys(c)) {
+        throw new ConfigException("config error: production mode needs 'jwt.secret' (VPUSH_JWT_SECRET), 'jwt.publicKey', "
+            + "'jwt.keys' or 'jwt.jwksUrl'; there is no default secret in production");
       }
-      if (c.get(Settings.API_KEY) == null) {
-        throw new ConfigException("config error: production mode needs 'api.key' (VPUSH_API_KEY); there is no default key in production");
+      if (c.get(Settings.API_KEY) == null && c.get(Settings.API_KEYS_FILE) == null) {
+        throw new ConfigException("config error: production mode needs 'api.keysFile' (VPUSH_API_KEYS_FILE, named keys with scopes) "
+            + "or 'api.key' (VPUSH_API_KEY); there is no default key in production");
       }
       String secret = c.get(Settings.JWT_SECRET);
       if (secret != null && secret.length() < 32) {
         throw ConfigException.badValue("jwt.secret", c.source(Settings.JWT_SECRET), "must be at least 32 characters in production mode");
       }
     }
+    checkTokenKeys(c);
     if (c.get(Settings.PUBLISH_MAX_BODY_BYTES) > c.get(Settings.FRAME_MAX_BYTES)) {
       throw ConfigException.badValue("publish.maxBodyBytes", c.source(Settings.PUBLISH_MAX_BODY_BYTES),
           "must not exceed frame.maxBytes (" + c.get(Settings.FRAME_MAX_BYTES) + "): a client could not receive such a message");
@@ -110,6 +146,30 @@ public final class ConfigLoader {
       throw ConfigException.badValue("sync.defaultLimit", c.source(Settings.SYNC_DEFAULT_LIMIT), "must not exceed sync.maxLimit");
     }
   }
+
+  // --- token keys (issue 25) ---
+  /** Whether any client-token verification key is configured: a secret, a public key, jwt.keys or a JWKS URL. */
+  public static boolean hasTokenKeys(VPushConfig c) {
+    return c.get(Settings.JWT_SECRET) != null || c.get(Settings.JWT_PUBLIC_KEY) != null
+        || !c.get(Settings.JWT_KEYS).isEmpty() || c.get(Settings.JWT_JWKS_URL) != null;
+  }
+
+  private static void checkTokenKeys(VPushConfig c) {
+    JwtKeys.of(c); // throws naming the key id and the source
+    String url = c.get(Settings.JWT_JWKS_URL);
+    if (url != null) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(url);
+      } catch (java.net.URISyntaxException e) {
+        throw ConfigException.badValue("jwt.jwksUrl", c.source(Settings.JWT_JWKS_URL), "not a URL: " + e.getMessage());
+      }
+      if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+        throw ConfigException.badValue("jwt.jwksUrl", c.source(Settings.JWT_JWKS_URL), "must be an http:// or https:// URL with a host");
+      }
+    }
+  }
+  // --- end token keys ---
 
   private void set(String key, Object raw, String source) {
     Setting<?> s = byKey.get(key);

@@ -28,8 +28,9 @@ public final class DevSecrets {
   /** Fills in a missing JWT secret and API key from the dev secrets file (created on first use). */
   public static VPushConfig apply(VPushConfig config) {
     if (!config.isDev()) return config;
-    boolean needSecret = config.get(Settings.JWT_SECRET) == null && config.get(Settings.JWT_PUBLIC_KEY) == null;
-    boolean needKey = config.get(Settings.API_KEY) == null;
+    boolean needSecret = !ConfigLoader.hasTokenKeys(config);
+    // A keys file is the operator's choice of keys: no generated all-scope key beside it.
+    boolean needKey = config.get(Settings.API_KEY) == null && config.get(Settings.API_KEYS_FILE) == null;
     if (!needSecret && !needKey) return config;
     JsonObject secrets = load();
     Map<Setting<?>, Object> values = new HashMap<>();

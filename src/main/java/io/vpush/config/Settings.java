@@ -50,13 +50,35 @@ public final class Settings {
       "when set, a client token's aud must name one of these");
   public static final Setting<Integer> JWT_LEEWAY_SECONDS = Setting.integer("jwt.leewaySeconds", 30, 0, 3_600,
       "clock skew allowed when checking a client token's exp, nbf and iat");
+  // --- token keys: rotation by kid, JWKS (issue 25) ---
+  public static final Setting<List<String>> JWT_KEYS = Setting.list("jwt.keys", List.of(),
+      "verification keys selected by a token's kid, each kid:alg:value; alg HS256 (value: the secret, 32+ bytes), RS256 or "
+          + "ES256 (value: PEM public key or certificate text, or a path to a PEM file); beside jwt.secret/jwt.publicKey");
+  public static final Setting<String> JWT_JWKS_URL = Setting.string("jwt.jwksUrl", null,
+      "http(s) URL of a JWKS (RFC 7517) whose RS256/ES256 keys verify client tokens by kid; fetched at start, then refreshed");
+  public static final Setting<Integer> JWT_JWKS_REFRESH_SECONDS = Setting.integer("jwt.jwksRefreshSeconds", 300, 10, 86_400,
+      "how often the JWKS is fetched again; after a failed fetch (or before the first success) every jwt.jwksMinIntervalSeconds");
+  public static final Setting<Integer> JWT_JWKS_MIN_INTERVAL_SECONDS = Setting.integer("jwt.jwksMinIntervalSeconds", 30, 1, 3_600,
+      "at most one JWKS fetch per this interval for tokens naming an unknown kid (and the retry period after a failure)");
+  public static final Setting<Integer> JWT_JWKS_TIMEOUT_MS = Setting.integer("jwt.jwksTimeoutMs", 5_000, 100, 60_000,
+      "a JWKS fetch not answered whole within this time fails (the last good key set stays)");
+  public static final Setting<Integer> JWT_JWKS_MAX_BYTES = Setting.integer("jwt.jwksMaxBytes", 262_144, 1_024, 16_777_216,
+      "a JWKS response larger than this fails (the last good key set stays)");
+  // --- end token keys ---
   // --- token refresh (issue 25): a connection is warned ahead of its token's exp and may send a fresh one ---
   public static final Setting<Integer> JWT_REFRESH_AHEAD_SECONDS = Setting.integer("jwt.refreshAheadSeconds", 60, 1, 86_400,
       "a connection whose token expires is sent control: refresh this long before exp (at most half the token's remaining "
           + "lifetime); without a vpush.refresh it is closed with 4001 at exp plus jwt.leewaySeconds");
   // --- end token refresh ---
   public static final Setting<String> API_KEY = Setting.string("api.key", null,
-      "bearer key for the publish and admin HTTP API (dev mode generates one)");
+      "one API key with every scope (publish, admin, stats), named api.key; dev mode generates one when neither it nor api.keysFile is set");
+  // --- API keys (issue 25): named, scoped keys in a file, re-read without a restart ---
+  public static final Setting<String> API_KEYS_FILE = Setting.string("api.keysFile", null,
+      "a JSON file of named API keys with scopes ({\"keys\":[{\"name\",\"scopes\",\"sha256\"}]}), re-read when it changes "
+          + "and on POST /api/v1/admin/keys/reload; a bad file keeps the keys in use");
+  public static final Setting<Integer> API_KEYS_FILE_CHECK_MS = Setting.integer("api.keysFileCheckMs", 5_000, 0, 3_600_000,
+      "how often the node checks api.keysFile's modification time and re-reads it when it changed (0 = only on the admin call)");
+  // --- end API keys ---
 
   // --- the HTTP port's connections ---
   public static final Setting<Integer> HTTP_IDLE_TIMEOUT_MS = Setting.integer("http.idleTimeoutMs", 30_000, 100, 3_600_000,
@@ -203,7 +225,10 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       MODE, ROLES, NODE_ID, ADVERTISED_URL,
       HTTP_HOST, HTTP_ALLOWED_ORIGINS, HTTP_PORT, ACCESS_INSTANCES, HTTP_IDLE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_MAX_QUEUED_BYTES,
-      JWT_SECRET, JWT_PUBLIC_KEY, JWT_REQUIRE_EXP, JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY_SECONDS, API_KEY,
+      JWT_SECRET, JWT_PUBLIC_KEY, JWT_REQUIRE_EXP, JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY_SECONDS,
+      JWT_KEYS, JWT_JWKS_URL, JWT_JWKS_REFRESH_SECONDS, JWT_JWKS_MIN_INTERVAL_SECONDS, JWT_JWKS_TIMEOUT_MS, JWT_JWKS_MAX_BYTES,
+      API_KEY,
+      API_KEYS_FILE, API_KEYS_FILE_CHECK_MS,
       AUTH_TIMEOUT_MS, IDLE_TIMEOUT_MS, FRAME_MAX_BYTES, OUTBOUND_MAX_BYTES, OUTBOUND_MAX_MESSAGES, WHEEL_TICK_MS, TOPICS_PUBLIC,
       ACK_TIMEOUT_MS, ACK_MAX_BACKOFF_MS, ACK_MAX_RETRIES, INBOX_CAP, INBOX_TTL_SECONDS, SYNC_DEFAULT_LIMIT, SYNC_MAX_LIMIT,
       PUBLISH_MAX_BODY_BYTES, PUBLISH_MAX_USERS,

@@ -26,7 +26,7 @@ import java.util.Set;
  * <ol>
  *   <li>"no route" is never cached, so an L2 read that misses the new route happened before the route write,
  *       hence before the catch-up read, hence the message is in the catch-up;</li>
- *   <li>a register calls {@link #kick kick(user, clientId, false)} and waits for it (Registrar) <em>before</em> it
+ *   <li>a register calls {@link #kick kick(replacing, false)} and waits for it (Registrar) <em>before</em> it
  *       reads the cursor and writes its route; kick sends a "hold" to every dispatching node and completes when
  *       they applied it. A hold drops the user's L1 entry and keeps the user uncached for one TTL, and a read that
  *       began before the hold is not cached after it. So every dispatch after the hold reads L2, and a dispatch
@@ -94,8 +94,10 @@ public final class ClusterDispatcher implements Dispatcher {
   }
 
   @Override
-  public Future<Integer> kick(String user, String clientId, boolean localToo) {
-    Future<Integer> here = localToo ? local.kick(user, clientId) : Future.succeededFuture(0);
+  public Future<Integer> kick(Kick kick, boolean localToo) {
+    String user = kick.user();
+    String clientId = kick.clientId();
+    Future<Integer> here = localToo ? local.kick(kick) : Future.succeededFuture(0);
     Future<Void> held = localToo ? Future.succeededFuture() : holdEverywhere(user);
     Future<Integer> remote = store.routes(user).compose(routes -> {
       Set<String> nodes = new LinkedHashSet<>();
@@ -104,7 +106,7 @@ public final class ClusterDispatcher implements Dispatcher {
       }
       List<Future<Integer>> kicks = new ArrayList<>();
       for (String n : nodes) {
-        kicks.add(vertx.eventBus().<JsonObject>request(Addresses.node(n), NodeWire.kick(user, clientId), control)
+        kicks.add(vertx.eventBus().<JsonObject>request(Addresses.node(n), NodeWire.kick(kick), control)
             .map(reply -> reply.body().getInteger("kicked", 0))
             .otherwise(0));
       }

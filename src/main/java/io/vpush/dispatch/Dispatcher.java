@@ -13,12 +13,12 @@ public interface Dispatcher {
   Future<Void> publishTopic(String topic, String frame);
 
   /**
-   * Kicks a user's connections (of one clientId when not null) on every node.
+   * Closes the connections {@code kick} names on every node.
    *
-   * @param localToo false when the caller already handled this node (a register kicking an older connection)
+   * @param localToo false when the caller already handled this node (a register replacing an older connection)
    * @return how many connections were kicked
    */
-  Future<Integer> kick(String user, String clientId, boolean localToo);
+  Future<Integer> kick(Kick kick, boolean localToo);
 
   /**
    * Completes when every message handed to this dispatcher so far has been handed on (or given up on): the

@@ -24,8 +24,8 @@ public interface LocalDelivery {
   /** Sends a topic frame to this node's subscribers of the topic. */
   void deliverTopic(String topic, String frame);
 
-  /** Kicks a user's sessions here (those of one clientId when not null); completes with how many. */
-  Future<Integer> kick(String user, String clientId);
+  /** Closes the sessions here that {@code kick} names; completes with how many. */
+  Future<Integer> kick(Kick kick);
 
   /** The node without the access role. */
   LocalDelivery NONE = new LocalDelivery() {
@@ -44,7 +44,7 @@ public interface LocalDelivery {
     }
 
     @Override
-    public Future<Integer> kick(String user, String clientId) {
+    public Future<Integer> kick(Kick kick) {
       return Future.succeededFuture(0);
     }
   };

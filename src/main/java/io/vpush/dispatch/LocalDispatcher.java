@@ -25,7 +25,7 @@ public final class LocalDispatcher implements Dispatcher {
   }
 
   @Override
-  public Future<Integer> kick(String user, String clientId, boolean localToo) {
-    return localToo ? local.kick(user, clientId) : Future.succeededFuture(0);
+  public Future<Integer> kick(Kick kick, boolean localToo) {
+    return localToo ? local.kick(kick) : Future.succeededFuture(0);
   }
 }

@@ -47,7 +47,7 @@ public final class NodeEndpoint extends VerticleBase {
         metrics.remoteBatchHandled(Thread.currentThread().getName());
         msg.reply(new JsonObject().put("gone", new JsonArray(local.deliverAll(NodeWire.messages(body)))));
       }
-      case NodeWire.KICK -> local.kick(body.getString("u"), body.getString("c"))
+      case NodeWire.KICK -> local.kick(NodeWire.kick(body))
           .onComplete(ar -> msg.reply(new JsonObject().put("kicked", ar.succeeded() ? ar.result() : 0)));
       case NodeWire.HOLD -> {
         for (Object u : body.getJsonArray("u")) cache.hold((String) u);

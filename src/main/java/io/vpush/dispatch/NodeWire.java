@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The node-to-node messages on {@code vpush.node.<id>} (JSON bodies, field {@code t} is the type):
- * {@code d} deliver a batch of messages (reply {@code {"gone":[indexes]}}), {@code k} kick (reply {@code {"kicked":n}}),
+ * {@code d} deliver a batch of messages (reply {@code {"gone":[indexes]}}), {@code k} kick (a {@link Kick}; reply {@code {"kicked":n}}),
  * {@code h} users registered elsewhere: hold their L1 entries (reply {@code {}}).
  */
 final class NodeWire {
@@ -42,8 +42,14 @@ final class NodeWire {
     return out;
   }
 
-  static JsonObject kick(String user, String clientId) {
-    return new JsonObject().put("t", KICK).put("u", user).put("c", clientId);
+  static JsonObject kick(Kick kick) {
+    return new JsonObject().put("t", KICK).put("u", kick.user()).put("c", kick.clientId()).put("b", kick.registeredBy())
+        .put("i", kick.byInstance());
+  }
+
+  static Kick kick(JsonObject body) {
+    // "b" absent: a node of an older version, whose kicks close whatever they name.
+    return new Kick(body.getString("u"), body.getString("c"), body.getLong("b", Long.MAX_VALUE), body.getString("i"));
   }
 
   static JsonObject hold(Collection<String> users) {

@@ -360,4 +360,60 @@ public final class Metrics {
   public void confinementViolated() {
     counter("vpush_shard_confinement_violations_total", "shard state touched off the shard's event loop (a bug)").increment();
   }
+
+  // --- token keys: JWKS fetches and unknown kids (io.vpush.auth.TokenVerifier registers them at 0) ---
+
+  /** Registers the token-key series at 0; {@code jwks}: whether a JWKS URL is configured (then its series too). */
+  public void tokenKeyMeters(boolean jwks, Supplier<Number> jwksKeys, Supplier<Number> jwksAgeSeconds) {
+    tokenUnknownKid(0);
+    if (!jwks) return;
+    jwksFetch(true, 0);
+    jwksFetch(false, 0);
+    gauge("vpush_jwks_keys", "keys of the last good JWKS fetch in use for client tokens", jwksKeys);
+    gauge("vpush_jwks_age_seconds", "seconds since the last good JWKS fetch (-1: none yet)", jwksAgeSeconds);
+  }
+
+  /** A JWKS fetch ended: ok, or failed (unreachable, not 200, too large, no usable key; the last good set stays). */
+  public void jwksFetch(boolean ok) {
+    jwksFetch(ok, 1);
+  }
+
+  private void jwksFetch(boolean ok, int n) {
+    counter("vpush_jwks_fetches_total", "JWKS fetches by outcome (failed: the last good key set stays in use)",
+        "outcome", ok ? "ok" : "failed").increment(n);
+  }
+
+  /** A client token refused because its kid names no configured or fetched key. */
+  public void tokenUnknownKid() {
+    tokenUnknownKid(1);
+  }
+
+  private void tokenUnknownKid(int n) {
+    counter("vpush_token_unknown_kid_total", "client tokens refused because their kid names no known key").increment(n);
+  }
+
+  // --- end token keys ---
+
+  // --- API keys (issue 25): requests by key name (names come from config: a bounded set), refusals, reloads ---
+
+  /** Reasons an API request is refused: no key (401), a key no one has (401), a key without the route's scope (403). */
+  public static final List<String> API_KEY_REFUSALS = List.of("missing", "unknown", "scope");
+
+  /** A request (HTTP) or frame (TCP bridge) let through by the API key {@code key}, by door ({@code http}, {@code tcp}). */
+  public Counter apiKeyAccepted(String key, String door) {
+    return counter("vpush_api_key_requests_total", "API requests accepted, by key name and door", "key", key, "door", door);
+  }
+
+  /** A request or frame refused for its API key, by reason ({@link #API_KEY_REFUSALS}) and door. */
+  public Counter apiKeyRefused(String reason, String door) {
+    return counter("vpush_api_key_refused_total", "API requests refused for their key (missing, unknown, scope), by reason and door",
+        "reason", reason, "door", door);
+  }
+
+  /** A re-read of api.keysFile: {@code ok} (the new keys are in use) or {@code failed} (the old ones stay). */
+  public Counter apiKeysReloaded(String result) {
+    return counter("vpush_api_keys_reloads_total", "re-reads of api.keysFile, by result (ok, failed: the keys in use stay)", "result", result);
+  }
+
+  // --- end API keys ---
 }

@@ -9,7 +9,9 @@ import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.config.ApiScope;
 import io.vpush.http.ApiKeyAuth;
+import io.vpush.http.ApiKeyRing;
 import io.vpush.http.HttpJson;
 import io.vpush.http.OriginPolicy;
 import io.vpush.limit.NodeRate;
@@ -35,10 +37,11 @@ final class ApiRoutes {
   private final OpsRoutes ops;
   private final NodeOps nodeOps;
   private final BooleanSupplier closing;
+  private final ApiKeyRing keys;
 
   /** @param closing true once the node began to shut down: the publish door then answers 503 */
   ApiRoutes(VPushConfig config, Publisher publisher, NodeRate publishes, AdminApi admin, ConnectRoute connect, OpsRoutes ops, NodeOps nodeOps,
-            BooleanSupplier closing) {
+            BooleanSupplier closing, ApiKeyRing keys) {
     this.config = config;
     this.publisher = publisher;
     this.publishes = publishes;
@@ -47,6 +50,7 @@ final class ApiRoutes {
     this.ops = ops;
     this.nodeOps = nodeOps;
     this.closing = closing;
+    this.keys = keys;
   }
 
   private static CorsHandler cors(OriginPolicy origins) {
@@ -62,14 +66,13 @@ final class ApiRoutes {
 
   /** Mounts the routes on one HTTP verticle's router; on that verticle's context. */
   void mount(Vertx vertx, Router router) {
-    ApiKeyAuth apiKey = new ApiKeyAuth(config.get(Settings.API_KEY));
     // CORS first (a preflight carries no key): only for the origins configured; none configured, same origin only.
     OriginPolicy origins = OriginPolicy.from(config);
     if (origins.allowsCrossOrigin()) router.route("/api/*").handler(cors(origins));
     if (config.hasRole("purge")) {
       router.post("/api/v1/messages")
           .handler(BodyHandler.create().setBodyLimit(config.get(Settings.PUBLISH_MAX_BODY_BYTES)).setHandleFileUploads(false))
-          .handler(apiKey)
+          .handler(new ApiKeyAuth(keys, ApiScope.PUBLISH))
           // Shutting down: the HTTP door stops taking messages with the others, so callers retry on another node.
           .handler(ctx -> {
             if (closing.getAsBoolean()) HttpJson.error(ctx, 503, "unavailable", "this node is shutting down");
@@ -80,7 +83,14 @@ final class ApiRoutes {
     }
     // For clients: where to connect, no key.
     connect.mount(router);
-    router.route("/api/*").handler(apiKey);
+    // API key scopes by route (docs/security.md): each guard has its handler's exact pattern; any other /api route,
+    // mapped or not, needs admin (the fallback), so a route added without a guard is closed, not open to every key.
+    router.route("/api/v1/users/*").handler(new ApiKeyAuth(keys, ApiScope.ADMIN));
+    router.route("/api/v1/admin/*").handler(new ApiKeyAuth(keys, ApiScope.ADMIN));
+    router.get("/api/v1/nodes").handler(new ApiKeyAuth(keys, ApiScope.STATS));
+    router.get("/api/v1/stats").handler(new ApiKeyAuth(keys, ApiScope.STATS));
+    router.route("/api/*").handler(ApiKeyAuth.fallback(keys, ApiScope.ADMIN));
+    router.post("/api/v1/admin/keys/reload").handler(this::reloadKeys);
     admin.mount(router);
     ops.mount(vertx, router);
     nodeOps.mount(router);
@@ -91,6 +101,18 @@ final class ApiRoutes {
     // BodyHandler answers an over-limit body with a bare 413; give it the JSON reason.
     router.errorHandler(413, ctx -> HttpJson.error(ctx, 413, "too_large",
         "the body is larger than " + config.get(Settings.PUBLISH_MAX_BODY_BYTES) + " bytes"));
+  }
+
+  /** Re-reads api.keysFile now: 200 with the key names and scopes in use, or 422 with the reason (the old keys stay). */
+  private void reloadKeys(RoutingContext ctx) {
+    if (!keys.hasFile()) {
+      HttpJson.error(ctx, 409, "no_keys_file", "no api.keysFile is configured: there is nothing to reload");
+      return;
+    }
+    keys.reload("POST /api/v1/admin/keys/reload")
+        .onSuccess(k -> HttpJson.ok(ctx, 200, new io.vertx.core.json.JsonObject().put("keys", new io.vertx.core.json.JsonObject(
+            new java.util.LinkedHashMap<String, Object>(k.describe())))))
+        .onFailure(e -> HttpJson.error(ctx, 422, "invalid_keys_file", e.getMessage() + "; the " + keys.current().size() + " keys in use stay"));
   }
 
   /** An HTTP publish over the node's publish rate is answered 429 + Retry-After, before its body is parsed. */

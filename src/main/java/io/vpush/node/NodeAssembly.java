@@ -20,6 +20,7 @@ import io.vpush.dispatch.LocalDelivery;
 import io.vpush.dispatch.LocalDispatcher;
 import io.vpush.dispatch.NodeEndpoint;
 import io.vpush.dispatch.RouteCache;
+import io.vpush.http.ApiKeyRing;
 import io.vpush.http.HttpConnectionGuard;
 import io.vpush.limit.NodeRate;
 import io.vpush.metrics.Metrics;
@@ -61,6 +62,8 @@ public final class NodeAssembly {
   private final NodeOps nodeOps;
   private final KafkaDoors kafka;
   private final Deployments deployments;
+  /** The API keys in use (api.key, api.keysFile), re-read without a restart. */
+  private final ApiKeyRing keys;
   /** Tells apart the shared random ports of nodes that share one Vert.x instance (tests). */
   private static final AtomicInteger PORT_IDS = new AtomicInteger();
   /** The HTTP port: the setting, or (0) the port Vert.x picked, known once the first HTTP verticle listens. */
@@ -88,12 +91,14 @@ public final class NodeAssembly {
     this.nodeOps = new NodeOps(vertx, nodeId, metrics, clock);
     this.kafka = new KafkaDoors(vertx, config, nodeId, metrics);
     this.deployments = new Deployments(vertx);
+    this.keys = new ApiKeyRing(vertx, config, metrics);
     this.httpPort = config.get(Settings.HTTP_PORT);
   }
 
   /** Connects the store and the Kafka clients and makes the services of the configured roles. */
   public Future<Void> build() {
-    return Future.all(StoreFactory.create(vertx, config, clock), kafka.open()).map(all -> {
+    // The keys file first: a bad one fails the start before any store or Kafka client is opened.
+    return keys.load().compose(k -> Future.all(StoreFactory.create(vertx, config, clock), kafka.open())).map(all -> {
       wire(nodeOps.metered(all.resultAt(0)));
       return null;
     });
@@ -125,7 +130,7 @@ public final class NodeAssembly {
     publisher = new Publisher(store, dispatcher, metrics, clock, config.get(Settings.INBOX_TTL_SECONDS), config.get(Settings.PUBLISH_MAX_USERS));
     OpsRoutes ops = new OpsRoutes(vertx, store, metrics);
     api = new ApiRoutes(config, publisher, publishes, new AdminApi(store, dispatcher, directory), new ConnectRoute(directory), ops,
-        nodeOps, () -> closing);
+        nodeOps, () -> closing, keys);
     nodeOps.start(store);
     kafka.registerReadiness(ops.readiness());
     if (registry != null) new ClusterReadiness(vertx, registry, nodeId).register(ops.readiness());
@@ -148,6 +153,7 @@ public final class NodeAssembly {
     return endpoint
         .compose(v -> deployments.deploy(Deployments.Group.HTTP, () -> new HttpVerticle(http, port -> httpPort = port,
             HttpVerticle.options(config.get(Settings.FRAME_MAX_BYTES)), access, api, limits, metrics), loops))
+        .compose(v -> deployments.deploy(Deployments.Group.HTTP, keys::watcher, 1))
         // The registry entry carries the client URL, so it goes in once the port is known.
         .compose(v -> registry == null ? Future.succeededFuture() : deployments.deploy(Deployments.Group.CLUSTER, () -> registry, 1))
         .compose(v -> startIntake());
@@ -181,7 +187,7 @@ public final class NodeAssembly {
         config.get(Settings.TCP_BRIDGE_FRAME_TIMEOUT_MS), config.get(Settings.TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS), metrics, publishes);
     SocketAddress address = listenAddress(host, port);
     return deployments.deploy(Deployments.Group.INTAKE, () -> new TcpBridge(publisher, address, p -> tcpBridgePort = p,
-            config.get(Settings.API_KEY), config.get(Settings.PUBLISH_MAX_BODY_BYTES), config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS), bounds),
+            keys, config.get(Settings.PUBLISH_MAX_BODY_BYTES), config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS), bounds),
             config.accessInstances())
         .<Void>mapEmpty()
         .recover(e -> Future.failedFuture(new IllegalStateException("the TCP bridge cannot listen on " + host + ":" + port

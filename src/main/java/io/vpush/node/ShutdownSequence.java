@@ -55,6 +55,9 @@ final class ShutdownSequence {
    */
   private Future<Void> closeSessions() {
     Future<Void> told = access == null ? Future.succeededFuture() : access.reconnectAll(reconnectWindowMs);
-    return told.transform(ar -> deployments.undeploy(Deployments.Group.HTTP));
+    return told.transform(ar -> deployments.undeploy(Deployments.Group.HTTP))
+        .andThen(ar -> {
+          if (access != null) access.close(); // no client left to verify a token for: the JWKS refresh stops
+        });
   }
 }

@@ -1,5 +1,6 @@
 package io.vpush.ops;
 
+import io.vpush.dispatch.Kick;
 import io.vpush.http.HttpJson;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -48,7 +49,7 @@ public final class AdminApi {
 
   private void kick(RoutingContext ctx) {
     String clientId = ctx.queryParams().get("clientId");
-    dispatcher.kick(ctx.pathParam("id"), clientId, true)
+    dispatcher.kick(Kick.operator(ctx.pathParam("id"), clientId), true)
         .onSuccess(n -> HttpJson.ok(ctx, 200, new JsonObject().put("kicked", n)))
         .onFailure(e -> HttpJson.failure(ctx, e));
   }

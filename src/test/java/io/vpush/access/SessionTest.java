@@ -10,6 +10,7 @@ import io.vpush.auth.TokenVerifier;
 import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
+import io.vpush.dispatch.Kick;
 import io.vpush.dispatch.LocalDispatcher;
 import io.vpush.metrics.Metrics;
 import io.vpush.protocol.CloseCodes;
@@ -135,7 +136,7 @@ class SessionTest {
     t.awaitFrameOrClose(() -> store.readsHeld > 0);
     assertThat(shards.holds("carol")).as("joining: in the directory while its first page is read").isTrue();
 
-    int kicked = onFuture(() -> shards.kick("carol", null));
+    int kicked = onFuture(() -> shards.kick(Kick.operator("carol", null)));
     assertThat(kicked).isEqualTo(1);
     assertThat(t.closedWith).isEqualTo(CloseCodes.KICKED);
     on(() -> {
@@ -145,6 +146,47 @@ class SessionTest {
     assertThat(t.frames).noneMatch(f -> f.contains("\"control\":\"registered\""));
     assertThat(shards.holds("carol")).isFalse();
     assertThat(store.routes("carol").await(5, TimeUnit.SECONDS)).as("the join's route entry was removed at close").isEmpty();
+  }
+
+  @Test
+  void aReplacingKickClosesOnlyConnectionsThatRegisteredBeforeTheRegisterBegan() throws Exception {
+    FakeTransport t = new FakeTransport();
+    register(t, "erin", "c1");
+    long registeredAt = clock.nowMs();
+    // A register of the same client that began before this one registered, whose kick arrives only now (it waited
+    // on the store, or followed an older connection's route): the newer connection stays.
+    assertThat(onFuture(() -> shards.kick(Kick.replacing("erin", "c1", registeredAt - 1, "inst-1")))).isZero();
+    assertThat(t.closedWith).isNull();
+    assertThat(onFuture(() -> shards.kick(Kick.replacing("erin", "other", registeredAt + 1, "inst-1")))).as("another clientId").isZero();
+
+    assertThat(onFuture(() -> shards.kick(Kick.replacing("erin", "c1", registeredAt + 1, "inst-1")))).isEqualTo(1);
+    assertThat(t.closedWith).isEqualTo(CloseCodes.KICKED);
+    assertThat(t.frames).as("the client learns which instance took over").anyMatch(f -> f.contains("\"control\":\"kicked\"") && f.contains("\"instance\":\"inst-1\""));
+  }
+
+  @Test
+  void aSecondRegisterOfTheSameClientReplacesTheFirstAndNamesItsInstance() throws Exception {
+    FakeTransport first = new FakeTransport();
+    register(first, "fay", "c1");
+    clock.advance(1);
+    FakeTransport second = new FakeTransport();
+    Session session = on(() -> new Session(shard, second));
+    clientSends(session, second, registerFrame("fay", "c1").put("headers", registerFrame("fay", "c1").getJsonObject("headers").put("instance", "tab-2")));
+    second.awaitFrame("\"control\":\"registered\"");
+    assertThat(first.closedWith).isEqualTo(CloseCodes.KICKED);
+    assertThat(first.frames).anyMatch(f -> f.contains("\"control\":\"kicked\"") && f.contains("\"instance\":\"tab-2\""));
+    assertThat(second.closedWith).isNull();
+  }
+
+  @Test
+  void anInstanceHeaderTooLongIsABadFrame() throws Exception {
+    FakeTransport t = new FakeTransport();
+    Session session = on(() -> new Session(shard, t));
+    JsonObject frame = registerFrame("gil", "c1");
+    frame.getJsonObject("headers").put("instance", "x".repeat(Registrar.MAX_INSTANCE_LENGTH + 1));
+    clientSends(session, t, frame);
+    t.awaitFrame("bad_frame");
+    assertThat(shards.holds("gil")).isFalse();
   }
 
   @Test

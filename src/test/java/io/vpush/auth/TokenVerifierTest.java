@@ -14,6 +14,8 @@ import io.vpush.config.Setting;
 import io.vpush.config.Settings;
 import io.vpush.config.VPushConfig;
 import java.nio.charset.StandardCharsets;
+import io.vpush.testing.JwsTokens;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.HashMap;
@@ -90,6 +92,88 @@ class TokenVerifierTest {
     assertThat(verify(config("production", rsOnly), forged)).isEqualTo("invalid or expired token");
   }
 
+  // --- key rotation: several keys selected by kid ---
+  private static final String OLD = "rotated-old-secret-0123456789-abcdef";
+  private static final String NEW = "rotated-new-secret-0123456789-abcdef";
+
+  @Test
+  void rotatedHsKeysAreBothAcceptedWhileBothAreConfigured() throws Exception {
+    VPushConfig both = keys(null, List.of("old:HS256:" + OLD, "new:HS256:" + NEW));
+    assertThat(verify(both, JwsTokens.hs256(OLD, "old", JwsTokens.claims("alice", 60)))).isEqualTo("ok alice");
+    assertThat(verify(both, JwsTokens.hs256(NEW, "new", JwsTokens.claims("alice", 60)))).isEqualTo("ok alice");
+    // Without a kid a token is tried against every key of its alg (issuers that do not set kid keep working).
+    assertThat(verify(both, JwsTokens.hs256(OLD, null, JwsTokens.claims("alice", 60)))).isEqualTo("ok alice");
+    assertThat(verify(both, JwsTokens.hs256("some-other-secret-0123456789-abcdef", null, JwsTokens.claims("alice", 60))))
+        .isEqualTo("invalid or expired token");
+    // A kid selects its key alone: the old kid on a token signed with the new secret is not tried against the new key.
+    assertThat(verify(both, JwsTokens.hs256(NEW, "old", JwsTokens.claims("alice", 60)))).isEqualTo("invalid or expired token");
+    // Once the old key is removed, its tokens are refused.
+    VPushConfig newOnly = keys(null, List.of("new:HS256:" + NEW));
+    assertThat(verify(newOnly, JwsTokens.hs256(OLD, "old", JwsTokens.claims("alice", 60)))).isEqualTo(TokenVerifier.UNKNOWN_KID);
+  }
+
+  @Test
+  void anUnknownKidIsRefusedAndTheSingleSecretStillWorks() throws Exception {
+    VPushConfig c = keys(SECRET, List.of("k1:HS256:" + NEW));
+    assertThat(verify(c, JwsTokens.hs256(NEW, "k9", JwsTokens.claims("alice", 60)))).isEqualTo(TokenVerifier.UNKNOWN_KID);
+    assertThat(verify(c, JwsTokens.hs256(SECRET, null, JwsTokens.claims("alice", 60)))).as("jwt.secret, no kid").isEqualTo("ok alice");
+    // jwt.secret has no id: a token naming k1 is checked against k1 only.
+    assertThat(verify(c, JwsTokens.hs256(SECRET, "k1", JwsTokens.claims("alice", 60)))).isEqualTo("invalid or expired token");
+    // With jwt.secret alone (no jwt.keys, no JWKS) a kid is not looked at, as before.
+    assertThat(verify(keys(SECRET, List.of()), JwsTokens.hs256(SECRET, "whatever", JwsTokens.claims("alice", 60)))).isEqualTo("ok alice");
+  }
+
+  @Test
+  void rs256AndEs256KeysAreSelectedByKidAndCannotBeConfused() throws Exception {
+    KeyPair rsa = JwsTokens.rsa();
+    KeyPair ec = JwsTokens.ec();
+    String rsaPem = JwsTokens.pem(rsa.getPublic());
+    VPushConfig c = keys(null, List.of("r1:RS256:" + rsaPem, "e1:ES256:" + JwsTokens.pem(ec.getPublic()), "h1:HS256:" + NEW));
+    assertThat(verify(c, JwsTokens.rs256(rsa.getPrivate(), "r1", JwsTokens.claims("alice", 60)))).isEqualTo("ok alice");
+    assertThat(verify(c, JwsTokens.es256(ec.getPrivate(), "e1", JwsTokens.claims("bob", 60)))).isEqualTo("ok bob");
+    assertThat(verify(c, JwsTokens.es256(ec.getPrivate(), null, JwsTokens.claims("bob", 60)))).as("no kid").isEqualTo("ok bob");
+    // A kid of another algorithm's key: refused, whatever signed it.
+    assertThat(verify(c, JwsTokens.rs256(rsa.getPrivate(), "e1", JwsTokens.claims("alice", 60)))).isEqualTo("invalid or expired token");
+    // HS/RS confusion by kid: an HS256 token naming the RSA key, signed with that key's public PEM bytes.
+    assertThat(verify(c, JwsTokens.hs256(rsaPem, "r1", JwsTokens.claims("alice", 60)))).isEqualTo("invalid or expired token");
+    assertThat(verify(c, JwsTokens.hs256(rsaPem, null, JwsTokens.claims("alice", 60)))).isEqualTo("invalid or expired token");
+    // alg none naming a real kid.
+    String none = b64("{\"alg\":\"none\",\"kid\":\"h1\"}") + "." + b64(JwsTokens.claims("alice", 60));
+    assertThat(verify(c, none + ".")).isEqualTo("invalid or expired token");
+    assertThat(verify(c, none)).isEqualTo("invalid or expired token");
+  }
+
+  @Test
+  void aNodeWithNoKeyLoadedRefusesUnsignedTokens() throws Exception {
+    // A JWKS-only node whose JWKS is unreachable has no key at all; an empty vertx-auth-jwt provider would accept these.
+    Map<Setting<?>, Object> s = new HashMap<>();
+    s.put(Settings.JWT_SECRET, null);
+    s.put(Settings.JWT_JWKS_URL, "http://127.0.0.1:" + io.vpush.testing.FreePorts.free() + "/jwks");
+    s.put(Settings.JWT_JWKS_TIMEOUT_MS, 1_000);
+    VPushConfig c = config("production", s);
+    String none = b64("{\"alg\":\"none\"}") + "." + b64(JwsTokens.claims("alice", 60));
+    assertThat(verify(c, none)).isEqualTo("invalid or expired token");
+    assertThat(verify(c, none + ".")).isEqualTo("invalid or expired token");
+    assertThat(verify(c, JwsTokens.hs256(SECRET, null, JwsTokens.claims("alice", 60)))).isEqualTo("invalid or expired token");
+  }
+
+  @Test
+  void theClaimsCarryTheTokensExpiry() throws Exception {
+    long exp = System.currentTimeMillis() / 1000 + 60;
+    TokenVerifier v = new TokenVerifier(vertx, config("production", Map.of()));
+    TokenClaims claims = v.verify(sign(new JsonObject().put("sub", "alice").put("exp", exp))).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(claims.exp()).isEqualTo(exp);
+    assertThat(new TokenVerifier(vertx, config("dev", Map.of())).verify(sign(new JsonObject().put("sub", "alice")))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).expires()).isFalse();
+  }
+
+  private static VPushConfig keys(String secret, List<String> keys) {
+    Map<Setting<?>, Object> s = new HashMap<>();
+    s.put(Settings.JWT_SECRET, secret);
+    s.put(Settings.JWT_KEYS, keys);
+    return config("production", s);
+  }
+
   private static VPushConfig config(String mode, Map<Setting<?>, Object> extra) {
     Map<Setting<?>, Object> s = new HashMap<>();
     s.put(Settings.MODE, mode);
@@ -113,8 +197,13 @@ class TokenVerifierTest {
 
   // "ok <sub>" or the reason the verifier gives the client.
   private static String verify(VPushConfig config, String token) throws Exception {
-    Future<TokenClaims> f = new TokenVerifier(vertx, config).verify(token);
-    return f.map(c -> "ok " + c.subject()).otherwise(Throwable::getMessage)
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    TokenVerifier verifier = new TokenVerifier(vertx, config);
+    try {
+      Future<TokenClaims> f = verifier.refreshKeys().compose(v -> verifier.verify(token));
+      return f.map(c -> "ok " + c.subject()).otherwise(Throwable::getMessage)
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } finally {
+      verifier.close();
+    }
   }
 }

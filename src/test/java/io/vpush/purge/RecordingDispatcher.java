@@ -24,7 +24,7 @@ final class RecordingDispatcher implements Dispatcher {
   }
 
   @Override
-  public Future<Integer> kick(String user, String clientId, boolean localToo) {
+  public Future<Integer> kick(io.vpush.dispatch.Kick kick, boolean localToo) {
     return Future.succeededFuture(0);
   }
 }

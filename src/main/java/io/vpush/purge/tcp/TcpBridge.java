@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vpush.http.ApiKeyRing;
 import io.vpush.purge.Publisher;
 
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ public final class TcpBridge extends VerticleBase {
   static final int ENVELOPE_BYTES = 4_096;
 
   private final Publisher publisher;
-  private final String apiKey;
+  private final ApiKeyRing keys;
   private final TcpBridgeLimits limits;
   private final NetServerOptions options;
   private NetServer server;
@@ -36,17 +37,17 @@ public final class TcpBridge extends VerticleBase {
   /**
    * @param address       where to listen, the same for every instance (a shared random port for "any")
    * @param bound         told the port once this instance listens
-   * @param apiKey        required in each frame's {@code headers.apiKey} when not null
+   * @param keys          the node's API keys: each frame's {@code headers.apiKey} must be one with the publish scope
    * @param maxBodyBytes  {@code publish.maxBodyBytes}; a frame may be this plus {@link #ENVELOPE_BYTES}
    * @param idleTimeoutMs a connection that sends nothing for this long is closed
    * @param bounds        the other bounds ({@code tcpBridge.*}) and their counters, shared by the node's bridges
    */
-  public TcpBridge(Publisher publisher, SocketAddress address, IntConsumer bound, String apiKey, int maxBodyBytes, long idleTimeoutMs,
+  public TcpBridge(Publisher publisher, SocketAddress address, IntConsumer bound, ApiKeyRing keys, int maxBodyBytes, long idleTimeoutMs,
                    Bounds bounds) {
     this.address = address;
     this.bound = bound;
     this.publisher = publisher;
-    this.apiKey = apiKey;
+    this.keys = keys;
     this.limits = new TcpBridgeLimits(maxBodyBytes + ENVELOPE_BYTES, bounds.maxInFlightBytes(), bounds.frameTimeoutMs(),
         bounds.writeStallTimeoutMs(), bounds.meters(), bounds.publishes());
     // Netty's idle handler per connection: no timer of ours per socket.
@@ -57,7 +58,7 @@ public final class TcpBridge extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createNetServer(options)
-        .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, apiKey, limits).start());
+        .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, keys, limits).start());
     return server.listen(address).onSuccess(s -> bound.accept(s.actualPort()));
   }
 

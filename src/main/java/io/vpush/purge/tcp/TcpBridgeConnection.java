@@ -10,6 +10,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import io.vpush.config.ApiKeys;
+import io.vpush.config.ApiScope;
+import io.vpush.http.ApiKeyRing;
 import io.vpush.protocol.Addresses;
 import io.vpush.protocol.ErrorCode;
 import io.vpush.purge.PublishException;
@@ -17,8 +20,6 @@ import io.vpush.purge.PublishRequest;
 import io.vpush.purge.Publisher;
 import io.vpush.store.StoreUnavailableException;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +48,15 @@ final class TcpBridgeConnection {
   private static final byte PAUSED_FOR_WRITES = 1;
   private static final byte PAUSED_FOR_IN_FLIGHT = 2;
 
-  private final byte[] apiKey;
+  private final ApiKeyRing keys;
+  /**
+   * The text of the last key this connection was let through with, and the key set that knew it: a caller
+   * sends the same key in every frame, so it is hashed once per connection and key set, not once per publish (with
+   * its counter, looked up once too).
+   */
+  private String acceptedText;
+  private ApiKeys acceptedIn;
+  private io.micrometer.core.instrument.Counter acceptedCount;
   private final TcpBridgeLimits limits;
   private final RecordParser parser;
   private boolean expectLength = true;
@@ -73,10 +82,10 @@ final class TcpBridgeConnection {
   /** The replies of one event-loop turn, written together (made in start, on the connection's context). */
   private Batcher<Buffer, Void> replies;
 
-  TcpBridgeConnection(NetSocket socket, Publisher publisher, String apiKey, TcpBridgeLimits limits) {
+  TcpBridgeConnection(NetSocket socket, Publisher publisher, ApiKeyRing keys, TcpBridgeLimits limits) {
     this.socket = socket;
     this.publisher = publisher;
-    this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+    this.keys = keys;
     this.limits = limits;
     this.parser = RecordParser.newFixed(4, this::record);
   }
@@ -157,8 +166,9 @@ final class TcpBridgeConnection {
       err(replyAddress, ErrorCode.ACCESS_DENIED, "only " + Addresses.PUBLISH + " is permitted on this bridge");
       return;
     }
-    if (!keyMatches(frame.getValue("headers") instanceof JsonObject h ? h.getValue("apiKey") : null)) {
-      err(replyAddress, ErrorCode.ACCESS_DENIED, "a valid apiKey header is required");
+    String refused = keyRefusal(frame.getValue("headers") instanceof JsonObject h ? h.getValue("apiKey") : null);
+    if (refused != null) {
+      err(replyAddress, ErrorCode.ACCESS_DENIED, refused);
       return;
     }
     long retryAfter = limits.publishes().admit("tcp");
@@ -223,9 +233,33 @@ final class TcpBridgeConnection {
     }
   }
 
-  private boolean keyMatches(Object given) {
-    if (apiKey == null) return true;
-    return given instanceof String s && MessageDigest.isEqual(apiKey, s.getBytes(StandardCharsets.UTF_8));
+  /** Why the frame's {@code headers.apiKey} is refused (no key, unknown or revoked, no publish scope), or null: let through. */
+  private String keyRefusal(Object given) {
+    if (!(given instanceof String text)) {
+      keys.metrics().apiKeyRefused("missing", "tcp").increment();
+      return "a valid apiKey header is required";
+    }
+    ApiKeys in = keys.current();
+    // The same text as the last accepted frame, with the same key set: plain equals leaks nothing the caller did not
+    // send itself. A reload makes a new set, so a revoked key is refused from the next frame on.
+    if (in == acceptedIn && text.equals(acceptedText)) {
+      acceptedCount.increment();
+      return null;
+    }
+    ApiKeys.Key key = in.match(text);
+    if (key == null) {
+      keys.metrics().apiKeyRefused("unknown", "tcp").increment();
+      return "unknown or revoked API key";
+    }
+    if (!key.allows(ApiScope.PUBLISH)) {
+      keys.metrics().apiKeyRefused("scope", "tcp").increment();
+      return "the API key '" + key.name() + "' lacks the scope '" + ApiScope.PUBLISH.label() + "' this bridge needs";
+    }
+    acceptedIn = in;
+    acceptedText = text;
+    acceptedCount = keys.metrics().apiKeyAccepted(key.name(), "tcp");
+    acceptedCount.increment();
+    return null;
   }
 
   private void err(String address, ErrorCode code, String message) {

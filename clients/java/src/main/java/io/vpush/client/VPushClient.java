@@ -67,6 +67,13 @@ public final class VPushClient implements AutoCloseable {
   private final OkHttpClient discoveryHttp;
   private final Supplier<String> tokenSupplier;
   private final String clientId;
+  /** Sent with every register: a kick naming it came from a late register of one of our own older connections. */
+  private final String instance = java.util.UUID.randomUUID().toString();
+
+  /** This client's instance id (tests). */
+  String instance() {
+    return instance;
+  }
   private final String device;
   private final String fixedUser;
   private final LastSeqStore store;
@@ -106,6 +113,7 @@ public final class VPushClient implements AutoCloseable {
   private boolean closed;
   private boolean registered;
   private boolean kicked;
+  private boolean kickedBySelf; // the current connection's kick named our instance
   private boolean authRetried;
   private long registeredAtMs;
   private long reconnectAfterMs = -1;
@@ -389,7 +397,7 @@ public final class VPushClient implements AutoCloseable {
     lastPingAtMs = now;
     currentToken = token;
     refreshReply = null;
-    ObjectNode headers = JSON.createObjectNode().put("token", token);
+    ObjectNode headers = JSON.createObjectNode().put("token", token).put("instance", instance);
     if (clientId != null) headers.put("clientId", clientId);
     if (device != null) headers.put("device", device);
     if (gate.known()) headers.put("lastSeq", Long.toString(gate.lastSeq()));
@@ -431,8 +439,10 @@ public final class VPushClient implements AutoCloseable {
     syncPage = null;
     long now = System.currentTimeMillis();
     if (wasRegistered) backoff.connectionEnded(registeredAtMs, now);
+    boolean bySelf = kickedBySelf;
+    kickedBySelf = false;
     if (closed) return;
-    if (kicked || code == 4003) {
+    if (kicked || (code == 4003 && !bySelf)) {
       terminate("kicked", null);
     } else if (code == 4001) {
       if (authRetried) {
@@ -531,7 +541,12 @@ public final class VPushClient implements AutoCloseable {
     if (control != null) {
       switch (control) {
         case "registered" -> registered(f.path("body"));
-        case "kicked" -> kicked = true;
+        // Kicked by our own instance: a register of a connection we had given up on reached a node after this one
+        // registered. Nobody else took over, so connect again rather than stop.
+        case "kicked" -> {
+          if (instance.equals(f.path("body").path("instance").asText(null))) kickedBySelf = true;
+          else kicked = true;
+        }
         case "refresh" -> refreshToken();
         case "reconnect" -> {
           reconnectAfterMs = Math.max(0, f.path("body").path("afterMs").asLong(0));

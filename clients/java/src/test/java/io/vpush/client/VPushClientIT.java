@@ -273,6 +273,34 @@ class VPushClientIT {
   }
 
   @Test
+  void aKickByItsOwnInstanceMakesTheClientConnectAgain() throws Exception {
+    Seen seen = new Seen();
+    VPushClient c = client("selfkick", "phone", LastSeqStore.inMemory(), seen);
+    c.connect().get(20, TimeUnit.SECONDS);
+    // What the client's abandoned connection would do when its register reaches a node late: register with our instance.
+    java.util.concurrent.CompletableFuture<Integer> staleClosed = new java.util.concurrent.CompletableFuture<>();
+    okhttp3.WebSocket stale = new okhttp3.OkHttpClient().newWebSocket(
+        new okhttp3.Request.Builder().url("ws://127.0.0.1:" + server.port() + "/eventbus/websocket").build(),
+        new okhttp3.WebSocketListener() {
+          @Override
+          public void onClosing(okhttp3.WebSocket ws, int code, String reason) {
+            staleClosed.complete(code);
+          }
+
+          @Override
+          public void onFailure(okhttp3.WebSocket ws, Throwable t, okhttp3.Response r) {
+            staleClosed.completeExceptionally(t);
+          }
+        });
+    stale.send("{\"type\":\"register\",\"address\":\"vpush.user.selfkick\",\"headers\":{\"token\":\""
+        + TestNodes.token("selfkick", 3600) + "\",\"clientId\":\"phone\",\"instance\":\"" + c.instance() + "\"}}");
+    assertThat(staleClosed.get(20, TimeUnit.SECONDS)).as("the client registered again and replaced the stale connection").isEqualTo(4003);
+    await("connected again", () -> c.state() == State.CONNECTED
+        && seen.states.stream().filter(s -> s.state() == State.CONNECTED).count() == 2);
+    assertThat(seen.states).extracting(StateChange::state).doesNotContain(State.CLOSED);
+  }
+
+  @Test
   void aRefusedTokenIsAskedForOnceMoreThenTheClientStopsWithAnError() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     Seen refreshed = new Seen();

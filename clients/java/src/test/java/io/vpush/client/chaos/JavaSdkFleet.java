@@ -21,6 +21,8 @@ final class JavaSdkFleet implements SdkFleet {
   private final ExecutorService handlerThreads = Executors.newFixedThreadPool(2);
   private final AtomicLong connects = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  private final List<String> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile boolean closing;
 
   @Override
   public void connect(List<String> urls, List<String> users, SeqAudit audit) throws Exception {
@@ -34,6 +36,8 @@ final class JavaSdkFleet implements SdkFleet {
       c.onGap(g -> audit.gap(user, "after " + g.afterSeq() + " before " + g.beforeSeq()));
       c.onState(s -> {
         if (s.state() == State.CONNECTED) connects.incrementAndGet();
+        // A client that stops (kicked, auth) during the stream loses the rest of it: name it for the post-mortem.
+        if (s.state() == State.CLOSED && !closing) stopped.add(user + " (" + s.reason() + ")");
       });
       c.onError(e -> errors.incrementAndGet());
       clients.add(c);
@@ -46,11 +50,12 @@ final class JavaSdkFleet implements SdkFleet {
   public String summary() {
     long dropped = clients.stream().mapToLong(VPushClient::duplicatesDropped).sum();
     return clients.size() + " Java SDK clients, " + connects.get() + " connects, " + errors.get() + " errors, "
-        + dropped + " re-sent messages dropped as duplicates by the SDK";
+        + dropped + " re-sent messages dropped as duplicates by the SDK, stopped during the stream: " + stopped;
   }
 
   @Override
   public void close() {
+    closing = true;
     for (VPushClient c : clients) c.close();
     handlerThreads.shutdownNow();
   }

@@ -28,6 +28,7 @@ final class JsSdkFleet implements SdkFleet {
   private final CountDownLatch statusDone = new CountDownLatch(1);
   private final AtomicLong connects = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  private volatile boolean closing;
   private final Deque<String> lastErrors = new ArrayDeque<>();
   private Process node;
   private Writer stdin;
@@ -68,6 +69,8 @@ final class JsSdkFleet implements SdkFleet {
           case "G" -> audit.gap(f[1], line);
           case "S" -> {
             if ("connected".equals(f[2])) connects.incrementAndGet();
+            // A client that stops (kicked, auth) during the stream loses the rest of it: an error to name.
+            else if ("closed".equals(f[2]) && !closing) error(line);
           }
           case "E" -> error(line);
           case "READY" -> ready.countDown();
@@ -102,6 +105,7 @@ final class JsSdkFleet implements SdkFleet {
   @Override
   public void close() throws Exception {
     if (node == null) return;
+    closing = true;
     try {
       stdin.write("close\n");
       stdin.flush();
