@@ -86,6 +86,8 @@ export class VPushClient {
   on(event: 'error', fn: (e: Error) => void): () => void;
   on(event: 'registered', fn: (r: { node: string | null; lastSeq: number }) => void): () => void;
   on(event: 'ack', fn: (seq: number) => void): () => void;
+  /** The token was refreshed on the live connection (after `control: refresh`): its new close deadline (epoch ms, null: none) and the topics the new token no longer allows. */
+  on(event: 'refreshed', fn: (r: { deadline: number | null; dropped: string[] }) => void): () => void;
   /** A round of nodes from /api/v1/connect: `from` the configured URL asked, `urls` what will be dialled, in order. */
   on(event: 'discovered', fn: (d: { from: string; urls: string[] }) => void): () => void;
   off(event: string, fn: (...args: any[]) => void): void;

@@ -154,6 +154,7 @@ export class VPushClient {
       t: null, registered: false, closing: false, registerSeq: 0, ackedSeq: 0, pendingAck: 0, unacked: 0,
       ackAgain: false, ackTimer: null, pingTimer: null, stableTimer: null, lastHeard: Date.now(), queue: [], draining: false,
       replies: new Map(), nextReply: 1, reconnectAfterMs: null, kicked: false, selfKicked: false, authFailed: false, onGone: null, url,
+      token, refreshing: false,
     };
     this._conn = conn;
     try {
@@ -334,6 +335,8 @@ export class VPushClient {
       this._setState('connected', { node: this.node, url: conn.url });
       this._emit('registered', { node: this.node, lastSeq: serverSeq });
       for (const w of this._connectWaiters.splice(0)) w.resolve();
+    } else if (kind === 'refresh') {
+      this._refreshToken(conn);
     } else if (kind === 'kicked') {
       // Kicked by our own instance: a register of a connection we had given up on reached a node after this one
       // registered. Nobody else took over, so connect again rather than stop.
@@ -343,6 +346,27 @@ export class VPushClient {
       this._knownWorked = false; // a node is leaving: the list that named it is asked for again once used up
       const after = Number(body.afterMs);
       conn.reconnectAfterMs = Number.isFinite(after) && after >= 0 ? Math.min(after, 10 * 60_000) : 0;
+    }
+  }
+
+  /**
+   * `control: refresh`: the token expires soon. Asks token() for a fresh one and sends it (vpush.refresh) on this
+   * connection. If that fails, the server closes with 4001 at the deadline, and the re-dial asks token() again.
+   */
+  async _refreshToken(conn) {
+    if (conn.refreshing || typeof this.options.token !== 'function') return; // a fixed token cannot be refreshed
+    conn.refreshing = true;
+    try {
+      const token = await this.options.token();
+      if (conn !== this._conn || this._stopped) return;
+      if (token === conn.token) throw new Error('token() returned the same token');
+      const r = await this._request(conn, 'vpush.refresh', { token });
+      conn.token = token;
+      this._emit('refreshed', { deadline: typeof r?.deadline === 'number' ? r.deadline : null, dropped: Array.isArray(r?.dropped) ? r.dropped : [] });
+    } catch (e) {
+      if (conn === this._conn) this._emit('error', Object.assign(new Error(`token refresh failed: ${e.message || e}`), { cause: e }));
+    } finally {
+      conn.refreshing = false;
     }
   }
 

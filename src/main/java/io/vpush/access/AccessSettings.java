@@ -27,6 +27,12 @@ public final class AccessSettings {
   final InboundLimits inbound;
   /** The browser origins that may open client connections. */
   final OriginPolicy origins;
+  // --- token refresh ---
+  /** How long before its token's exp a connection is told to refresh it (jwt.refreshAheadSeconds). */
+  final long refreshAheadMs;
+  /** How long after its token's exp a connection that did not refresh is closed (jwt.leewaySeconds). */
+  final long tokenLeewayMs;
+  // --- end token refresh ---
 
   private AccessSettings(VPushConfig config) {
     this.authTimeoutMs = config.get(Settings.AUTH_TIMEOUT_MS);
@@ -42,6 +48,8 @@ public final class AccessSettings {
     this.closeTimeoutMs = config.get(Settings.CLOSE_TIMEOUT_MS);
     this.inbound = InboundLimits.of(config);
     this.origins = OriginPolicy.from(config);
+    this.refreshAheadMs = config.get(Settings.JWT_REFRESH_AHEAD_SECONDS) * 1000L;
+    this.tokenLeewayMs = config.get(Settings.JWT_LEEWAY_SECONDS) * 1000L;
   }
 
   public static AccessSettings of(VPushConfig config) {

@@ -98,9 +98,10 @@ public final class ClientFrameHandler {
   private void send(Session session, ClientFrame frame) {
     String address = frame.address();
     String answerTo = frame.replyAddress() != null ? frame.replyAddress() : address;
-    boolean known = address.equals(Addresses.ACK) || address.equals(Addresses.SYNC) || address.equals(Addresses.UPSTREAM);
+    boolean known = address.equals(Addresses.ACK) || address.equals(Addresses.SYNC) || address.equals(Addresses.UPSTREAM)
+        || address.equals(Addresses.REFRESH);
     if (!known) {
-      deny(session, frame, "clients may send only to vpush.ack, vpush.sync and vpush.upstream");
+      deny(session, frame, "clients may send only to vpush.ack, vpush.sync, vpush.upstream and vpush.refresh");
       return;
     }
     if (!session.isRegistered()) {
@@ -110,6 +111,7 @@ public final class ClientFrameHandler {
     switch (address) {
       case Addresses.ACK -> ack(session, frame, answerTo);
       case Addresses.SYNC -> sync(session, frame, answerTo);
+      case Addresses.REFRESH -> refresh(session, frame, answerTo);
       default -> upstream(session, frame, answerTo);
     }
   }
@@ -173,6 +175,43 @@ public final class ClientFrameHandler {
           .put("more", cut || ar.result().more());
       if (ar.result().gap()) reply.put("gap", true);
       if (frame.replyAddress() != null) session.write(ServerFrames.reply(frame.replyAddress(), reply));
+    }));
+  }
+
+  /**
+   * A fresh token for this connection: verified like a register's (same user, same device rules), it replaces the old
+   * grant (deadline, warning, topics); refused, the connection keeps its old token and deadline.
+   */
+  private void refresh(Session session, ClientFrame frame, String answerTo) {
+    JsonObject body = frame.bodyObject();
+    Object token = body == null ? null : body.getValue("token");
+    if (!(token instanceof String t) || t.isBlank()) {
+      session.shard().metrics().tokenRefresh(false);
+      error(session, answerTo, ErrorCode.BAD_FRAME, "refresh body must be {\"token\": \"<jwt>\"}");
+      return;
+    }
+    if (!session.beginRefresh()) {
+      session.shard().metrics().tokenRefresh(false);
+      error(session, answerTo, ErrorCode.RATE_LIMITED, "a vpush.refresh is being verified already; wait for its reply");
+      return;
+    }
+    registrar.verifyRefresh(session, t).onComplete(ar -> session.onContext(() -> {
+      session.endRefresh();
+      if (!session.isRegistered()) return; // closed meanwhile
+      if (ar.failed()) {
+        session.shard().metrics().tokenRefresh(false);
+        // Fixed texts from the verifier and the subject/device check, never the token.
+        error(session, answerTo, ErrorCode.ACCESS_DENIED, ar.cause().getMessage());
+        return;
+      }
+      java.util.List<String> dropped = session.refreshed(ar.result(), topicPolicy);
+      session.shard().metrics().tokenRefresh(true);
+      if (frame.replyAddress() == null) return;
+      JsonObject reply = new JsonObject().put("ok", true);
+      long deadline = session.tokenCloseAt();
+      if (deadline != TokenDeadlines.NEVER) reply.put("deadline", deadline);
+      if (!dropped.isEmpty()) reply.put("dropped", new JsonArray(dropped));
+      session.write(ServerFrames.reply(frame.replyAddress(), reply));
     }));
   }
 

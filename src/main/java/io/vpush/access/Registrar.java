@@ -105,6 +105,16 @@ final class Registrar {
     session.write(ServerFrames.error(Addresses.user(userId), ErrorCode.UNAVAILABLE, "store unavailable, retry later"));
   }
 
+  /**
+   * Verifies a {@code vpush.refresh} token of a registered session: the same checks as its register's (signature,
+   * exp, iss/aud, the session's user as {@code sub}, its device allowed); fails with a reason fit to show the client.
+   */
+  Future<TokenClaims> verifyRefresh(Session session, String token) {
+    String userId = session.userId();
+    String device = session.device();
+    return tokens.verify(token).compose(claims -> check(claims, userId, device));
+  }
+
   private static Future<TokenClaims> check(TokenClaims claims, String userId, String device) {
     if (!userId.equals(claims.subject())) return Future.failedFuture("token subject does not match the user");
     if (!claims.devices().isEmpty() && !claims.devices().contains(device)) {

@@ -59,6 +59,13 @@ public final class Session extends TimingWheel.Entry {
   private int syncsInFlight;
   /** This connection's rate buckets, made at its first frame. */
   private InboundBudget inbound;
+  /**
+   * When this connection is told to refresh its token ({@code control: refresh}); NEVER once told and for a token
+   * without exp. Its close deadline is not kept: it follows from the token's exp, which the registration holds.
+   */
+  private long tokenWarnAt = TokenDeadlines.NEVER;
+  /** A vpush.refresh whose token is being verified: one at a time per connection. */
+  private boolean refreshing;
 
   /** A new connection of {@code shard}, on the shard's context. */
   Session(Shard shard, Transport transport) {
@@ -173,6 +180,8 @@ public final class Session extends TimingWheel.Entry {
       }
       InboxPage page = ar.result();
       state = State.REGISTERED;
+      tokenWarnAt = TokenDeadlines.warnAt(claims.exp(), shard.clock().nowMs(), settings.refreshAheadMs);
+      scheduleTimer();
       shard.metrics().connectionOpened(transport.kind(), device);
       shard.upstream().presence(userId, presenceEvent("connect"));
       write(ServerFrames.control(userId, "registered", new JsonObject().put("lastSeq", page.lastSeq()).put("node", shard.nodeId())));
@@ -282,6 +291,20 @@ public final class Session extends TimingWheel.Entry {
       close(CloseCodes.POLICY, "idle timeout", "idle_timeout");
       return;
     }
+    if (state == State.REGISTERED && registration.claims().expires()) {
+      long closeAt = TokenDeadlines.closeAt(registration.claims().exp(), settings.tokenLeewayMs);
+      if (now >= closeAt) {
+        // In-band too: the SockJS polling transports cannot carry the close code.
+        write(ServerFrames.error(io.vpush.protocol.Addresses.user(registration.userId()), io.vpush.protocol.ErrorCode.ACCESS_DENIED, "token expired"));
+        close(CloseCodes.NOT_AUTHENTICATED, "token expired", "token_expired");
+        return;
+      }
+      if (now >= tokenWarnAt) {
+        tokenWarnAt = TokenDeadlines.NEVER;
+        write(ServerFrames.control(registration.userId(), "refresh", new JsonObject().put("deadline", closeAt).put("inMs", closeAt - now)));
+        if (state == State.CLOSED) return;
+      }
+    }
     if (acks != null) {
       // Re-sends are paced like a catch-up: into a backed-up socket they wait for a later tick instead of piling on.
       acks.collectDuePaced(now, (out, attempt) -> {
@@ -301,7 +324,52 @@ public final class Session extends TimingWheel.Entry {
     long next = lastFrameAt + settings.idleTimeoutMs;
     if (state != State.REGISTERED) next = Math.min(next, connectedAt + settings.authTimeoutMs);
     if (acks != null) next = Math.min(next, acks.nextDeadline());
+    if (state == State.REGISTERED && registration.claims().expires()) {
+      next = Math.min(next, Math.min(tokenWarnAt, TokenDeadlines.closeAt(registration.claims().exp(), settings.tokenLeewayMs)));
+    }
     if (!isScheduled() || next < deadline() || deadline() <= shard.clock().nowMs()) wheel.schedule(this, next);
+  }
+
+  /** Takes the slot for verifying a vpush.refresh token; false while one is being verified. On this session's event loop. */
+  boolean beginRefresh() {
+    if (refreshing) return false;
+    refreshing = true;
+    return true;
+  }
+
+  /**
+   * A vpush.refresh whose token passed: its claims replace the old ones, so the connection gets the new token's close
+   * deadline and a new warning before it, and keeps only the topic subscriptions the new claims (or topics.public)
+   * still allow. Returns the topics it dropped. On this session's event loop, while registered.
+   */
+  List<String> refreshed(TokenClaims claims, TopicPolicy policy) {
+    Registration r = registration;
+    registration = new Registration(r.userId(), r.clientId(), r.device(), claims, r.since());
+    // The same exp again (a client that resends its token) keeps the warning state: warned once is enough, and a new
+    // warning at half the remaining time each round would have it warned ever more often towards the close.
+    if (claims.exp() != r.claims().exp()) tokenWarnAt = TokenDeadlines.warnAt(claims.exp(), shard.clock().nowMs(), settings.refreshAheadMs);
+    List<String> dropped = List.of();
+    if (topics != null) {
+      for (String topic : List.copyOf(topics)) {
+        if (policy.allows(claims, topic)) continue;
+        if (dropped.isEmpty()) dropped = new java.util.ArrayList<>(2);
+        dropped.add(topic);
+        removeTopic(topic);
+      }
+    }
+    scheduleTimer();
+    return dropped;
+  }
+
+  /** Gives back the refresh slot. */
+  void endRefresh() {
+    refreshing = false;
+  }
+
+  /** The close deadline of this connection's token in epoch ms, or {@link TokenDeadlines#NEVER}. */
+  long tokenCloseAt() {
+    return registration == null || !registration.claims().expires() ? TokenDeadlines.NEVER
+        : TokenDeadlines.closeAt(registration.claims().exp(), settings.tokenLeewayMs);
   }
 
   /**

@@ -142,7 +142,7 @@ public final class TokenVerifier {
           if (requireExp && !(exp instanceof Number)) return Future.failedFuture("token has no exp");
           try {
             return Future.succeededFuture(new TokenClaims(claims.getString("sub"), strings(claims.getValue("topics")),
-                strings(claims.getValue("devices")), exp instanceof Number n ? n.longValue() : null));
+                strings(claims.getValue("devices")), TokenClaims.expOf(exp)));
           } catch (ClassCastException e) {
             return Future.failedFuture("invalid token claims"); // a "sub" that is not a string
           }

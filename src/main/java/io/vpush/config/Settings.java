@@ -65,6 +65,11 @@ public final class Settings {
   public static final Setting<Integer> JWT_JWKS_MAX_BYTES = Setting.integer("jwt.jwksMaxBytes", 262_144, 1_024, 16_777_216,
       "a JWKS response larger than this fails (the last good key set stays)");
   // --- end token keys ---
+  // --- token refresh (issue 25): a connection is warned ahead of its token's exp and may send a fresh one ---
+  public static final Setting<Integer> JWT_REFRESH_AHEAD_SECONDS = Setting.integer("jwt.refreshAheadSeconds", 60, 1, 86_400,
+      "a connection whose token expires is sent control: refresh this long before exp (at most half the token's remaining "
+          + "lifetime); without a vpush.refresh it is closed with 4001 at exp plus jwt.leewaySeconds");
+  // --- end token refresh ---
   public static final Setting<String> API_KEY = Setting.string("api.key", null,
       "one API key with every scope (publish, admin, stats), named api.key; dev mode generates one when neither it nor api.keysFile is set");
   // --- API keys (issue 25): named, scoped keys in a file, re-read without a restart ---
@@ -238,5 +243,7 @@ public final class Settings {
       CLOSE_TIMEOUT_MS, RATE_FRAMES_PER_SECOND, RATE_FRAMES_BURST, RATE_UPSTREAM_PER_SECOND, RATE_UPSTREAM_BURST,
       RATE_REFUSED_BEFORE_CLOSE, TOPICS_MAX_PER_CONNECTION,
       // hostile rates
-      RATE_CONNECTIONS_PER_SECOND, RATE_CONNECTIONS_BURST, RATE_PUBLISHES_PER_SECOND, RATE_PUBLISHES_BURST);
+      RATE_CONNECTIONS_PER_SECOND, RATE_CONNECTIONS_BURST, RATE_PUBLISHES_PER_SECOND, RATE_PUBLISHES_BURST,
+      // token refresh
+      JWT_REFRESH_AHEAD_SECONDS);
 }

@@ -104,6 +104,7 @@ public final class Metrics {
         .register(registry);
     registerSyncMeters();
     hostileClientMeters();
+    tokenRefreshMeters();
   }
 
   public MeterRegistry registry() {
@@ -322,6 +323,28 @@ public final class Metrics {
     return counter("vpush_node_rate_limited_total", "requests refused by a node-wide rate limit (429 / rate_limited), by limit and door",
         "limit", limit, "door", door);
   }
+
+  // --- token refresh: vpush.refresh answers and closes at token expiry ---
+
+  /** Reasons a connection can end with besides {@link #DISCONNECT_REASONS}: its token expired without a refresh (4001). */
+  public static final List<String> TOKEN_DISCONNECT_REASONS = List.of("token_expired");
+
+  private void tokenRefreshMeters() {
+    for (String reason : TOKEN_DISCONNECT_REASONS) disconnect(reason, 0);
+    tokenRefresh("accepted", 0);
+    tokenRefresh("refused", 0);
+  }
+
+  /** A vpush.refresh answered: its token taken ({@code accepted}) or refused (bad, expired, another user's, malformed). */
+  public void tokenRefresh(boolean accepted) {
+    tokenRefresh(accepted ? "accepted" : "refused", 1);
+  }
+
+  private void tokenRefresh(String result, int n) {
+    counter("vpush_token_refreshes_total", "vpush.refresh requests, by result (accepted, refused)", "result", result).increment(n);
+  }
+
+  // --- end token refresh ---
 
   // --- shards: which loop handles what ---
 

@@ -9,6 +9,8 @@ public final class Addresses {
   public static final String ACK = "vpush.ack";
   public static final String SYNC = "vpush.sync";
   public static final String UPSTREAM = "vpush.upstream";
+  /** A fresh token for a registered connection whose token is about to expire ({@code control: refresh}). */
+  public static final String REFRESH = "vpush.refresh";
   /** Request/reply publish door, in-cluster and over the TCP bridge. */
   public static final String PUBLISH = "vpush.publish";
   /** In-cluster consumers of client upstream messages. */

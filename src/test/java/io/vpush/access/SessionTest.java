@@ -224,6 +224,76 @@ class SessionTest {
 
   // --- helpers ---
 
+  @Test
+  void aTokenThatExpiresIsWarnedAheadThenClosedWith4001AtExpPlusTheLeeway() throws Exception {
+    clock.set(System.currentTimeMillis()); // the token's exp is checked against real time at register
+    FakeTransport t = new FakeTransport();
+    String token = TokenMinter.mint(vertx, config, "hank", 10, List.of(), List.of());
+    long expMs = exp(token);
+    Session session = register(t, "hank", "c1", token);
+    // 10 s or less left, lead 60 s: warned halfway through what is left; closed at exp + jwt.leewaySeconds (30 s).
+    long warnAt = TokenDeadlines.warnAt(expMs / 1000, clock.nowMs(), 60_000);
+    long closeAt = expMs + 30_000;
+    assertThat(warnAt).isGreaterThan(clock.nowMs()).isLessThan(expMs);
+    advanceAlive(session, t, warnAt - clock.nowMs() - TICK_MS);
+    assertThat(t.count("\"control\":\"refresh\"")).as("not before its time").isZero();
+    advanceAlive(session, t, 2 * TICK_MS);
+    assertThat(t.frames).filteredOn(f -> f.contains("\"control\":\"refresh\""))
+        .singleElement().asString().contains("\"deadline\":" + closeAt);
+    advanceAlive(session, t, closeAt - clock.nowMs() - TICK_MS);
+    assertThat(t.closedWith).as("open until exp + leeway").isNull();
+    assertThat(t.count("\"control\":\"refresh\"")).as("warned once").isEqualTo(1);
+    advanceAlive(session, t, 2 * TICK_MS);
+    assertThat(t.closedWith).isEqualTo(CloseCodes.NOT_AUTHENTICATED);
+    assertThat(t.closeReason).isEqualTo("token expired");
+    assertThat(metrics.scrape()).contains("vpush_disconnects_total{reason=\"token_expired\"} 1.0");
+  }
+
+  @Test
+  void aRefreshedTokenMovesTheCloseAndBringsANewWarning() throws Exception {
+    clock.set(System.currentTimeMillis());
+    FakeTransport t = new FakeTransport();
+    String first = TokenMinter.mint(vertx, config, "ivy", 10, List.of(), List.of());
+    Session session = register(t, "ivy", "c1", first);
+    long oldCloseAt = exp(first) + 30_000;
+    String second = TokenMinter.mint(vertx, config, "ivy", 100, List.of(), List.of());
+    clientSends(session, t, new JsonObject().put("type", "send").put("address", "vpush.refresh")
+        .put("body", new JsonObject().put("token", second)).put("replyAddress", "r-1"));
+    t.awaitFrame("\"address\":\"r-1\"");
+    long warnAt = TokenDeadlines.warnAt(exp(second) / 1000, clock.nowMs(), 60_000); // lead: min(60 s, half of ~100 s)
+    long newCloseAt = exp(second) + 30_000;
+    assertThat(t.frames).anyMatch(f -> f.contains("\"address\":\"r-1\"") && f.contains("\"deadline\":" + newCloseAt));
+    advanceAlive(session, t, oldCloseAt - clock.nowMs() + 10 * TICK_MS);
+    assertThat(t.closedWith).as("past the old token's close").isNull();
+    assertThat(t.count("\"control\":\"refresh\"")).as("the new token is not due for a warning yet").isZero();
+    advanceAlive(session, t, warnAt - clock.nowMs() - TICK_MS);
+    assertThat(t.count("\"control\":\"refresh\"")).as("not before its time").isZero();
+    advanceAlive(session, t, 2 * TICK_MS);
+    assertThat(t.count("\"control\":\"refresh\"")).isEqualTo(1);
+    assertThat(t.closedWith).isNull();
+  }
+
+  /** Moves the clock like {@link #advance}, with a ping from the client every 5 s so the idle timer stays out of it. */
+  private void advanceAlive(Session session, FakeTransport t, long ms) throws Exception {
+    for (long done = 0; done < ms; done += 5_000) {
+      advance(Math.min(5_000, ms - done));
+      if (t.closedWith == null) clientSends(session, t, new JsonObject().put("type", "ping"));
+    }
+  }
+
+  private static long exp(String jwt) {
+    String claims = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
+    return new JsonObject(claims).getLong("exp") * 1000;
+  }
+
+  private Session register(FakeTransport t, String user, String clientId, String token) throws Exception {
+    Session session = on(() -> new Session(shard, t));
+    clientSends(session, t, new JsonObject().put("type", "register").put("address", "vpush.user." + user)
+        .put("headers", new JsonObject().put("token", token).put("clientId", clientId)));
+    t.awaitFrame("\"control\":\"registered\"");
+    return session;
+  }
+
   private Session register(FakeTransport t, String user, String clientId) throws Exception {
     Session session = on(() -> new Session(shard, t));
     clientSends(session, t, registerFrame(user, clientId));

@@ -111,7 +111,34 @@ class AuthMatrixIT {
       // Expired 2 s ago, inside the 5 s leeway: a client clock a little behind the issuer's is not locked out.
       assertThat(c.registered(user, rs256(good(user).put("exp", now - 2)), Map.of())).isNotNull();
       node.publishTo(user, "for-good");
-      assertThat(c.messages(1, WAIT).get(0).getString("body")).isEqualTo("for-good");
+      // Its token is due: a control: refresh may come first (TokenRefreshIT covers that), the message must come.
+      assertThat(c.awaitMessage(WAIT).getString("body")).isEqualTo("for-good");
+    }
+  }
+
+  // --- a vpush.refresh token is held to the register's checks; a refused one leaves the connection as it was ---
+
+  @Test
+  void aRefreshTokenPassesTheSameChecksAsARegister() throws Exception {
+    String user = TestNode.freshUser("refresher");
+    long now = System.currentTimeMillis() / 1000;
+    try (WsTestClient c = node.connect()) {
+      c.registered(user, rs256(good(user)), Map.of());
+      refusedAtRefresh(c, "another user's token", rs256(good(TestNode.freshUser("mallory"))));
+      refusedAtRefresh(c, "wrong secret", hs256("another-secret-0123456789abcdef-0123456789", good(user)));
+      refusedAtRefresh(c, "alg none", unsigned(good(user)));
+      refusedAtRefresh(c, "HS256 signed with the RS public key", hs256(rsaPublicPem, good(user)));
+      refusedAtRefresh(c, "expired beyond the leeway", rs256(good(user).put("exp", now - 60)));
+      refusedAtRefresh(c, "wrong iss", rs256(good(user).put("iss", "https://evil.test")));
+      refusedAtRefresh(c, "wrong aud", rs256(good(user).put("aud", "billing")));
+      refusedAtRefresh(c, "unknown kid", hs256(OLD_SECRET, "retired", good(user)));
+      refusedAtRefresh(c, "not a JWT", "not.a.jwt");
+      // The connection is as it was: registered, still delivering, and a good token of the same user is taken.
+      JsonObject ok = c.request("vpush.refresh", new JsonObject().put("token", hs256(NEW_SECRET, "new", good(user))));
+      assertThat(ok.getString("type")).as("%s", ok).isEqualTo("rec");
+      node.publishTo(user, "still-here");
+      assertThat(c.awaitMessage(WAIT).getString("body")).isEqualTo("still-here");
+      assertThat(c.isClosed()).isFalse();
     }
   }
 
@@ -168,6 +195,12 @@ class AuthMatrixIT {
       assertThat(c.awaitClose(WAIT)).as(why).isEqualTo((short) 4001);
       assertThat(c.closeReason()).as(why).isEqualTo(reason);
     }
+  }
+
+  private static void refusedAtRefresh(WsTestClient c, String why, String token) {
+    JsonObject err = c.request("vpush.refresh", new JsonObject().put("token", token));
+    assertThat(WsTestClient.isError(err, "access_denied")).as("%s: %s", why, err).isTrue();
+    assertThat(c.isClosed()).as(why).isFalse();
   }
 
   private static void denied(WsTestClient c, JsonObject frame, String why) {

@@ -16,7 +16,7 @@ final class ClientFrameFuzz {
   static final List<String> USERS = List.of("fz-u0", "fz-u1", "fz-u2", "fz-u3", "fz-u4", "fz-u5");
   static final List<String> TOPICS = List.of("news", "news.sport", "fz.private", "*", "", "vpush.user.fz-u0");
   private static final Set<String> TYPES = Set.of("ping", "register", "unregister", "send", "publish");
-  private static final Set<String> KNOWN_SENDS = Set.of("vpush.ack", "vpush.sync", "vpush.upstream");
+  private static final Set<String> KNOWN_SENDS = Set.of("vpush.ack", "vpush.sync", "vpush.upstream", "vpush.refresh");
 
   /** One frame to send: its text, and what the node must answer (see {@link #expectations}). */
   record Made(String kind, String text) {}
@@ -52,7 +52,7 @@ final class ClientFrameFuzz {
 
   JsonObject base() {
     String user = odd.pick(USERS);
-    return switch (odd.r.nextInt(12)) {
+    return switch (odd.r.nextInt(13)) {
       case 0 -> new JsonObject().put("type", "ping");
       case 1, 2 -> new JsonObject().put("type", "register").put("address", "vpush.user." + user).put("headers", registerHeaders(user));
       case 3 -> new JsonObject().put("type", "register").put("address", "vpush.topic." + odd.pick(TOPICS));
@@ -63,6 +63,7 @@ final class ClientFrameFuzz {
       case 8 -> send("vpush.upstream", new JsonObject().put("any", odd.value())).put("headers", new JsonObject().put("k", "v"));
       case 9 -> new JsonObject().put("type", "publish").put("address", "vpush.user." + user).put("body", new JsonObject().put("x", 1));
       case 10 -> send(odd.pick(List.of("vpush.publish", "vpush.user." + user, "vpush.sync.x", "unknown", "vpush.ack ")), new JsonObject());
+      case 11 -> send("vpush.refresh", new JsonObject().put("token", token(user)));
       default -> new JsonObject().put("type", odd.pick(List.of("rec", "err", "pong", "message", "PING", "Register", "")))
           .put("address", "vpush.ack");
     };

@@ -96,6 +96,7 @@ public final class VPushClient implements AutoCloseable {
   private volatile Consumer<StateChange> stateHandler = s -> {};
   private volatile Consumer<Gap> gapHandler = g -> {};
   private volatile Consumer<Throwable> errorHandler = e -> {};
+  private volatile java.util.function.LongConsumer refreshHandler = deadline -> {};
   private volatile State state = State.DISCONNECTED;
   private volatile long duplicatesDropped;
 
@@ -132,6 +133,11 @@ public final class VPushClient implements AutoCloseable {
   private ScheduledFuture<?> pingTimer;
   private ScheduledFuture<?> ackTimer;
   private ScheduledFuture<?> dialTimer;
+  /** The token the current connection holds (registered with, or refreshed to). */
+  private String currentToken;
+  /** The replyAddress of the vpush.refresh in flight, or null. */
+  private String refreshReply;
+  private long refreshCounter;
 
   private VPushClient(Builder b) {
     this.plan = new DialPlan(b.urls, b.discovery, b.discoveryMaxAge.toMillis());
@@ -213,6 +219,16 @@ public final class VPushClient implements AutoCloseable {
   /** Messages the server no longer had (expired or over the inbox cap): reload them from the business. */
   public VPushClient onGap(Consumer<Gap> handler) {
     this.gapHandler = Objects.requireNonNull(handler);
+    return this;
+  }
+
+  /**
+   * The token was refreshed on the live connection, after the server's {@code control: refresh}: called with the new
+   * close deadline (epoch ms; 0 for a token without exp). A refused refresh goes to {@link #onError}, and the server then
+   * closes at the old deadline (4001), after which the client re-dials with a token from the supplier.
+   */
+  public VPushClient onTokenRefreshed(java.util.function.LongConsumer handler) {
+    this.refreshHandler = Objects.requireNonNull(handler);
     return this;
   }
 
@@ -379,6 +395,8 @@ public final class VPushClient implements AutoCloseable {
     long now = System.currentTimeMillis();
     liveness = new Liveness(deadAfterMs, now);
     lastPingAtMs = now;
+    currentToken = token;
+    refreshReply = null;
     ObjectNode headers = JSON.createObjectNode().put("token", token).put("instance", instance);
     if (clientId != null) headers.put("clientId", clientId);
     if (device != null) headers.put("device", device);
@@ -481,6 +499,9 @@ public final class VPushClient implements AutoCloseable {
     if ("rec".equals(type) && address != null) {
       if (address.equals(userAddress)) {
         userFrame(f);
+      } else if (address.equals(refreshReply)) {
+        refreshReply = null;
+        refreshHandler.accept(f.path("body").path("deadline").asLong(0));
       } else if (address.equals(syncReply)) {
         inbound.offerSyncAnswer(f.path("body"));
         drain();
@@ -493,6 +514,7 @@ public final class VPushClient implements AutoCloseable {
         }
       }
     } else if ("err".equals(type)) {
+      if (address != null && address.equals(refreshReply)) refreshReply = null; // refused: the close at the old deadline follows
       if (address != null && address.equals(syncReply)) {
         // rate_limited / unavailable: the sync is retried; live messages still wait behind it.
         String reply = syncReply;
@@ -525,6 +547,7 @@ public final class VPushClient implements AutoCloseable {
           if (instance.equals(f.path("body").path("instance").asText(null))) kickedBySelf = true;
           else kicked = true;
         }
+        case "refresh" -> refreshToken();
         case "reconnect" -> {
           reconnectAfterMs = Math.max(0, f.path("body").path("afterMs").asLong(0));
           plan.stale(); // a node is leaving: the list that named it is asked for again once used up
@@ -613,6 +636,31 @@ public final class VPushClient implements AutoCloseable {
     setState(State.CONNECTED, null, null);
     flushAck();
     firstConnect.complete(null);
+  }
+
+  /**
+   * {@code control: refresh}: the token expires soon. Asks the supplier for a fresh one and sends it on this connection
+   * ({@code vpush.refresh}); if that fails, the server closes with 4001 at the deadline and the re-dial asks again.
+   */
+  private void refreshToken() {
+    if (refreshReply != null || ws == null) return;
+    String token;
+    try {
+      token = tokenSupplier.get();
+    } catch (RuntimeException e) {
+      errorHandler.accept(e);
+      return;
+    }
+    if (token == null || token.equals(currentToken)) {
+      errorHandler.accept(new IllegalStateException("token refresh: the supplier gave no new token"));
+      return;
+    }
+    currentToken = token;
+    refreshReply = "vpush-refresh-" + (++refreshCounter);
+    ObjectNode f = frame("send", "vpush.refresh");
+    f.putObject("body").put("token", token);
+    f.put("replyAddress", refreshReply);
+    send(f);
   }
 
   private void startSync() {
