@@ -40,9 +40,10 @@ public final class TcpBridge extends VerticleBase {
    * @param maxBodyBytes  {@code publish.maxBodyBytes}; a frame may be this plus {@link #ENVELOPE_BYTES}
    * @param idleTimeoutMs a connection that sends nothing for this long is closed
    * @param bounds        the other bounds ({@code tcpBridge.*}) and their counters, shared by the node's bridges
+   * @param tls           adds TLS to the server options when configured ({@code tcpBridge.tls}); identity otherwise
    */
   public TcpBridge(Publisher publisher, SocketAddress address, IntConsumer bound, String apiKey, int maxBodyBytes, long idleTimeoutMs,
-                   Bounds bounds) {
+                   Bounds bounds, java.util.function.UnaryOperator<NetServerOptions> tls) {
     this.address = address;
     this.bound = bound;
     this.publisher = publisher;
@@ -50,8 +51,8 @@ public final class TcpBridge extends VerticleBase {
     this.limits = new TcpBridgeLimits(maxBodyBytes + ENVELOPE_BYTES, bounds.maxInFlightBytes(), bounds.frameTimeoutMs(),
         bounds.writeStallTimeoutMs(), bounds.meters(), bounds.publishes());
     // Netty's idle handler per connection: no timer of ours per socket.
-    this.options = new NetServerOptions()
-        .setReadIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    this.options = tls.apply(new NetServerOptions()
+        .setReadIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
   }
 
   @Override
