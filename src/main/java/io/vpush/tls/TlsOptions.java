@@ -55,6 +55,18 @@ public final class TlsOptions {
   }
 
   /**
+   * Whether a server's connection error is a failed TLS handshake: refused or missing certificate, bytes that are not
+   * TLS, or the handshake timeout.
+   */
+  public static boolean handshakeFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof io.netty.handler.ssl.NotSslRecordException) return true;
+      if (t.getCause() == t) break;
+    }
+    return false;
+  }
+
+  /**
    * The Redis client's socket options: plain for redis:// URLs; for rediss:// TLS with the host name verified, the
    * configured CA (else the JVM's) and the client certificate when one is set.
    */

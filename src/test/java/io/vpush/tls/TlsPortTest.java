@@ -124,6 +124,8 @@ class TlsPortTest {
       WebSocketClientOptions wss = new WebSocketClientOptions().setSsl(true)
           .setTrustOptions(new PemTrustOptions().addCertPath(certs.caCert().toString()));
       assertThatThrownBy(() -> WsTestClient.connect(node.vertx(), node.port(), null, wss)).isInstanceOf(AssertionError.class);
+      // Each refusal is counted (the HTTP client may retry a handshake once: at least the three clients).
+      awaitFailures(node, "http", 3);
     }
   }
 
@@ -151,7 +153,23 @@ class TlsPortTest {
         assertThatThrownBy(() -> publishOver(s, user)).isInstanceOf(IOException.class);
       }
       assertThat(node.node().store().lastSeq(user).await(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L);
+      // Both refusals (no certificate; not TLS at all) are counted.
+      awaitFailures(node, "tcp_bridge", 2);
     }
+  }
+
+  /** Polls the node's own scrape (its /metrics is behind TLS) until vpush_tls_handshake_failures_total{port} reaches {@code min}. */
+  private static void awaitFailures(TestNode node, String port, double min) throws InterruptedException {
+    String prefix = "vpush_tls_handshake_failures_total{port=\"" + port + "\"} ";
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    double v = 0;
+    while (System.nanoTime() < deadline) {
+      v = node.node().metrics().scrape().lines().filter(l -> l.startsWith(prefix))
+          .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()))).sum();
+      if (v >= min) return;
+      Thread.sleep(10); // a counter has no event to wait for: poll it with a deadline
+    }
+    throw new AssertionError(prefix + v + ", expected at least " + min);
   }
 
   /** One publish frame (4-byte length + JSON) with the API key; returns the reply frame. */

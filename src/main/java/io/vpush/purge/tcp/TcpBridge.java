@@ -31,6 +31,7 @@ public final class TcpBridge extends VerticleBase {
   private final String apiKey;
   private final TcpBridgeLimits limits;
   private final NetServerOptions options;
+  private final io.micrometer.core.instrument.Counter tlsFailures;
   private NetServer server;
 
   /**
@@ -51,6 +52,7 @@ public final class TcpBridge extends VerticleBase {
     this.limits = new TcpBridgeLimits(maxBodyBytes + ENVELOPE_BYTES, bounds.maxInFlightBytes(), bounds.frameTimeoutMs(),
         bounds.writeStallTimeoutMs(), bounds.meters(), bounds.publishes());
     // Netty's idle handler per connection: no timer of ours per socket.
+    this.tlsFailures = bounds.tlsFailures;
     this.options = tls.apply(new NetServerOptions()
         .setReadIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
   }
@@ -58,7 +60,9 @@ public final class TcpBridge extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createNetServer(options)
-        .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, apiKey, limits).start());
+        .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, apiKey, limits).start())
+        // tcpBridge.tls: a failed handshake never reaches connectHandler; count it.
+        .exceptionHandler(e -> { if (io.vpush.tls.TlsOptions.handshakeFailure(e)) tlsFailures.increment(); });
     return server.listen(address).onSuccess(s -> bound.accept(s.actualPort()));
   }
 
@@ -77,6 +81,7 @@ public final class TcpBridge extends VerticleBase {
     private final long writeStallTimeoutMs;
     private final TcpBridgeLimits.Meters meters;
     private final io.vpush.limit.NodeRate publishes;
+    private final io.micrometer.core.instrument.Counter tlsFailures;
 
     /** @param publishes the node's publish rate, shared with the other keyed doors */
     public Bounds(long maxInFlightBytes, long frameTimeoutMs, long writeStallTimeoutMs, io.vpush.metrics.Metrics metrics,
@@ -86,6 +91,7 @@ public final class TcpBridge extends VerticleBase {
       this.writeStallTimeoutMs = writeStallTimeoutMs;
       this.meters = TcpBridgeLimits.Meters.of(metrics);
       this.publishes = publishes;
+      this.tlsFailures = metrics.tlsHandshakeFailures("tcp_bridge");
     }
 
     long maxInFlightBytes() { return maxInFlightBytes; }
