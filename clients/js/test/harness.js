@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +44,8 @@ export function nextEvent(client, event, match = () => true, ms = 10000) {
 export function b64url(v) { return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url'); }
 
 /** Starts target/vpush.jar on a free port with a known secret and API key; resolves once /health/ready answers 200. */
-export async function startServer(env = {}, { port: fixedPort } = {}) {
+// `ca` (PEM text): the node serves TLS (env has VPUSH_TLS_*); base is https:// and the readiness probe trusts `ca`.
+export async function startServer(env = {}, { port: fixedPort, ca } = {}) {
   const port = fixedPort ?? await freePort();
   const secret = env.VPUSH_JWT_SECRET ?? randomBytes(24).toString('hex');
   const apiKey = env.VPUSH_API_KEY ?? randomBytes(16).toString('hex');
@@ -58,7 +60,7 @@ export async function startServer(env = {}, { port: fixedPort } = {}) {
   proc.stdout.on('data', (d) => { output = (output + d).slice(-20000); });
   proc.stderr.on('data', (d) => { output = (output + d).slice(-20000); });
   const exited = new Promise((r) => proc.once('exit', (code) => r(code)));
-  const base = `http://127.0.0.1:${port}`;
+  const base = `${ca ? 'https' : 'http'}://127.0.0.1:${port}`;
   const server = {
     port, base, secret, apiKey, proc, output: () => output,
     token(user, { expSeconds = 3600, exp, ...claims } = {}) {
@@ -92,13 +94,22 @@ export async function startServer(env = {}, { port: fixedPort } = {}) {
   try {
     await until(async () => {
       if (proc.exitCode !== null) throw new Error('vpush exited: ' + output);
-      try { return (await fetch(base + '/health/ready')).status === 200; } catch { return false; }
+      try { return (ca ? await httpsStatus(base + '/health/ready', ca) : (await fetch(base + '/health/ready')).status) === 200; } catch { return false; }
     }, 60000, 'vpush /health/ready');
   } catch (e) {
     await server.stop('SIGKILL');
     throw e;
   }
   return server;
+}
+
+/** GET over https trusting `ca` (fetch cannot be given a CA without undici's Agent); resolves to the status. */
+function httpsStatus(url, ca) {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca }, (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('error', reject);
+    req.setTimeout(2000, () => req.destroy(new Error('timeout')));
+  });
 }
 
 /** A TCP proxy to `port` whose open connections can be frozen (bytes held, sockets left open) or cut. */

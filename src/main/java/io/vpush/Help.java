@@ -52,15 +52,16 @@ final class Help {
     String line = "!".repeat(78);
     String key = apiKey(config);
     String bearer = key.startsWith("(") ? "$KEY" : key;
+    String web = (io.vpush.tls.TlsOptions.httpTls(config) ? "https" : "http") + "://127.0.0.1:"; // tls.*: https only
     return line + "\n"
         + "!!  vpush is running in DEV MODE: generated secrets, not for production.\n"
         + "!!  Secrets file : " + DevSecrets.file() + "\n"
         + "!!  API key      : " + key + "\n"
         + "!!  Reachable    : " + reach(config) + "\n"
-        + "!!  Demo page    : http://127.0.0.1:" + port + "/  (/dev/token answers this machine only)\n"
+        + "!!  Demo page    : " + web + port + "/  (/dev/token answers this machine only)\n"
         + "!!  Get a token  : java -jar target/vpush.jar gentoken --user alice\n"
         + "!!  Publish      : curl -H 'Authorization: Bearer " + bearer + "' \\\n"
-        + "!!                   -d '{\"user\":\"alice\",\"payload\":{\"text\":\"hi\"}}' http://127.0.0.1:" + port + "/api/v1/messages\n"
+        + "!!                   -d '{\"user\":\"alice\",\"payload\":{\"text\":\"hi\"}}' " + web + port + "/api/v1/messages\n"
         + "!!  Production   : set VPUSH_MODE=production, VPUSH_JWT_SECRET and VPUSH_API_KEYS_FILE (or VPUSH_API_KEY).\n"
         + line;
   }

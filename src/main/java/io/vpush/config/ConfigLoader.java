@@ -145,6 +145,7 @@ public final class ConfigLoader {
     if (c.get(Settings.SYNC_DEFAULT_LIMIT) > c.get(Settings.SYNC_MAX_LIMIT)) {
       throw ConfigException.badValue("sync.defaultLimit", c.source(Settings.SYNC_DEFAULT_LIMIT), "must not exceed sync.maxLimit");
     }
+    TlsChecks.validate(c); // TLS: certificate files readable and of the right kind, sane combinations
   }
 
   // --- token keys (issue 25) ---

@@ -19,7 +19,7 @@ public final class Settings {
   public static final Setting<String> NODE_ID = Setting.string("nodeId", null,
       "this node's id in the cluster (generated when absent)");
   public static final Setting<String> ADVERTISED_URL = Setting.string("advertisedUrl", null,
-      "the WebSocket URL clients should use for this node (default ws://<host>:<http.port>/eventbus/websocket)");
+      "the WebSocket URL clients should use for this node (default ws://<host>:<http.port>/eventbus/websocket, wss:// when tls.* is set)");
 
   // --- HTTP (clients, publish API, admin, ops) ---
   // Dev mode serves /dev/token and generated secrets: unless told otherwise it is reachable from this machine only.
@@ -221,6 +221,51 @@ public final class Settings {
   public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", true,
       "GET /metrics (Prometheus) with Vert.x's own HTTP, event-bus and pool meters beside vpush's; false: no /metrics (404) and no Vert.x meters, vpush's own still feed the dashboard and /api/v1/stats");
 
+  // --- TLS (issue 25): the HTTP port, the TCP bridge, Redis (rediss://) and Kafka. Checked at start (TlsChecks). ---
+  public static final Setting<String> TLS_CERT_PATH = Setting.string("tls.certPath", null,
+      "PEM certificate (chain) of the HTTP port, with tls.keyPath: the port then serves https:// and wss:// only");
+  public static final Setting<String> TLS_KEY_PATH = Setting.string("tls.keyPath", null,
+      "PEM private key (PKCS#8 or PKCS#1, not encrypted) of tls.certPath");
+  public static final Setting<String> TLS_PKCS12_PATH = Setting.string("tls.pkcs12Path", null,
+      "PKCS#12 file with the HTTP port's private key and certificate (instead of tls.certPath and tls.keyPath)");
+  public static final Setting<String> TLS_PKCS12_PASSWORD = Setting.string("tls.pkcs12Password", null,
+      "password of tls.pkcs12Path (a secret: never logged)");
+  public static final Setting<String> TLS_CLIENT_CA_PATH = Setting.string("tls.clientCaPath", null,
+      "PEM CA certificate(s): when set, every connection to the HTTP port must present a client certificate signed by one (mutual TLS)");
+  public static final Setting<Boolean> TCP_BRIDGE_TLS = Setting.bool("tcpBridge.tls", false,
+      "serve the TCP bridge over TLS with the HTTP port's certificate (tls.certPath and tls.keyPath, or tls.pkcs12Path)");
+  public static final Setting<String> TCP_BRIDGE_CLIENT_CA_PATH = Setting.string("tcpBridge.clientCaPath", null,
+      "with tcpBridge.tls: PEM CA certificate(s); bridge callers must then present a client certificate signed by one");
+  public static final Setting<String> REDIS_TLS_CA_PATH = Setting.string("redis.tls.caPath", null,
+      "rediss:// URLs: PEM CA certificate(s) Redis's certificate must be signed by (unset: the JVM's trusted CAs); the host name is verified");
+  public static final Setting<String> REDIS_TLS_CERT_PATH = Setting.string("redis.tls.certPath", null,
+      "rediss:// URLs: PEM client certificate for a Redis that asks for one (tls-auth-clients), with redis.tls.keyPath");
+  public static final Setting<String> REDIS_TLS_KEY_PATH = Setting.string("redis.tls.keyPath", null,
+      "PEM private key of redis.tls.certPath");
+  public static final Setting<String> KAFKA_SECURITY_PROTOCOL = Setting.oneOf("kafka.securityProtocol", "plaintext",
+      "how the Kafka clients (consumer, producers, admin) reach the brokers", "plaintext", "ssl", "sasl_plaintext", "sasl_ssl");
+  public static final Setting<String> KAFKA_SSL_TRUSTSTORE_PATH = Setting.string("kafka.ssl.truststorePath", null,
+      "ssl and sasl_ssl: the CA certificates the brokers' certificates must be signed by (unset: the JVM's trusted CAs)");
+  public static final Setting<String> KAFKA_SSL_TRUSTSTORE_TYPE = Setting.oneOf("kafka.ssl.truststoreType", "pem",
+      "format of kafka.ssl.truststorePath", "pem", "pkcs12", "jks");
+  public static final Setting<String> KAFKA_SSL_TRUSTSTORE_PASSWORD = Setting.string("kafka.ssl.truststorePassword", null,
+      "password of a pkcs12 or jks kafka.ssl.truststorePath (a secret: never logged)");
+  public static final Setting<String> KAFKA_SSL_KEYSTORE_PATH = Setting.string("kafka.ssl.keystorePath", null,
+      "ssl and sasl_ssl: vpush's client key and certificate for brokers that ask for one (pem: one file with the PKCS#8 key and the chain)");
+  public static final Setting<String> KAFKA_SSL_KEYSTORE_TYPE = Setting.oneOf("kafka.ssl.keystoreType", "pem",
+      "format of kafka.ssl.keystorePath", "pem", "pkcs12", "jks");
+  public static final Setting<String> KAFKA_SSL_KEYSTORE_PASSWORD = Setting.string("kafka.ssl.keystorePassword", null,
+      "password of kafka.ssl.keystorePath and of its key (a secret: never logged)");
+  public static final Setting<Boolean> KAFKA_SSL_VERIFY_HOSTNAME = Setting.bool("kafka.ssl.verifyHostname", true,
+      "ssl and sasl_ssl: check that a broker's certificate names the host vpush dialled (ssl.endpoint.identification.algorithm=https)");
+  public static final Setting<String> KAFKA_SASL_MECHANISM = Setting.oneOf("kafka.sasl.mechanism", "plain",
+      "sasl_plaintext and sasl_ssl: how vpush authenticates to the brokers", "plain", "scram-sha-256", "scram-sha-512");
+  public static final Setting<String> KAFKA_SASL_USERNAME = Setting.string("kafka.sasl.username", null,
+      "sasl_plaintext and sasl_ssl: the SASL user");
+  public static final Setting<String> KAFKA_SASL_PASSWORD = Setting.string("kafka.sasl.password", null,
+      "sasl_plaintext and sasl_ssl: the SASL password (a secret: never logged)");
+  // --- end TLS ---
+
   /** All settings, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       MODE, ROLES, NODE_ID, ADVERTISED_URL,
@@ -244,6 +289,12 @@ public final class Settings {
       RATE_REFUSED_BEFORE_CLOSE, TOPICS_MAX_PER_CONNECTION,
       // hostile rates
       RATE_CONNECTIONS_PER_SECOND, RATE_CONNECTIONS_BURST, RATE_PUBLISHES_PER_SECOND, RATE_PUBLISHES_BURST,
+      // TLS
+      TLS_CERT_PATH, TLS_KEY_PATH, TLS_PKCS12_PATH, TLS_PKCS12_PASSWORD, TLS_CLIENT_CA_PATH, TCP_BRIDGE_TLS, TCP_BRIDGE_CLIENT_CA_PATH,
+      REDIS_TLS_CA_PATH, REDIS_TLS_CERT_PATH, REDIS_TLS_KEY_PATH,
+      KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_TRUSTSTORE_PATH, KAFKA_SSL_TRUSTSTORE_TYPE, KAFKA_SSL_TRUSTSTORE_PASSWORD,
+      KAFKA_SSL_KEYSTORE_PATH, KAFKA_SSL_KEYSTORE_TYPE, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_SSL_VERIFY_HOSTNAME,
+      KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
       // token refresh
       JWT_REFRESH_AHEAD_SECONDS);
 }

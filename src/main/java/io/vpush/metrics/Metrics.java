@@ -229,6 +229,18 @@ public final class Metrics {
     return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
+  // --- TLS: handshakes that failed (no or untrusted client certificate, not TLS at all, too slow) ---
+  /** A TLS handshake on {@code port} ({@code http}, {@code tcp_bridge}) failed or timed out; the connection was dropped. */
+  public void tlsHandshakeFailed(String port) {
+    tlsHandshakeFailures(port).increment();
+  }
+
+  /** The counter behind {@link #tlsHandshakeFailed}, for a door that holds it. */
+  public Counter tlsHandshakeFailures(String port) {
+    return counter("vpush_tls_handshake_failures_total", "TLS handshakes that failed or timed out (connection dropped), by port", "port", port);
+  }
+  // --- end TLS ---
+
   // --- hostile store: syncs in flight ---
 
   private final LongAdder syncsInFlight = new LongAdder();

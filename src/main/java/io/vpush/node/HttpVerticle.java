@@ -60,6 +60,8 @@ final class HttpVerticle extends VerticleBase {
     errors.mount(router);
     server = vertx.createHttpServer(options).requestHandler(errors.guard(router))
         .invalidRequestHandler(errors::invalidRequest)
+        // Only TLS handshake failures are of interest here (counted); other connection errors were never logged.
+        .exceptionHandler(e -> { if (io.vpush.tls.TlsOptions.handshakeFailure(e)) metrics.tlsHandshakeFailed("http"); })
         .connectionHandler(this::guard);
     return shardStarted.compose(s -> {
       shard = s;

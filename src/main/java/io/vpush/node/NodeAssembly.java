@@ -152,7 +152,7 @@ public final class NodeAssembly {
     SocketAddress http = listenAddress(config.httpHost(), config.get(Settings.HTTP_PORT));
     return endpoint
         .compose(v -> deployments.deploy(Deployments.Group.HTTP, () -> new HttpVerticle(http, port -> httpPort = port,
-            HttpVerticle.options(config.get(Settings.FRAME_MAX_BYTES)), access, api, limits, metrics), loops))
+            io.vpush.tls.TlsOptions.http(HttpVerticle.options(config.get(Settings.FRAME_MAX_BYTES)), config), access, api, limits, metrics), loops))
         .compose(v -> deployments.deploy(Deployments.Group.HTTP, keys::watcher, 1))
         // The registry entry carries the client URL, so it goes in once the port is known.
         .compose(v -> registry == null ? Future.succeededFuture() : deployments.deploy(Deployments.Group.CLUSTER, () -> registry, 1))
@@ -187,7 +187,8 @@ public final class NodeAssembly {
         config.get(Settings.TCP_BRIDGE_FRAME_TIMEOUT_MS), config.get(Settings.TCP_BRIDGE_WRITE_STALL_TIMEOUT_MS), metrics, publishes);
     SocketAddress address = listenAddress(host, port);
     return deployments.deploy(Deployments.Group.INTAKE, () -> new TcpBridge(publisher, address, p -> tcpBridgePort = p,
-            keys, config.get(Settings.PUBLISH_MAX_BODY_BYTES), config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS), bounds),
+            keys, config.get(Settings.PUBLISH_MAX_BODY_BYTES), config.get(Settings.TCP_BRIDGE_IDLE_TIMEOUT_MS), bounds,
+            tls -> io.vpush.tls.TlsOptions.bridge(tls, config)),
             config.accessInstances())
         .<Void>mapEmpty()
         .recover(e -> Future.failedFuture(new IllegalStateException("the TCP bridge cannot listen on " + host + ":" + port

@@ -40,6 +40,7 @@ final class NodeDescription {
     String url = config.get(Settings.ADVERTISED_URL);
     if (url != null) return url;
     String host = config.httpHost();
-    return "ws://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + httpPort.getAsInt() + "/eventbus/websocket";
+    String scheme = io.vpush.tls.TlsOptions.httpTls(config) ? "wss://" : "ws://"; // tls.*: the port speaks TLS only
+    return scheme + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + httpPort.getAsInt() + "/eventbus/websocket";
   }
 }

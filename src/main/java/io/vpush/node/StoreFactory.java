@@ -36,7 +36,8 @@ public final class StoreFactory {
       return Future.failedFuture(new IllegalArgumentException(Settings.REDIS_URL.key() + " is empty but "
           + Settings.STORE.key() + "=redis"));
     }
-    RedisOptions options = redisOptions(urls, mode, config.get(Settings.REDIS_MASTER_NAME));
+    RedisOptions options = redisOptions(urls, mode, config.get(Settings.REDIS_MASTER_NAME))
+        .setNetClientOptions(io.vpush.tls.TlsOptions.redis(urls, config)); // rediss://: TLS (redis.tls.*)
     return RedisStore.connect(vertx, options, config.get(Settings.REDIS_POOL_SIZE), config.get(Settings.REDIS_COMMAND_TIMEOUT_MS), clock, cap, ttl)
         .<Store>map(s -> s)
         .recover(e -> Future.failedFuture(new StoreUnavailableException(Settings.STORE.key() + "=redis ("

@@ -85,6 +85,37 @@ class StockJsClientIT {
     assertThat(exit).as("node --test exit code (the TAP output above says which step failed)").isZero();
   }
 
+  /**
+   * The same script over TLS: SockJS over https:// and the publishes over https:// to a node with a certificate made
+   * by openssl in the test, trusted by Node through NODE_EXTRA_CA_CERTS (the stock client takes no CA option).
+   */
+  @Test
+  void stockClientSpeaksTheProtocolOverTls() throws Exception {
+    try (io.vpush.testing.TestCertificates certs = io.vpush.testing.TestCertificates.create()) {
+      Map<Setting<?>, Object> tls = new java.util.HashMap<>(Map.of(Settings.HTTP_HOST, "127.0.0.1", Settings.HTTP_PORT, 0,
+          Settings.JWT_SECRET, SECRET, Settings.API_KEY, API_KEY, Settings.ACK_TIMEOUT_MS, 30_000, Settings.TCP_BRIDGE_ENABLED, false));
+      tls.put(Settings.TLS_CERT_PATH, certs.serverCert().toString());
+      tls.put(Settings.TLS_KEY_PATH, certs.serverKey().toString());
+      VPushNode secure = await(VPushNode.start(vertx, VPushConfig.defaults().with(tls, "test")));
+      try {
+        String user = "alice-tls-" + UUID.randomUUID().toString().substring(0, 8);
+        JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+            .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+        String token = jwt.generateToken(new JsonObject().put("sub", user), new JWTOptions().setExpiresInSeconds(3600));
+        Map<String, String> env = Map.of(
+            "VPUSH_TEST_URL", "https://127.0.0.1:" + secure.httpPort(),
+            "VPUSH_TEST_API_KEY", API_KEY,
+            "VPUSH_TEST_USER", user,
+            "VPUSH_TEST_TOKEN", token,
+            "NODE_EXTRA_CA_CERTS", certs.caCert().toString());
+        int exit = run(List.of("node", "--test", "stock-client.test.mjs"), env, NODE_TEST_TIMEOUT_S);
+        assertThat(exit).as("node --test exit code over TLS (the TAP output above says which step failed)").isZero();
+      } finally {
+        await(secure.close());
+      }
+    }
+  }
+
   private static void installNodeModules() throws Exception {
     if (Files.exists(JS_DIR.resolve("node_modules/.package-lock.json"))) return;
     List<String> cmd = Files.exists(JS_DIR.resolve("package-lock.json"))

@@ -57,6 +57,7 @@ public final class KafkaConfigs {
     // Reconnect quickly once a broker is back (the default backoff grows to 1 s; keep it there, not higher).
     c.put("reconnect.backoff.ms", "100");
     c.put("reconnect.backoff.max.ms", "1000");
+    c.putAll(KafkaSecurity.properties(config)); // TLS and SASL (kafka.securityProtocol, kafka.ssl.*, kafka.sasl.*)
     return c;
   }
 }

@@ -32,6 +32,7 @@ public final class TcpBridge extends VerticleBase {
   private final ApiKeyRing keys;
   private final TcpBridgeLimits limits;
   private final NetServerOptions options;
+  private final io.micrometer.core.instrument.Counter tlsFailures;
   private NetServer server;
 
   /**
@@ -41,24 +42,28 @@ public final class TcpBridge extends VerticleBase {
    * @param maxBodyBytes  {@code publish.maxBodyBytes}; a frame may be this plus {@link #ENVELOPE_BYTES}
    * @param idleTimeoutMs a connection that sends nothing for this long is closed
    * @param bounds        the other bounds ({@code tcpBridge.*}) and their counters, shared by the node's bridges
+   * @param tls           adds TLS to the server options when configured ({@code tcpBridge.tls}); identity otherwise
    */
   public TcpBridge(Publisher publisher, SocketAddress address, IntConsumer bound, ApiKeyRing keys, int maxBodyBytes, long idleTimeoutMs,
-                   Bounds bounds) {
+                   Bounds bounds, java.util.function.UnaryOperator<NetServerOptions> tls) {
     this.address = address;
     this.bound = bound;
     this.publisher = publisher;
     this.keys = keys;
     this.limits = new TcpBridgeLimits(maxBodyBytes + ENVELOPE_BYTES, bounds.maxInFlightBytes(), bounds.frameTimeoutMs(),
         bounds.writeStallTimeoutMs(), bounds.meters(), bounds.publishes());
+    this.tlsFailures = bounds.tlsFailures;
     // Netty's idle handler per connection: no timer of ours per socket.
-    this.options = new NetServerOptions()
-        .setReadIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    this.options = tls.apply(new NetServerOptions()
+        .setReadIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
   }
 
   @Override
   public Future<?> start() {
     server = vertx.createNetServer(options)
-        .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, keys, limits).start());
+        .connectHandler(socket -> new TcpBridgeConnection(socket, publisher, keys, limits).start())
+        // tcpBridge.tls: a failed handshake never reaches connectHandler; count it.
+        .exceptionHandler(e -> { if (io.vpush.tls.TlsOptions.handshakeFailure(e)) tlsFailures.increment(); });
     return server.listen(address).onSuccess(s -> bound.accept(s.actualPort()));
   }
 
@@ -77,6 +82,7 @@ public final class TcpBridge extends VerticleBase {
     private final long writeStallTimeoutMs;
     private final TcpBridgeLimits.Meters meters;
     private final io.vpush.limit.NodeRate publishes;
+    private final io.micrometer.core.instrument.Counter tlsFailures;
 
     /** @param publishes the node's publish rate, shared with the other keyed doors */
     public Bounds(long maxInFlightBytes, long frameTimeoutMs, long writeStallTimeoutMs, io.vpush.metrics.Metrics metrics,
@@ -86,6 +92,7 @@ public final class TcpBridge extends VerticleBase {
       this.writeStallTimeoutMs = writeStallTimeoutMs;
       this.meters = TcpBridgeLimits.Meters.of(metrics);
       this.publishes = publishes;
+      this.tlsFailures = metrics.tlsHandshakeFailures("tcp_bridge");
     }
 
     long maxInFlightBytes() { return maxInFlightBytes; }

@@ -51,13 +51,54 @@ public final class KafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private Process process;
   private Admin admin;
+  /** With {@link #startSaslSsl}: its certificates and the one client user; null for a PLAINTEXT broker. */
+  private final TestCertificates certs;
+  private final String saslUser;
+  private final String saslPassword;
 
   private KafkaBroker(Path root, Path dir, String classpath, int port, int controllerPort) {
+    this(root, dir, classpath, port, controllerPort, null, null, null);
+  }
+
+  private KafkaBroker(Path root, Path dir, String classpath, int port, int controllerPort, TestCertificates certs,
+                      String saslUser, String saslPassword) {
     this.root = root;
     this.dir = dir;
     this.classpath = classpath;
     this.port = port;
     this.controllerPort = controllerPort;
+    this.certs = certs;
+    this.saslUser = saslUser;
+    this.saslPassword = saslPassword;
+  }
+
+  /**
+   * A private broker whose one client listener is SASL_SSL: TLS with the server certificate of {@code certs} (PEM
+   * keystore) and SASL PLAIN with the user {@code user}/{@code password} (and an inter-broker admin user); clients must
+   * use {@link #clientProperties()}. The caller must {@link #close()} it.
+   */
+  public static KafkaBroker startSaslSsl(TestCertificates certs, String user, String password) {
+    Path root = projectRoot();
+    List<Integer> ports = FreePorts.free(2);
+    try {
+      Path dir = Files.createTempDirectory("vpush-kafka-sasl-");
+      KafkaBroker broker = new KafkaBroker(root, dir, classpath(root), ports.get(0), ports.get(1), certs, user, password);
+      broker.writeProperties();
+      broker.format();
+      broker.launch();
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What a client needs beside bootstrap.servers: nothing for PLAINTEXT; for SASL_SSL, the protocol, SASL PLAIN login and the CA. */
+  public Map<String, Object> clientProperties() {
+    if (certs == null) return Map.of();
+    return Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + saslUser
+            + "\" password=\"" + saslPassword + "\";",
+        "ssl.truststore.type", "PEM", "ssl.truststore.location", certs.caCert().toString());
   }
 
   /** The broker shared by this test JVM, started on first use and killed when the JVM exits. */
@@ -166,16 +207,17 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private void writeProperties() throws IOException {
-    String listeners = "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort;
-    Map<String, String> props = Map.ofEntries(
+    String client = certs == null ? "PLAINTEXT" : "SASL_SSL";
+    String listeners = client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort;
+    Map<String, String> props = new java.util.HashMap<>(Map.ofEntries(
         Map.entry("process.roles", "broker,controller"),
         Map.entry("node.id", "1"),
         Map.entry("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort),
         Map.entry("listeners", listeners),
         Map.entry("advertised.listeners", listeners),
         Map.entry("controller.listener.names", "CONTROLLER"),
-        Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-        Map.entry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
+        Map.entry("inter.broker.listener.name", client),
+        Map.entry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT," + client + ":" + client),
         Map.entry("log.dirs", dir.resolve("data").toString()),
         Map.entry("offsets.topic.replication.factor", "1"),
         Map.entry("offsets.topic.num.partitions", "4"), // 50 by default: slow to create on 2 cores
@@ -187,7 +229,20 @@ public final class KafkaBroker implements AutoCloseable {
         // After a SIGKILL the restarted broker cannot register until the old registration's session
         // expires (9 s by default): shorten it so restart() after kill() takes ~5 s, not ~14 s.
         Map.entry("broker.heartbeat.interval.ms", "500"),
-        Map.entry("broker.session.timeout.ms", "3000"));
+        Map.entry("broker.session.timeout.ms", "3000")));
+    if (certs != null) {
+      // A PEM keystore is one file: the PKCS#8 key, then the certificate.
+      Path keystore = dir.resolve("broker-keystore.pem");
+      Files.writeString(keystore, Files.readString(certs.serverKey()) + Files.readString(certs.serverCert()));
+      props.put("ssl.keystore.type", "PEM");
+      props.put("ssl.keystore.location", keystore.toString());
+      props.put("ssl.truststore.type", "PEM");
+      props.put("ssl.truststore.location", certs.caCert().toString());
+      props.put("sasl.enabled.mechanisms", "PLAIN");
+      props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+      props.put("listener.name.sasl_ssl.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+          + "username=\"broker\" password=\"broker-secret\" user_broker=\"broker-secret\" user_" + saslUser + "=\"" + saslPassword + "\";");
+    }
     StringBuilder text = new StringBuilder();
     props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
     Files.writeString(dir.resolve("server.properties"), text);
@@ -208,13 +263,15 @@ public final class KafkaBroker implements AutoCloseable {
 
   private void launch() {
     process = java("kafka.Kafka", dir.resolve("server.properties").toString());
-    admin = Admin.create(Map.of(
+    Map<String, Object> adminConfig = new java.util.HashMap<>(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
         // Short, so the readiness loop notices a broker that just finished starting; calls that may
         // legitimately take longer pass their own timeout.
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 1_000,
         AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200));
+    adminConfig.putAll(clientProperties());
+    admin = Admin.create(adminConfig);
     long deadline = System.nanoTime() + START_DEADLINE.toNanos();
     // Readiness of an external process: each describeCluster waits (up to 1 s) inside the client.
     while (true) {

@@ -31,11 +31,14 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final Process process;
+  /** With {@link #startTls}: the context this class's own commands use (trusts the CA, presents the client certificate). */
+  private final javax.net.ssl.SSLContext tls;
 
-  private RedisServer(int port, Path dir, Process process) {
+  private RedisServer(int port, Path dir, Process process, javax.net.ssl.SSLContext tls) {
     this.port = port;
     this.dir = dir;
     this.process = process;
+    this.tls = tls;
   }
 
   /** Starts a standalone server on a free port and waits until it answers PING; the caller must {@link #close()} it. */
@@ -45,6 +48,21 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts a server with extra {@code redis-server} arguments (e.g. cluster mode) and waits for PING. */
   public static RedisServer start(List<String> extraArgs) {
+    return start(extraArgs, null);
+  }
+
+  /**
+   * Starts a server that speaks TLS only ({@code --port 0 --tls-port P}) with the server certificate of {@code certs};
+   * when {@code requireClientCert}, clients must present a certificate signed by its CA (Redis's default,
+   * {@code tls-auth-clients yes}), else it is optional. {@link #url()} is then {@code rediss://127.0.0.1:P}.
+   */
+  public static RedisServer startTls(TestCertificates certs, boolean requireClientCert) {
+    return start(List.of("--port", "0", "--tls-cert-file", certs.serverCert().toString(),
+        "--tls-key-file", certs.serverKey().toString(), "--tls-ca-cert-file", certs.caCert().toString(),
+        "--tls-auth-clients", requireClientCert ? "yes" : "optional"), certs);
+  }
+
+  private static RedisServer start(List<String> extraArgs, TestCertificates certs) {
     String binary = Processes.findOnPath("redis-server");
     Path dir;
     try {
@@ -53,7 +71,7 @@ public final class RedisServer implements AutoCloseable {
       throw new IllegalStateException("cannot create a temp dir for redis-server", e);
     }
     int port = FreePorts.freeWithCompanion(10_000); // the cluster bus listens on port + 10000
-    List<String> cmd = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+    List<String> cmd = new ArrayList<>(List.of(binary, certs == null ? "--port" : "--tls-port", String.valueOf(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
         "--logfile", dir.resolve("redis.log").toString(), "--protected-mode", "no"));
     cmd.addAll(extraArgs);
@@ -63,7 +81,7 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start " + binary, e);
     }
-    RedisServer server = new RedisServer(port, dir, p);
+    RedisServer server = new RedisServer(port, dir, p, certs == null ? null : certs.clientContext(true));
     Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
     server.awaitPing();
     return server;
@@ -95,7 +113,7 @@ public final class RedisServer implements AutoCloseable {
 
   public int port() { return port; }
 
-  public String url() { return "redis://127.0.0.1:" + port; }
+  public String url() { return (tls == null ? "redis" : "rediss") + "://127.0.0.1:" + port; }
 
   public long pid() { return process.pid(); }
 
@@ -145,7 +163,7 @@ public final class RedisServer implements AutoCloseable {
    * @throws IllegalStateException on an error reply
    */
   public String call(String... args) throws IOException {
-    try (Socket s = new Socket()) {
+    try (Socket s = tls == null ? new Socket() : tls.getSocketFactory().createSocket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
       s.setSoTimeout(3_000);
       OutputStream out = s.getOutputStream();

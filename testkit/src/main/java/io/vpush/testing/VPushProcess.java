@@ -42,12 +42,17 @@ public final class VPushProcess implements AutoCloseable {
   private final int port;
   private final int bridgePort;
   private final Path log;
+  /** {@code http} or, with {@link Builder#tls}, {@code https}. */
+  private final String scheme;
+  private final HttpClient probes;
 
-  private VPushProcess(Process process, int port, int bridgePort, Path log) {
+  private VPushProcess(Process process, int port, int bridgePort, Path log, String scheme, HttpClient probes) {
     this.process = process;
     this.port = port;
     this.bridgePort = bridgePort;
     this.log = log;
+    this.scheme = scheme;
+    this.probes = probes;
   }
 
   public static Builder builder() {
@@ -68,14 +73,14 @@ public final class VPushProcess implements AutoCloseable {
     return bridgePort;
   }
 
-  /** {@code http://127.0.0.1:<port>}: the node's base URL for SDKs and HTTP clients. */
+  /** {@code http://127.0.0.1:<port>} ({@code https://} with {@link Builder#tls}): the node's base URL for SDKs and HTTP clients. */
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return scheme + "://127.0.0.1:" + port;
   }
 
-  /** {@code http://127.0.0.1:<port><path>}. */
+  /** {@code http://127.0.0.1:<port><path>} ({@code https://} with {@link Builder#tls}). */
   public URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port + path);
+    return URI.create(url() + path);
   }
 
   public Path logFile() {
@@ -108,7 +113,7 @@ public final class VPushProcess implements AutoCloseable {
             + ":\n" + logTail(40));
       }
       try {
-        if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return this;
+        if (probes.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return this;
       } catch (IOException e) {
         // not listening yet
       } catch (InterruptedException e) {
@@ -198,8 +203,21 @@ public final class VPushProcess implements AutoCloseable {
     private Path logFile;
     private Integer port;
     private Duration startTimeout = Duration.ofSeconds(60);
+    private TestCertificates tls;
 
     private Builder() {}
+
+    /**
+     * Serves the HTTP port over TLS with the server certificate of {@code certs} (PEM: VPUSH_TLS_CERT_PATH and
+     * VPUSH_TLS_KEY_PATH); {@link #url()} is then https and the health probes trust {@code certs}' CA and present its
+     * client certificate (so they pass when the node requires one).
+     */
+    public Builder tls(TestCertificates certs) {
+      tls = certs;
+      env.put("VPUSH_TLS_CERT_PATH", certs.serverCert().toString());
+      env.put("VPUSH_TLS_KEY_PATH", certs.serverKey().toString());
+      return this;
+    }
 
     /** Sets an environment variable, e.g. {@code VPUSH_STORE=redis}. */
     public Builder env(String key, String value) {
@@ -308,7 +326,9 @@ public final class VPushProcess implements AutoCloseable {
         pb.environment().put("VPUSH_HTTP_HOST", "127.0.0.1");
         pb.environment().put("VPUSH_HTTP_PORT", Integer.toString(httpPort));
         pb.environment().putAll(env);
-        return new VPushProcess(pb.start(), httpPort, bridgePort(), log);
+        HttpClient probes = tls == null ? HTTP
+            : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).sslContext(tls.clientContext(true)).build();
+        return new VPushProcess(pb.start(), httpPort, bridgePort(), log, tls == null ? "http" : "https", probes);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,6 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * stays the same across its retries, so a retry after a lost connection or an {@code unavailable} is idempotent.
  *
  * <p>One connection, opened on first use and re-opened after a failure; calls are serialized (synchronized) and block.
+ * Over TLS ({@code tcpBridge.tls} on the node) give an {@link SSLSocketFactory}: the host name is verified against the
+ * node's certificate, and the factory's key manager presents a client certificate when the node asks for one.
  */
 public final class VPushBridgePublisher implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +36,8 @@ public final class VPushBridgePublisher implements AutoCloseable {
   private final long backoffBaseMs;
   private final long backoffMaxMs;
   private final int timeoutMs;
+  /** Null: plain TCP. */
+  private final SSLSocketFactory tls;
   private Socket socket;
   private DataInputStream in;
   private DataOutputStream out;
@@ -44,6 +51,15 @@ public final class VPushBridgePublisher implements AutoCloseable {
    * @param timeout connect and answer timeout of one attempt
    */
   public VPushBridgePublisher(String host, int port, String apiKey, int maxAttempts, Duration timeout) {
+    this(host, port, apiKey, maxAttempts, timeout, null);
+  }
+
+  /**
+   * As {@link #VPushBridgePublisher(String, int, String, int, Duration)}, over TLS when {@code tls} is not null
+   * (e.g. {@code sslContext.getSocketFactory()}, or {@code SSLSocketFactory.getDefault()} for the JVM's trusted CAs).
+   */
+  public VPushBridgePublisher(String host, int port, String apiKey, int maxAttempts, Duration timeout, SSLSocketFactory tls) {
+    this.tls = tls;
     if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
     this.host = Objects.requireNonNull(host);
     this.port = port;
@@ -103,6 +119,19 @@ public final class VPushBridgePublisher implements AutoCloseable {
     s.connect(new InetSocketAddress(host, port), timeoutMs);
     s.setSoTimeout(timeoutMs);
     s.setTcpNoDelay(true);
+    if (tls != null) {
+      SSLSocket secure = (SSLSocket) tls.createSocket(s, host, port, true);
+      SSLParameters params = secure.getSSLParameters();
+      params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host dialled
+      secure.setSSLParameters(params);
+      try {
+        secure.startHandshake();
+      } catch (IOException e) {
+        secure.close();
+        throw e;
+      }
+      s = secure;
+    }
     socket = s;
     in = new DataInputStream(s.getInputStream());
     out = new DataOutputStream(s.getOutputStream());
