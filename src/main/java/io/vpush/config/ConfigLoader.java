@@ -146,6 +146,26 @@ public final class ConfigLoader {
       throw ConfigException.badValue("sync.defaultLimit", c.source(Settings.SYNC_DEFAULT_LIMIT), "must not exceed sync.maxLimit");
     }
     TlsChecks.validate(c); // TLS: certificate files readable and of the right kind, sane combinations
+    checkDurability(c);
+  }
+
+  /** store.durability above memory needs the Redis store, and is checked against Redis itself at start (StoreFactory). */
+  private static void checkDurability(VPushConfig c) {
+    String level = c.get(Settings.STORE_DURABILITY);
+    if ("memory".equals(level)) return;
+    if (!"redis".equals(c.get(Settings.STORE))) {
+      throw ConfigException.badValue(Settings.STORE_DURABILITY.key(), c.source(Settings.STORE_DURABILITY),
+          level + " needs store=redis (the memory engine keeps nothing across a restart)");
+    }
+    if ("replicated".equals(level) && c.get(Settings.STORE_REPLICA_TIMEOUT_MS) >= c.get(Settings.REDIS_COMMAND_TIMEOUT_MS)) {
+      throw ConfigException.badValue(Settings.STORE_REPLICA_TIMEOUT_MS.key(), c.source(Settings.STORE_REPLICA_TIMEOUT_MS),
+          "must be below redis.commandTimeoutMs (" + c.get(Settings.REDIS_COMMAND_TIMEOUT_MS) + "): the WAIT would time out as a failed command");
+    }
+    if ("cluster".equals(c.get(Settings.REDIS_MODE))) {
+      throw ConfigException.badValue(Settings.STORE_DURABILITY.key(), c.source(Settings.STORE_DURABILITY),
+          level + " is not supported with redis.mode=cluster yet (it is checked and waited for on one master); use "
+              + "standalone or sentinel, or memory with your cluster's own persistence settings");
+    }
   }
 
   // --- token keys (issue 25) ---

@@ -157,6 +157,16 @@ public final class Settings {
       "Redis connections per node (each is pipelined)");
   public static final Setting<Integer> REDIS_COMMAND_TIMEOUT_MS = Setting.integer("redis.commandTimeoutMs", 5_000, 100,
       60_000, "a Redis command not answered within this time fails as unavailable (503 to publishers, err to clients)");
+  // --- durability (issue 27): what a 202 promises on the Redis store ---
+  public static final Setting<String> STORE_DURABILITY = Setting.oneOf("store.durability", "memory",
+      "what an accepted message survives on the Redis store: memory (in the Redis master's memory, as Redis is configured), "
+          + "fsync (on the master's disk: Redis must run appendonly yes, appendfsync always) or replicated (on store.replicas "
+          + "replicas, by WAIT)", "memory", "fsync", "replicated");
+  public static final Setting<Integer> STORE_REPLICAS = Setting.integer("store.replicas", 1, 1, 16,
+      "store.durability=replicated: replicas that must confirm each accept batch (Redis WAIT)");
+  public static final Setting<Integer> STORE_REPLICA_TIMEOUT_MS = Setting.integer("store.replicaTimeoutMs", 1_000, 10, 60_000,
+      "store.durability=replicated: how long an accept batch waits for its replicas; fewer in time: 503 unavailable");
+  // --- end durability ---
   public static final Setting<Integer> ROUTE_TTL_MS = Setting.integer("route.ttlMs", 60_000, 1_000, 3_600_000,
       "route table entries expire unless refreshed; they are refreshed in batches at a third of this");
 
@@ -279,6 +289,7 @@ public final class Settings {
       PUBLISH_MAX_BODY_BYTES, PUBLISH_MAX_USERS,
       SYNC_MAX_IN_FLIGHT,
       STORE, REDIS_URL, REDIS_MODE, REDIS_MASTER_NAME, REDIS_POOL_SIZE, REDIS_COMMAND_TIMEOUT_MS, ROUTE_TTL_MS,
+      STORE_DURABILITY, STORE_REPLICAS, STORE_REPLICA_TIMEOUT_MS,
       KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_GROUP, KAFKA_DLQ_TOPIC, KAFKA_UPSTREAM_TOPIC, KAFKA_PRESENCE_TOPIC, KAFKA_MAX_IN_FLIGHT,
       DELAY_POLL_MS, DELAY_LEASE_MS,
       TCP_BRIDGE_PORT, TCP_BRIDGE_ENABLED, TCP_BRIDGE_HOST, TCP_BRIDGE_IDLE_TIMEOUT_MS, CLUSTER_HOST, CLUSTER_PORT, ROUTE_CACHE_SIZE, ROUTE_CACHE_TTL_MS,

@@ -42,6 +42,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aDurabilityAboveMemoryNeedsRedisOutsideClusterModeAndAWaitShorterThanACommand() {
+    assertThatThrownBy(() -> new ConfigLoader().env(Map.of("VPUSH_STORE_DURABILITY", "fsync")).load())
+        .hasMessageContaining("'store.durability' from environment variable VPUSH_STORE_DURABILITY").hasMessageContaining("store=redis");
+    assertThatThrownBy(() -> new ConfigLoader().env(Map.of("VPUSH_STORE", "redis", "VPUSH_REDIS_MODE", "cluster",
+        "VPUSH_STORE_DURABILITY", "replicated")).load()).hasMessageContaining("redis.mode=cluster");
+    assertThatThrownBy(() -> new ConfigLoader().env(Map.of("VPUSH_STORE", "redis", "VPUSH_STORE_DURABILITY", "replicated",
+        "VPUSH_STORE_REPLICA_TIMEOUT_MS", "5000")).load()).hasMessageContaining("'store.replicaTimeoutMs'");
+    assertThat(new ConfigLoader().env(Map.of("VPUSH_STORE", "redis", "VPUSH_REDIS_MODE", "sentinel",
+        "VPUSH_STORE_DURABILITY", "replicated")).load().get(Settings.STORE_DURABILITY)).isEqualTo("replicated");
+  }
+
+  @Test
   void envNamesAreDerivedFromKeys() {
     assertThat(Settings.TCP_BRIDGE_PORT.envName()).isEqualTo("VPUSH_TCP_BRIDGE_PORT");
     assertThat(Settings.JWT_SECRET.envName()).isEqualTo("VPUSH_JWT_SECRET");

@@ -23,17 +23,22 @@ final class RedisDelayQueue {
       List.of(RedisKeys.DELAY_DUE, RedisKeys.DELAY_MSG, RedisKeys.LEGACY_DELAY_DUE, RedisKeys.LEGACY_DELAY_MSG);
 
   private final RedisLanes lanes;
+  private final RedisDurability durability;
 
-  RedisDelayQueue(RedisLanes lanes) {
+  RedisDelayQueue(RedisLanes lanes, RedisDurability durability) {
     this.lanes = lanes;
+    this.durability = durability;
   }
 
   Future<Void> schedule(ScheduledMessage message) {
     String user = message.message().user();
     String id = message.message().id();
-    return SCHEDULE.run(lanes, new LuaScript.Call(List.of(RedisKeys.DELAY_DUE, RedisKeys.DELAY_MSG, RedisKeys.LEGACY_DELAY_MSG),
+    // A scheduled message is answered 202 like an accepted one, so it is as durable; claims and completions are not
+    // waited for: a claim lost in a failover is claimed again after its lease, and its release is deduplicated by id.
+    RedisCommands via = lanes.current();
+    return SCHEDULE.run(via, new LuaScript.Call(List.of(RedisKeys.DELAY_DUE, RedisKeys.DELAY_MSG, RedisKeys.LEGACY_DELAY_MSG),
         List.of(message.id(), Long.toString(message.deliverAt()), RedisCodec.scheduled(message),
-            RedisKeys.legacyDelayKey(user, id), user, id))).mapEmpty();
+            RedisKeys.legacyDelayKey(user, id), user, id))).compose(r -> durability.confirm(via));
   }
 
   /** One script moves the due items to their lease end, so concurrent claimers on any node never share one. */

@@ -35,6 +35,7 @@ final class RedisInbox {
   static final LuaScript INBOX = LuaScript.load("inbox.lua");
 
   private final RedisLanes lanes;
+  private final RedisDurability durability;
   private final Clock clock;
   private final int inboxCap;
   private final long defaultTtlSeconds;
@@ -44,8 +45,9 @@ final class RedisInbox {
   final LongAdder droppedByCap = new LongAdder();
   final LongAdder expired = new LongAdder();
 
-  RedisInbox(RedisLanes lanes, Clock clock, int inboxCap, long defaultTtlSeconds, long metaKeepSeconds) {
+  RedisInbox(RedisLanes lanes, RedisDurability durability, Clock clock, int inboxCap, long defaultTtlSeconds, long metaKeepSeconds) {
     this.lanes = lanes;
+    this.durability = durability;
     this.clock = clock;
     this.inboxCap = inboxCap;
     this.defaultTtlSeconds = defaultTtlSeconds;
@@ -53,11 +55,12 @@ final class RedisInbox {
   }
 
   Future<Accepted> accept(NewMessage message) {
-    return INBOX.run(lanes, acceptCall(List.of(List.of(message)))).map(r -> {
+    RedisCommands via = lanes.current(); // the WAIT of store.durability=replicated goes on the connection that wrote
+    return INBOX.run(via, acceptCall(List.of(List.of(message)))).map(r -> {
       Response answer = r.get(0);
       if (refused(answer)) throw new StoreUnavailableException(refusal(message.user(), answer), null);
       return accepted(message, answer, 0);
-    });
+    }).compose(a -> durability.confirm(via).map(a));
   }
 
   /**
@@ -82,7 +85,8 @@ final class RedisInbox {
       }
       calls.add(acceptCall(group));
     }
-    return INBOX.runAll(lanes, calls).compose(rs -> {
+    RedisCommands via = lanes.current(); // one WAIT for the whole pipelined batch, on its connection
+    return INBOX.runAll(via, calls).compose(rs -> durability.confirm(via).map(rs)).compose(rs -> {
       Accepted[] out = new Accepted[messages.size()];
       List<String> refusals = new ArrayList<>();
       for (int u = 0; u < users.size(); u++) {

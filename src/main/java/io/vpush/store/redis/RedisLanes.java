@@ -70,7 +70,18 @@ final class RedisLanes implements RedisCommands {
    * context, they reach Redis in the order they were sent (a shard's route write before its catch-up read).
    */
   RedisCommands pinned(Context context) {
-    Lane lane = pick(context);
+    return view(pick(context));
+  }
+
+  /**
+   * The caller's lane, held: what goes through the view reaches Redis on one connection, after what went before it, so
+   * a {@code WAIT} sent through it counts the writes sent through it ({@link RedisDurability#confirm}).
+   */
+  RedisCommands current() {
+    return view(pick());
+  }
+
+  private RedisCommands view(Lane lane) {
     return new RedisCommands() {
       @Override
       public Future<Response> send(Request request) {

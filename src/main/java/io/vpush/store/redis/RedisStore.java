@@ -60,10 +60,13 @@ public final class RedisStore implements Store, StoreStats {
   private final RedisDelayQueue delay;
   private final Clock clock;
 
-  private RedisStore(RedisLanes lanes, Clock clock, int inboxCap, long defaultTtlSeconds) {
+  private final RedisDurability durability;
+
+  private RedisStore(RedisLanes lanes, RedisDurability durability, Clock clock, int inboxCap, long defaultTtlSeconds) {
     this.lanes = lanes;
-    this.inbox = new RedisInbox(lanes, clock, inboxCap, defaultTtlSeconds, META_KEEP_SECONDS);
-    this.delay = new RedisDelayQueue(lanes);
+    this.durability = durability;
+    this.inbox = new RedisInbox(lanes, durability, clock, inboxCap, defaultTtlSeconds, META_KEEP_SECONDS);
+    this.delay = new RedisDelayQueue(lanes, durability);
     this.clock = clock;
   }
 
@@ -77,6 +80,15 @@ public final class RedisStore implements Store, StoreStats {
    */
   public static Future<RedisStore> connect(Vertx vertx, RedisOptions options, int lanes, long timeoutMs,
                                            Clock clock, int inboxCap, long defaultTtlSeconds) {
+    return connect(vertx, options, lanes, timeoutMs, clock, inboxCap, defaultTtlSeconds, RedisDurability.MEMORY);
+  }
+
+  /**
+   * As {@link #connect(Vertx, RedisOptions, int, long, Clock, int, long)}, answering accepts and schedules only once
+   * they are as durable as {@code durability} asks (the caller checks Redis's settings against it: {@link #persistence}).
+   */
+  public static Future<RedisStore> connect(Vertx vertx, RedisOptions options, int lanes, long timeoutMs,
+                                           Clock clock, int inboxCap, long defaultTtlSeconds, RedisDurability durability) {
     if (inboxCap < 1) throw new IllegalArgumentException("inboxCap must be at least 1, got " + inboxCap);
     if (defaultTtlSeconds < 1) throw new IllegalArgumentException("defaultTtlSeconds must be at least 1, got " + defaultTtlSeconds);
     RedisOptions opts = new RedisOptions(options);
@@ -86,7 +98,7 @@ public final class RedisStore implements Store, StoreStats {
     String target = String.join(",", opts.getEndpoints()) + " (" + opts.getType().name().toLowerCase() + ")";
     RedisLanes l = new RedisLanes(vertx, Redis.createClient(vertx, opts), target,
         opts.getType() == RedisClientType.CLUSTER, lanes, timeoutMs);
-    RedisStore store = new RedisStore(l, clock, inboxCap, defaultTtlSeconds);
+    RedisStore store = new RedisStore(l, durability, clock, inboxCap, defaultTtlSeconds);
     return l.ping()
         .compose(v -> store.loadScripts())
         .map(v -> store)
@@ -104,6 +116,34 @@ public final class RedisStore implements Store, StoreStats {
       }
       return null;
     });
+  }
+
+  /**
+   * Redis's persistence and replication as it reports them ({@code CONFIG GET appendonly}, {@code appendfsync},
+   * {@code INFO replication}); a Redis that refuses CONFIG (renamed, or an ACL) gives nulls for those two.
+   */
+  public Future<RedisPersistence> persistence() {
+    Future<String> appendonly = configValue("appendonly");
+    Future<String> appendfsync = configValue("appendfsync");
+    Future<Response> info = lanes.send(Request.cmd(Command.INFO).arg("replication"));
+    return Future.all(appendonly, appendfsync, info)
+        .map(v -> RedisPersistence.of(appendonly.result(), appendfsync.result(), info.result().toString()));
+  }
+
+  private Future<String> configValue(String name) {
+    return lanes.send(Request.cmd(Command.CONFIG).arg("GET").arg(name))
+        .map(r -> {
+          // RESP2: [name, value]; RESP3: {name: value}
+          if (r.size() == 0) return null;
+          Response v = r.containsKey(name) ? r.get(name) : r.get(1);
+          return v == null ? null : v.toString();
+        })
+        .otherwise((String) null);
+  }
+
+  /** The durability accepts are answered at. */
+  public RedisDurability durability() {
+    return durability;
   }
 
   /** Checks Redis answers on every held connection. */
