@@ -120,14 +120,15 @@ public final class RedisStore implements Store, StoreStats {
 
   /**
    * Redis's persistence and replication as it reports them ({@code CONFIG GET appendonly}, {@code appendfsync},
-   * {@code INFO replication}); a Redis that refuses CONFIG (renamed, or an ACL) gives nulls for those two.
+   * {@code INFO replication}); a Redis that refuses CONFIG (renamed, or an ACL) gives nulls for those two. Never fails.
    */
   public Future<RedisPersistence> persistence() {
     Future<String> appendonly = configValue("appendonly");
     Future<String> appendfsync = configValue("appendfsync");
-    Future<Response> info = lanes.send(Request.cmd(Command.INFO).arg("replication"));
+    // A Redis that refuses INFO too (an ACL) reports role unknown and no replicas: memory still starts on it.
+    Future<String> info = lanes.send(Request.cmd(Command.INFO).arg("replication")).map(Response::toString).otherwise("");
     return Future.all(appendonly, appendfsync, info)
-        .map(v -> RedisPersistence.of(appendonly.result(), appendfsync.result(), info.result().toString()));
+        .map(v -> RedisPersistence.of(appendonly.result(), appendfsync.result(), info.result()));
   }
 
   private Future<String> configValue(String name) {
