@@ -35,7 +35,7 @@ final class RedisDelayQueue {
     String id = message.message().id();
     // A scheduled message is answered 202 like an accepted one, so it is as durable; claims and completions are not
     // waited for: a claim lost in a failover is claimed again after its lease, and its release is deduplicated by id.
-    RedisCommands via = lanes.current();
+    RedisCommands via = durability.waits() ? lanes.current() : lanes;
     return SCHEDULE.run(via, new LuaScript.Call(List.of(RedisKeys.DELAY_DUE, RedisKeys.DELAY_MSG, RedisKeys.LEGACY_DELAY_MSG),
         List.of(message.id(), Long.toString(message.deliverAt()), RedisCodec.scheduled(message),
             RedisKeys.legacyDelayKey(user, id), user, id))).compose(r -> durability.confirm(via));

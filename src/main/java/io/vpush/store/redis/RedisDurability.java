@@ -56,13 +56,18 @@ public record RedisDurability(Level level, int replicas, long timeoutMs) {
     return found.onlineReplicas() + " of the " + replicas + " replicas store.durability=replicated needs are online";
   }
 
+  /** Whether accepts wait for replicas after they are written: only then must they hold their connection. */
+  boolean waits() {
+    return level == Level.REPLICATED;
+  }
+
   /**
    * After writes sent through {@code via}: completes when they are as durable as this level asks, or fails as
    * unavailable when fewer replicas than {@link #replicas} confirmed within {@link #timeoutMs}. WAIT counts every
    * write that connection sent before it, so one WAIT covers a whole pipelined batch.
    */
   Future<Void> confirm(RedisCommands via) {
-    if (level != Level.REPLICATED) return Future.succeededFuture();
+    if (!waits()) return Future.succeededFuture();
     return via.send(Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs)).compose(r -> {
       long confirmed = r.toLong();
       if (confirmed >= replicas) return Future.succeededFuture();

@@ -55,12 +55,13 @@ final class RedisInbox {
   }
 
   Future<Accepted> accept(NewMessage message) {
-    RedisCommands via = lanes.current(); // the WAIT of store.durability=replicated goes on the connection that wrote
-    return INBOX.run(via, acceptCall(List.of(List.of(message)))).map(r -> {
+    RedisCommands via = writer();
+    Future<Accepted> accepted = INBOX.run(via, acceptCall(List.of(List.of(message)))).map(r -> {
       Response answer = r.get(0);
       if (refused(answer)) throw new StoreUnavailableException(refusal(message.user(), answer), null);
       return accepted(message, answer, 0);
-    }).compose(a -> durability.confirm(via).map(a));
+    });
+    return durability.waits() ? accepted.compose(a -> durability.confirm(via).map(a)) : accepted;
   }
 
   /**
@@ -85,8 +86,11 @@ final class RedisInbox {
       }
       calls.add(acceptCall(group));
     }
-    RedisCommands via = lanes.current(); // one WAIT for the whole pipelined batch, on its connection
-    return INBOX.runAll(via, calls).compose(rs -> durability.confirm(via).map(rs)).compose(rs -> {
+    RedisCommands via = writer();
+    Future<List<Response>> written = INBOX.runAll(via, calls);
+    // One WAIT for the whole pipelined batch, on its connection.
+    if (durability.waits()) written = written.compose(rs -> durability.confirm(via).map(rs));
+    return written.compose(rs -> {
       Accepted[] out = new Accepted[messages.size()];
       List<String> refusals = new ArrayList<>();
       for (int u = 0; u < users.size(); u++) {
@@ -101,6 +105,11 @@ final class RedisInbox {
       if (refusals.isEmpty()) return Future.succeededFuture(List.of(out));
       return Future.failedFuture(new PartialAcceptException(String.join("; ", refusals), Arrays.asList(out)));
     });
+  }
+
+  /** Where accepts go: the caller's lane, held when store.durability=replicated sends its WAIT after them on that connection. */
+  private RedisCommands writer() {
+    return durability.waits() ? lanes.current() : lanes;
   }
 
   /** Whether the script refused this user's accept (inbox.lua answers {-1, error} for it). */
