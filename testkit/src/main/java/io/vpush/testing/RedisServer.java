@@ -1,14 +1,7 @@
 package io.vpush.testing;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +12,9 @@ import java.util.stream.Stream;
 
 /**
  * A private {@code redis-server} process for tests and for the load generator's {@code --store redis}: own port,
- * own temp dir, no persistence ({@code --save '' --appendonly no}); its pid is there to measure it.
+ * own temp dir, no persistence ({@code --save '' --appendonly no}) unless started {@link #startAof with AOF}; it can
+ * be a {@link #startReplicaOf replica}, be frozen, killed and restarted on the same port and files; its pid is there to
+ * measure it.
  *
  * <p>It never installs anything: when {@code redis-server} is not on the PATH it fails and says to run
  * {@code scripts/test.sh}, which installs and checks the test services.
@@ -30,14 +25,15 @@ public final class RedisServer implements AutoCloseable {
 
   private final int port;
   private final Path dir;
-  private final Process process;
+  private final List<String> command;
+  private volatile Process process;
   /** With {@link #startTls}: the context this class's own commands use (trusts the CA, presents the client certificate). */
   private final javax.net.ssl.SSLContext tls;
 
-  private RedisServer(int port, Path dir, Process process, javax.net.ssl.SSLContext tls) {
+  private RedisServer(int port, Path dir, List<String> command, javax.net.ssl.SSLContext tls) {
     this.port = port;
     this.dir = dir;
-    this.process = process;
+    this.command = List.copyOf(command);
     this.tls = tls;
   }
 
@@ -49,6 +45,20 @@ public final class RedisServer implements AutoCloseable {
   /** Starts a server with extra {@code redis-server} arguments (e.g. cluster mode) and waits for PING. */
   public static RedisServer start(List<String> extraArgs) {
     return start(extraArgs, null);
+  }
+
+  /**
+   * Starts a server that appends every write to its AOF and fsyncs it before answering ({@code appendonly yes},
+   * {@code appendfsync always}): what {@code store.durability=fsync} requires; {@link #kill} then {@link #restart}
+   * loses nothing it acknowledged.
+   */
+  public static RedisServer startAof() {
+    return start(List.of("--appendonly", "yes", "--appendfsync", "always"));
+  }
+
+  /** Starts a replica of the server listening on {@code masterPort} (a proxy's port, to lag or cut replication). */
+  public static RedisServer startReplicaOf(int masterPort) {
+    return start(List.of("--replicaof", "127.0.0.1", String.valueOf(masterPort)));
   }
 
   /**
@@ -73,21 +83,27 @@ public final class RedisServer implements AutoCloseable {
     int port = FreePorts.freeWithCompanion(10_000); // the cluster bus listens on port + 10000
     List<String> cmd = new ArrayList<>(List.of(binary, certs == null ? "--port" : "--tls-port", String.valueOf(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-        "--logfile", dir.resolve("redis.log").toString(), "--protected-mode", "no"));
+        "--logfile", dir.resolve("redis.log").toString(), "--protected-mode", "no",
+        // A replica's first sync starts at once instead of after Redis's default 5 s wait for more replicas.
+        "--repl-diskless-sync-delay", "0"));
     cmd.addAll(extraArgs);
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + binary, e);
-    }
-    RedisServer server = new RedisServer(port, dir, p, certs == null ? null : certs.clientContext(true));
-    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
-    server.awaitPing();
+    RedisServer server = new RedisServer(port, dir, cmd, certs == null ? null : certs.clientContext(true));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> server.process.destroyForcibly()));
+    server.launch();
     return server;
   }
 
-  /** Polls PING until the process answers: readiness of an external process, with a deadline. */
+  private void launch() {
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(
+          ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + command.get(0), e);
+    }
+    awaitPing();
+  }
+
+  /** Polls PING until the process answers (a restart from its AOF answers LOADING until it has read it). */
   private void awaitPing() {
     long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
     while (true) {
@@ -102,12 +118,17 @@ public final class RedisServer implements AutoCloseable {
           throw new IllegalStateException("redis-server on port " + port + " did not answer PING in " + START_TIMEOUT_MS + " ms", e);
         }
       }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(ie);
-      }
+      pollPause();
+    }
+  }
+
+  /** The pause between two polls of an external process's state (there is no event to wait on). */
+  static void pollPause() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(ie);
     }
   }
 
@@ -127,6 +148,64 @@ public final class RedisServer implements AutoCloseable {
   /** Thaws a paused process (SIGCONT). */
   public void resume() {
     signal("-CONT");
+  }
+
+  /** Kills the process (SIGKILL, no chance to write anything more) and waits until it is gone; its files stay. */
+  public void kill() {
+    Process p = process;
+    p.destroyForcibly();
+    try {
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("redis-server " + p.pid() + " survived SIGKILL");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts the server again after {@link #kill} with the same port, arguments and files (it reloads its AOF). */
+  public void restart() {
+    if (process.isAlive()) throw new IllegalStateException("redis-server on port " + port + " is still running");
+    launch();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** {@code INFO section} as text. */
+  public String info(String section) {
+    try {
+      return call("INFO", section);
+    } catch (IOException e) {
+      throw new IllegalStateException("INFO " + section + " of " + url() + " failed", e);
+    }
+  }
+
+  /**
+   * Waits until {@code n} replicas are connected and in sync ({@code state=online}), so what the master acknowledges
+   * from now on can reach them.
+   */
+  public void awaitConnectedReplicas(int n, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      String info = info("replication");
+      long online = info.lines().filter(l -> l.startsWith("slave") && l.contains("state=online")).count();
+      if (online >= n) return;
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(n + " replicas not online on " + url() + " within " + timeout + ":\n" + info);
+      }
+      pollPause();
+    }
+  }
+
+  /** The last {@code lines} lines of the server's log, for a failure message. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(dir.resolve("redis.log"));
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   /** Deletes every key and cached script. */
@@ -163,62 +242,7 @@ public final class RedisServer implements AutoCloseable {
    * @throws IllegalStateException on an error reply
    */
   public String call(String... args) throws IOException {
-    try (Socket s = tls == null ? new Socket() : tls.getSocketFactory().createSocket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-      s.setSoTimeout(3_000);
-      OutputStream out = s.getOutputStream();
-      StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
-      for (String a : args) {
-        req.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
-      }
-      out.write(req.toString().getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      return reply(new BufferedInputStream(s.getInputStream()));
-    }
-  }
-
-  /** One reply: a simple value, or an array's elements one per line (nested arrays flattened). */
-  private static String reply(InputStream in) throws IOException {
-    String line = readLine(in);
-    char type = line.charAt(0);
-    String rest = line.substring(1);
-    switch (type) {
-      case '+', ':':
-        return rest;
-      case '-':
-        throw new IllegalStateException("redis error: " + rest);
-      case '$': {
-        int len = Integer.parseInt(rest);
-        if (len < 0) return null;
-        byte[] buf = in.readNBytes(len + 2);
-        return new String(buf, 0, len, StandardCharsets.UTF_8);
-      }
-      case '*': {
-        int n = Integer.parseInt(rest);
-        StringBuilder all = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-          if (i > 0) all.append('\n');
-          all.append(reply(in));
-        }
-        return all.toString();
-      }
-      default:
-        throw new IllegalStateException("unexpected reply: " + line);
-    }
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    int c;
-    while ((c = in.read()) != -1) {
-      if (c == '\r') {
-        in.read();
-        break;
-      }
-      b.write(c);
-    }
-    if (c == -1 && b.size() == 0) throw new IOException("connection closed");
-    return b.toString(StandardCharsets.UTF_8);
+    return Resp.call(tls, port, args);
   }
 
   private void signal(String sig) {
