@@ -31,8 +31,8 @@ public final class HttpJson {
   public static void failure(RoutingContext ctx, Throwable e) {
     if (e instanceof BadRequest p) {
       error(ctx, 400, "bad_request", p.getMessage());
-    } else if (e instanceof StoreUnavailableException) {
-      error(ctx, 503, "unavailable", "the store is unavailable, retry later");
+    } else if (e instanceof StoreUnavailableException u) {
+      error(ctx, 503, "unavailable", u.publicReason());
     } else {
       error(ctx, 500, "internal_error", "internal error");
     }

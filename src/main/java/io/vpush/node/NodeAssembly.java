@@ -99,13 +99,13 @@ public final class NodeAssembly {
   public Future<Void> build() {
     // The keys file first: a bad one fails the start before any store or Kafka client is opened.
     return keys.load().compose(k -> Future.all(StoreFactory.create(vertx, config, clock), kafka.open())).map(all -> {
-      wire(nodeOps.metered(all.resultAt(0)));
+      wire(all.resultAt(0));
       return null;
     });
   }
 
   private void wire(Store engine) {
-    store = engine;
+    store = nodeOps.metered(engine);
     NodeDescription description = new NodeDescription(nodeId, config, metrics, () -> httpPort, () -> closing);
     Shards shards = config.hasRole("access") ? new Shards() : null;
     LocalDelivery local = shards == null ? LocalDelivery.NONE : shards;
@@ -133,6 +133,7 @@ public final class NodeAssembly {
         nodeOps, () -> closing, keys);
     nodeOps.start(store);
     kafka.registerReadiness(ops.readiness());
+    DurabilityReadiness.registerIfReplicated(engine, ops.readiness());
     if (registry != null) new ClusterReadiness(vertx, registry, nodeId).register(ops.readiness());
     shutdown = new ShutdownSequence(deployments, dispatcher, access, config.get(Settings.SHUTDOWN_RECONNECT_WINDOW_MS),
         kafka, store, nodeOps);

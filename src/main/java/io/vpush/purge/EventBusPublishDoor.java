@@ -64,7 +64,7 @@ public final class EventBusPublishDoor extends VerticleBase {
     publisher.publish(request, door)
         .onSuccess(msg::reply)
         .onFailure(e -> {
-          if (e instanceof StoreUnavailableException) msg.fail(ErrorCode.UNAVAILABLE.status(), "the store is unavailable, retry later");
+          if (e instanceof StoreUnavailableException u) msg.fail(ErrorCode.UNAVAILABLE.status(), u.publicReason());
           else msg.fail(ErrorCode.INTERNAL_ERROR.status(), "internal error");
         });
   }

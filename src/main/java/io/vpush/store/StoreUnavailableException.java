@@ -9,4 +9,9 @@ public class StoreUnavailableException extends RuntimeException {
   public StoreUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** What a publisher is told: nothing of the store's internals (addresses, commands) unless a subclass says more. */
+  public String publicReason() {
+    return "the store is unavailable, retry later";
+  }
 }

@@ -226,8 +226,8 @@ final class TcpBridgeConnection {
     if (replyAddress == null || closed) return;
     if (ar.succeeded()) {
       write(new JsonObject().put("type", "message").put("address", replyAddress).put("body", ar.result()));
-    } else if (ar.cause() instanceof StoreUnavailableException) {
-      err(replyAddress, ErrorCode.UNAVAILABLE, "the store is unavailable, retry later");
+    } else if (ar.cause() instanceof StoreUnavailableException u) {
+      err(replyAddress, ErrorCode.UNAVAILABLE, u.publicReason());
     } else {
       err(replyAddress, ErrorCode.INTERNAL_ERROR, "internal error");
     }

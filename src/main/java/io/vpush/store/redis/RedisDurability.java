@@ -3,7 +3,7 @@ package io.vpush.store.redis;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vpush.store.StoreUnavailableException;
+import io.vpush.store.UnconfirmedWriteException;
 
 import java.util.Locale;
 
@@ -71,9 +71,9 @@ public record RedisDurability(Level level, int replicas, long timeoutMs) {
     return via.send(Request.cmd(Command.WAIT).arg(replicas).arg(timeoutMs)).compose(r -> {
       long confirmed = r.toLong();
       if (confirmed >= replicas) return Future.succeededFuture();
-      return Future.failedFuture(new StoreUnavailableException("only " + confirmed + " of " + replicas
+      return Future.failedFuture(new UnconfirmedWriteException("only " + confirmed + " of " + replicas
           + " replicas confirmed the write within " + timeoutMs + " ms (store.durability=replicated); it may still be "
-          + "delivered: retry with the same id", null));
+          + "delivered: retry with the same id"));
     });
   }
 }
