@@ -26,6 +26,8 @@ public final class BenchCommand {
                                           --redis-url redis://.. (commands/msg) --bridge-port (7000)
         --jar target/vpush.jar            vpush-local/cluster; --server-env K=V,.. --server-jvm-args ..
         --store memory|redis              vpush-local engine; redis starts a private redis-server (PATH)
+        --durability memory|fsync|replicated  with --store redis: store.durability; fsync runs Redis with
+                                          appendfsync always, replicated adds a replica (its CPU counts as Redis's)
         --jwt-secret S --api-key K        credentials (tokens are minted from the secret)
         --clients N (100)                 connections; --per-process 18000, --processes P forces child JVMs
         --sources S                       source addresses 127.0.0.2.. (default 1 per 5,000 connections, min 2)

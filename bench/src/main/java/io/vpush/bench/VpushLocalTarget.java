@@ -24,18 +24,32 @@ final class VpushLocalTarget implements Target {
   private final int bridgePort;
   private final String apiKey;
   private final RedisServer redis;
+  /** With {@code --durability replicated}: the master's one replica, whose CPU counts as Redis's. */
+  private final RedisServer replica;
 
-  private VpushLocalTarget(VPushProcess node, int bridgePort, String apiKey, RedisServer redis) {
+  private VpushLocalTarget(VPushProcess node, int bridgePort, String apiKey, RedisServer redis, RedisServer replica) {
     this.node = node;
     this.bridgePort = bridgePort;
     this.apiKey = apiKey;
     this.redis = redis;
+    this.replica = replica;
   }
 
   static VpushLocalTarget start(BenchOptions o) throws Exception {
     String store = o.str("store", "memory");
-    RedisServer redis = "redis".equals(store) ? RedisServer.start() : null;
+    // --durability (Redis only, issue 27): fsync runs Redis with appendfsync always, replicated adds one replica.
+    String durability = o.str("durability", "memory");
+    if (!List.of("memory", "fsync", "replicated").contains(durability)) {
+      throw new IllegalArgumentException("unknown --durability '" + durability + "' (memory, fsync, replicated)");
+    }
+    if (!"memory".equals(durability) && !"redis".equals(store)) throw new IllegalArgumentException("--durability needs --store redis");
+    RedisServer redis = !"redis".equals(store) ? null : "fsync".equals(durability) ? RedisServer.startAof() : RedisServer.start();
+    RedisServer replica = null;
     try {
+      if ("replicated".equals(durability)) {
+        replica = RedisServer.startReplicaOf(redis.port());
+        redis.awaitConnectedReplicas(1, Duration.ofSeconds(30));
+      }
       String apiKey = o.str("api-key", "bench-api-key");
       int bridgePort = FreePorts.free();
       Map<String, String> env = new HashMap<>(baseEnv(o, apiKey));
@@ -43,6 +57,7 @@ final class VpushLocalTarget implements Target {
       if (redis != null) {
         env.put("VPUSH_STORE", "redis");
         env.put("VPUSH_REDIS_URL", redis.url());
+        env.put("VPUSH_STORE_DURABILITY", durability);
       } else if ("memory".equals(store)) {
         env.put("VPUSH_STORE", "memory"); // production mode runs on memory only when it is chosen
       } else {
@@ -58,8 +73,9 @@ final class VpushLocalTarget implements Target {
         node.close();
         throw e;
       }
-      return new VpushLocalTarget(node, bridgePort, apiKey, redis);
+      return new VpushLocalTarget(node, bridgePort, apiKey, redis, replica);
     } catch (Exception | Error e) {
+      if (replica != null) replica.close();
       if (redis != null) redis.close();
       throw e;
     }
@@ -115,6 +131,7 @@ final class VpushLocalTarget implements Target {
   @Override public List<String> extraPids() {
     List<String> out = new ArrayList<>();
     if (redis != null) out.add("redis=" + redis.pid());
+    if (replica != null) out.add("redis-replica=" + replica.pid());
     return out;
   }
 
@@ -127,6 +144,7 @@ final class VpushLocalTarget implements Target {
   @Override
   public void close() {
     node.stop(JvmFork.STOP_GRACE);
+    if (replica != null) replica.close();
     if (redis != null) redis.close();
   }
 }
