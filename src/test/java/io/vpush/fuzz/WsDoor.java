@@ -265,8 +265,10 @@ final class WsDoor implements Runnable {
         return;
       }
       Conversation c = new Conversation(index, wire);
-      // "/eventbus/x/../websocket" is the raw endpoint once its dots are resolved: no SockJS conversation there.
-      if (sockjs && path.contains("/../")) return;
+      // "/eventbus/x/../websocket" is the raw endpoint once its dots are resolved, and so is "/eventbus/%2e/%2e/websocket"
+      // (an escaped dot is a dot segment too): no SockJS conversation there.
+      String dots = path.replaceAll("(?i)%2e", ".");
+      if (sockjs && (dots.contains("/../") || dots.contains("/./"))) return;
       if (sockjs) {
         WsWire.Frame open = wire.read(System.nanoTime() + deadlineMs * 1_000_000);
         if (open.opcode() != WsWire.TEXT || !open.text().equals("o")) {
