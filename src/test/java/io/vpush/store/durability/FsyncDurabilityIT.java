@@ -17,13 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,48 +50,14 @@ class FsyncDurabilityIT {
         connections.add(node.connectAcking(d, WAIT));
       }
 
-      // seq answered 202 for each message, per user; and how the stream went
-      Map<String, Map<Long, Integer>> accepted = new ConcurrentHashMap<>();
-      AtomicInteger next = new AtomicInteger();
-      AtomicInteger answered202 = new AtomicInteger();
-      AtomicInteger refused = new AtomicInteger();
-      CountDownLatch killPoint = new CountDownLatch(KILL_AFTER);
-      CountDownLatch refusals = new CountDownLatch(REFUSALS_BEFORE_RESTART);
-      ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
-      List<Future<?>> running = new ArrayList<>();
-      for (int p = 0; p < PUBLISHERS; p++) {
-        running.add(publishers.submit(() -> {
-          for (int i = next.getAndIncrement(); i < MESSAGES; i = next.getAndIncrement()) {
-            String user = clients.get(i % USERS).user();
-            JsonObject body = new JsonObject().put("user", user).put("id", "f-" + i).put("payload", new JsonObject().put("i", i));
-            while (true) {
-              TestNode.Response r = node.publish(body);
-              if (r.status() == 202) {
-                accepted.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(r.json().getLong("seq"), i);
-                answered202.incrementAndGet();
-                killPoint.countDown();
-                break;
-              }
-              assertThat(r.status()).as("%s", r).isEqualTo(503);
-              assertThat(r.json().getString("error")).isEqualTo("unavailable");
-              refused.incrementAndGet();
-              refusals.countDown();
-              pauseBeforeRetry();
-            }
-          }
-          return null;
-        }));
-      }
-
-      assertThat(killPoint.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("%d publishes answered", KILL_AFTER).isTrue();
+      PublishStream stream = new PublishStream(node, clients.stream().map(Deliveries::user).toList(), MESSAGES, PUBLISHERS, "f-");
+      stream.awaitAccepted(KILL_AFTER, WAIT);
       long killedAt = System.nanoTime();
       redis.kill();
-      assertThat(refusals.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("refusals while Redis is down").isTrue();
+      stream.awaitRefused(REFUSALS_BEFORE_RESTART, WAIT);
       redis.restart();
       long downMs = (System.nanoTime() - killedAt) / 1_000_000;
-      for (Future<?> f : running) f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      publishers.shutdown();
-      assertThat(answered202.get()).isEqualTo(MESSAGES);
+      stream.awaitDone(WAIT);
 
       // The apps reconnect (a connection that survived the outage too) and catch up from their lastSeq.
       connections.forEach(WsTestClient::close);
@@ -107,7 +66,8 @@ class FsyncDurabilityIT {
 
       int violations = 0;
       for (Deliveries d : clients) {
-        Map<Long, Integer> mine = new TreeMap<>(accepted.get(d.user()));
+        Map<Long, Integer> mine = new TreeMap<>();
+        stream.acceptedFor(d.user()).forEach((i, seq) -> mine.put(seq, i));
         d.awaitProcessed(mine.size(), WAIT);
         assertThat(d.processed()).as(d.user()).containsExactlyElementsOf(new ArrayList<>(mine.keySet()));
         assertThat(d.problems()).as(d.user()).isEmpty();
@@ -120,9 +80,9 @@ class FsyncDurabilityIT {
       }
       connections.forEach(WsTestClient::close);
       System.out.printf("DURABILITY fsync: %d of %d answered 202, Redis down %d ms, %d refusals with 503 (retried), "
-          + "%d exactly-once violations%n", answered202.get(), MESSAGES, downMs, refused.get(), violations);
+          + "%d exactly-once violations%n", stream.accepted(), MESSAGES, downMs, stream.refused(), violations);
       assertThat(violations).isZero();
-      assertThat(refused.get()).isGreaterThanOrEqualTo(REFUSALS_BEFORE_RESTART);
+      assertThat(stream.refused()).isGreaterThanOrEqualTo(REFUSALS_BEFORE_RESTART);
     }
   }
 
@@ -137,16 +97,6 @@ class FsyncDurabilityIT {
       assertThatThrownBy(() -> TestNode.start(Map.<Setting<?>, Object>of(Settings.STORE, "redis",
           Settings.REDIS_URL, List.of(plain.url()), Settings.STORE_DURABILITY, "fsync")).close())
           .hasStackTraceContaining("store.durability").hasStackTraceContaining("appendfsync");
-    }
-  }
-
-  /** A publisher's backoff before retrying a 503 (what a well-behaved client does; not a wait for an event). */
-  private static void pauseBeforeRetry() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -19,14 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -70,62 +62,30 @@ class SentinelDurabilityIT {
           connections.add(node.connectAcking(d, WAIT));
         }
 
-        Map<String, Map<Integer, Long>> accepted = new ConcurrentHashMap<>(); // user -> message -> seq answered
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger refused = new AtomicInteger();
-        CountDownLatch killPoint = new CountDownLatch(KILL_AFTER);
-        AtomicInteger firstAfterKill = new AtomicInteger(-1);
-        AtomicLong killedAt = new AtomicLong();
-        ExecutorService publishers = Executors.newFixedThreadPool(PUBLISHERS);
-        List<Future<?>> running = new ArrayList<>();
-        for (int p = 0; p < PUBLISHERS; p++) {
-          running.add(publishers.submit(() -> {
-            for (int i = next.getAndIncrement(); i < MESSAGES; i = next.getAndIncrement()) {
-              String user = clients.get(i % USERS).user();
-              JsonObject body = new JsonObject().put("user", user).put("id", "s-" + i).put("payload", new JsonObject().put("i", i));
-              while (true) {
-                long sent = System.nanoTime();
-                TestNode.Response r = node.publish(body);
-                if (r.status() == 202) {
-                  accepted.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(i, r.json().getLong("seq"));
-                  long kill = killedAt.get();
-                  if (kill != 0 && sent > kill) firstAfterKill.compareAndSet(-1, (int) ((System.nanoTime() - kill) / 1_000_000));
-                  killPoint.countDown();
-                  break;
-                }
-                assertThat(r.status()).as("%s", r).isEqualTo(503);
-                refused.incrementAndGet();
-                pauseBeforeRetry();
-              }
-            }
-            return null;
-          }));
-        }
-
-        assertThat(killPoint.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        PublishStream stream = new PublishStream(node, clients.stream().map(Deliveries::user).toList(), MESSAGES, PUBLISHERS, "s-");
+        stream.awaitAccepted(KILL_AFTER, WAIT);
         link1.freezeAll();
         link2.freezeAll();
         Thread.sleep(LAG_MS); // the lag is the scenario: publishes go on while the replicas hear nothing
-        killedAt.set(System.nanoTime());
+        long killedAt = System.nanoTime();
         master.kill();
         int promoted = sentinels.awaitFailover(master.port(), WAIT);
-        long failoverMs = (System.nanoTime() - killedAt.get()) / 1_000_000;
-        for (Future<?> f : running) f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        publishers.shutdown();
+        long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
+        stream.awaitDone(WAIT);
         assertThat(promoted).isIn(replica1.port(), replica2.port());
 
         // A last message per user marks the end; a fresh installation of each user then reads what the store holds.
         int lost = 0;
         int violations = 0;
         for (Deliveries d : clients) {
-          long markerSeq = publishRetrying(node, new JsonObject().put("user", d.user()).put("id", "end").put("payload", new JsonObject().put("i", -1)));
+          long markerSeq = PublishStream.publishRetrying(node, new JsonObject().put("user", d.user()).put("id", "end").put("payload", new JsonObject().put("i", -1)), () -> { });
           Deliveries audit = new Deliveries(d.user(), "audit");
           try (WsTestClient a = node.connectAcking(audit, WAIT)) {
             audit.await(x -> x.bodies().stream().anyMatch(b -> b.getInteger("i") == -1), "the end marker", WAIT);
           }
           Set<Integer> held = new HashSet<>();
           for (JsonObject b : audit.bodies()) held.add(b.getInteger("i"));
-          Map<Integer, Long> mine = accepted.get(d.user());
+          Map<Integer, Long> mine = stream.acceptedFor(d.user());
           for (int i : mine.keySet()) if (!held.contains(i)) lost++;
           if (level.equals("replicated")) {
             assertThat(markerSeq).as("no seq reused after the failover").isGreaterThan(mine.values().stream().mapToLong(Long::longValue).max().orElse(0));
@@ -138,7 +98,7 @@ class SentinelDurabilityIT {
           for (Deliveries d : clients) connections.add(node.connectAcking(d, WAIT));
           for (Deliveries d : clients) {
             Map<Long, Integer> bySeq = new TreeMap<>();
-            accepted.get(d.user()).forEach((i, seq) -> bySeq.put(seq, i));
+            stream.acceptedFor(d.user()).forEach((i, seq) -> bySeq.put(seq, i));
             d.awaitProcessed(bySeq.size() + 1, WAIT);
             List<Integer> got = d.bodies().stream().map(b -> b.getInteger("i")).toList();
             List<Integer> want = new ArrayList<>(bySeq.values());
@@ -151,34 +111,13 @@ class SentinelDurabilityIT {
         connections.forEach(WsTestClient::close);
         System.out.printf("DURABILITY %s: lost %d of %d answered 202 in a Sentinel failover (replication %d ms behind); "
             + "failover %d ms, first publish sent after the kill answered 202 %d ms after it, %d refusals with 503 (retried), %d exactly-once violations%n",
-            level, lost, MESSAGES, LAG_MS, failoverMs, firstAfterKill.get(), refused.get(), violations);
+            level, lost, MESSAGES, LAG_MS, failoverMs, stream.firstAcceptedAfterMs(killedAt), stream.refused(), violations);
         if (level.equals("replicated")) {
           assertThat(lost).as("202'd messages lost at replicated").isZero();
           assertThat(violations).isZero();
-          assertThat(refused.get()).as("the stalled replicas made publishes wait and be refused").isPositive();
+          assertThat(stream.refused()).as("the stalled replicas made publishes wait and be refused").isPositive();
         }
       }
-    }
-  }
-
-  /** Publishes until answered 202 (a connection to the old master may still fail once after the failover); the seq. */
-  private static long publishRetrying(TestNode node, JsonObject body) {
-    for (int attempt = 0; ; attempt++) {
-      TestNode.Response r = node.publish(body);
-      if (r.status() == 202) return r.json().getLong("seq");
-      assertThat(r.status()).as("%s", r).isEqualTo(503);
-      assertThat(attempt).as("503s for %s", body).isLessThan(500);
-      pauseBeforeRetry();
-    }
-  }
-
-  /** A publisher's backoff before retrying a 503 (what a well-behaved client does; not a wait for an event). */
-  private static void pauseBeforeRetry() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }
