@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.vpush.store.Store;
 import io.vpush.store.redis.RedisDurability;
 import io.vpush.store.redis.RedisStore;
 
@@ -21,7 +22,7 @@ final class DurabilityReadiness {
   }
 
   /** Registers the check when {@code store} is a Redis store whose level waits for replicas; other levels need none. */
-  static void registerIfReplicated(Object store, HealthChecks checks) {
+  static void registerIfReplicated(Store store, HealthChecks checks) {
     if (store instanceof RedisStore redis && redis.durability().level() == RedisDurability.Level.REPLICATED) {
       DurabilityReadiness check = new DurabilityReadiness(redis);
       checks.register("store-durability", redis.durability().timeoutMs() + 2_000L, promise ->
