@@ -94,7 +94,7 @@ export async function startServer(env = {}, { port: fixedPort, ca } = {}) {
   try {
     await until(async () => {
       if (proc.exitCode !== null) throw new Error('vpush exited: ' + output);
-      try { return (ca ? await httpsStatus(base + '/health/ready', ca) : (await fetch(base + '/health/ready')).status) === 200; } catch { return false; }
+      try { return (ca ? await httpsStatus(base + '/health/ready', ca) : (await fetch(base + '/health/ready', { signal: AbortSignal.timeout(2000) })).status) === 200; } catch { return false; }
     }, 60000, 'vpush /health/ready');
   } catch (e) {
     await server.stop('SIGKILL');
